@@ -1,0 +1,163 @@
+//! Land use (areas, shares, land take) and the land-use sink or source from per-hectare fluxes.
+//! Shown beside, never inside, the BISKO energy balance.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::select::ObsIndex;
+use super::{Figure, Note};
+use crate::ingest::Factors;
+use crate::model::{Ags, Observation, RefDate, Source};
+
+/// Land-use classes as printed, each a sum of statistical categories of variable `land_area`.
+pub const CLASSES: &[(&str, &[&str])] = &[
+    ("settlement", &["land_settlement"]),
+    ("traffic", &["land_traffic"]),
+    ("agriculture", &["veg_agri"]),
+    ("forest", &["veg_forrest"]),
+    ("woody", &["veg_wood"]),
+    ("water", &["water_total"]),
+    ("other", &["veg_heath", "veg_moor", "veg_marsh", "veg_plant_uncover_com"]),
+];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LandClass {
+    pub id: String,
+    pub ha: f64,
+    pub share_pct: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LandUse {
+    pub date: RefDate,
+    pub total_ha: f64,
+    pub classes: Vec<LandClass>,
+    /// Statistical categories on `date` (category → ha), the input of the sink.
+    #[serde(skip)]
+    pub categories: Vec<(String, f64, Arc<Source>)>,
+    pub previous_date: Option<RefDate>,
+    /// Settlement and traffic area change per year between the two dates (land take).
+    pub land_take_ha_per_year: Option<f64>,
+    pub figures: Vec<Figure>,
+}
+
+pub fn land_use(ags: &Ags, index: &ObsIndex<'_>, year: i32) -> Option<LandUse> {
+    let total = index.latest(ags, "land_area", Some("land_total"), year)?;
+    let date = total.date;
+    let total_ha = total.value.ok()?;
+    let on = |d: RefDate, cat: &str| -> Option<&Observation> {
+        index.latest(ags, "land_area", Some(cat), d.year).filter(|o| o.date == d)
+    };
+    let mut figures = vec![Figure::from_obs("land_total", total)];
+    let mut classes = Vec::new();
+    for (id, cats) in CLASSES {
+        let obs: Vec<&Observation> = cats.iter().filter_map(|c| on(date, c)).collect();
+        if obs.is_empty() {
+            continue;
+        }
+        let ha: f64 = obs.iter().filter_map(|o| o.value.ok()).sum();
+        classes.push(LandClass { id: id.to_string(), ha, share_pct: ha / total_ha * 100.0 });
+        figures.push(Figure::derived(&format!("area_{id}"), ha, "ha", date, &obs, &[]));
+    }
+    let categories = index
+        .all_on(ags, "land_area", date.year)
+        .into_iter()
+        .filter(|o| o.date == date && o.category.as_deref() != Some("land_total"))
+        .filter_map(|o| Some((o.category.clone()?, o.value.ok()?, o.source.clone())))
+        .collect();
+
+    // Settlement and traffic area: share and change against the previous date (land take).
+    let st_now: Vec<&Observation> = ["land_settlement", "land_traffic"].iter().filter_map(|c| on(date, c)).collect();
+    let mut previous_date = None;
+    let mut land_take = None;
+    if st_now.len() == 2 {
+        let st: f64 = st_now.iter().filter_map(|o| o.value.ok()).sum();
+        figures.push(Figure::derived("share_settlement_traffic", st / total_ha * 100.0, "%", date, &[st_now[0], st_now[1], total], &[]));
+        if let Some(prev) = index.previous(ags, "land_area", Some("land_settlement"), date.year) {
+            let pd = prev.date;
+            let st_prev: Vec<&Observation> = ["land_settlement", "land_traffic"].iter().filter_map(|c| on(pd, c)).collect();
+            if st_prev.len() == 2 {
+                let before: f64 = st_prev.iter().filter_map(|o| o.value.ok()).sum();
+                let years = f64::from(date.year - pd.year);
+                let rate = (st - before) / years;
+                let inputs = [st_now[0], st_now[1], st_prev[0], st_prev[1]];
+                figures.push(
+                    Figure::derived("land_take_ha_per_year", rate, "ha/a", date, &inputs, &[])
+                        .with_note(Note::Between { from: pd, to: date }),
+                );
+                previous_date = Some(pd);
+                land_take = Some(rate);
+            }
+        }
+    }
+    for (id, cat) in [("share_agriculture", "veg_agri"), ("share_forest", "veg_forrest")] {
+        if let Some(o) = on(date, cat) {
+            figures.push(Figure::derived(id, o.value.unwrap_or(0.0) / total_ha * 100.0, "%", date, &[o, total], &[]));
+        }
+    }
+    Some(LandUse { date, total_ha, classes, categories, previous_date, land_take_ha_per_year: land_take, figures })
+}
+
+/// One line of the sink calculation: area of an inventory category × its per-hectare flux.
+#[derive(Debug, Clone, Serialize)]
+pub struct SinkRow {
+    pub category: String,
+    pub soil: String,
+    pub area_ha: f64,
+    pub t_per_ha: f64,
+    pub t: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LandSink {
+    pub date: RefDate,
+    pub rows: Vec<SinkRow>,
+    /// Net flux in t CO2e per year; negative = uptake (sink).
+    pub total_t: f64,
+    pub figures: Vec<Figure>,
+}
+
+/// Net land-use flux: Σ area(category) × share × flux(category, soil), from `land_use_mapping.csv`
+/// and `land_use_fluxes.csv`.
+pub fn sink(land: &LandUse, factors: &Factors, factor_sources: &[Arc<Source>]) -> Option<LandSink> {
+    if factors.land_mapping.is_empty() {
+        return None;
+    }
+    let mut rows: Vec<SinkRow> = Vec::new();
+    let mut area_sources: Vec<Arc<Source>> = Vec::new();
+    for m in &factors.land_mapping {
+        let Some((_, ha, src)) = land.categories.iter().find(|(c, _, _)| *c == m.area_variable) else { continue };
+        let flux = factors.land_flux(&m.category, &m.soil)?;
+        if !area_sources.iter().any(|s| s.file == src.file) {
+            area_sources.push(src.clone());
+        }
+        let area = ha * m.share;
+        match rows.iter_mut().find(|r| r.category == m.category && r.soil == m.soil) {
+            Some(r) => {
+                r.area_ha += area;
+                r.t += area * flux.t_co2e_per_ha;
+            }
+            None => rows.push(SinkRow {
+                category: m.category.clone(),
+                soil: m.soil.clone(),
+                area_ha: area,
+                t_per_ha: flux.t_co2e_per_ha,
+                t: area * flux.t_co2e_per_ha,
+            }),
+        }
+    }
+    let total_t: f64 = rows.iter().map(|r| r.t).sum();
+    let mut sources = area_sources;
+    sources.extend(factor_sources.iter().filter(|s| s.file.contains("land_use")).cloned());
+    let fig = |id: &str, v: f64, unit: &str| {
+        let mut f = Figure::derived(id, v, unit, land.date, &[], &sources);
+        f.grade = sources.iter().map(|s| s.grade).fold(crate::model::Grade::A, crate::model::Grade::worst);
+        f
+    };
+    let figures = vec![
+        fig("land_sink_t", total_t, "t CO2e/a"),
+        fig("land_sink_t_per_ha", total_t / land.total_ha, "t CO2e/(ha·a)"),
+    ];
+    Some(LandSink { date: land.date, rows, total_t, figures })
+}

@@ -1,0 +1,238 @@
+//! Compute: from observations and factors to typed facts per member and for the partnership.
+//! Compute knows meanings, not formats. Every figure keeps its reference date, its sources and a
+//! BISKO data-quality grade.
+
+pub mod balance;
+pub mod land;
+pub mod renewables;
+pub mod select;
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::config::{Member, Partnership};
+use crate::ingest::Dataset;
+use crate::model::{Grade, Observation, RefDate, Source};
+use select::ObsIndex;
+
+/// Why a figure needs a remark next to it. Render turns these into sentences of the locale.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Note {
+    /// Per-inhabitant value divided by the population of an earlier date.
+    PopulationOfEarlierDate { population_date: RefDate },
+    /// The census counts differ from the running population figure used.
+    CensusDiffers { census: f64, census_date: RefDate, difference_pct: f64 },
+    /// Computed: value compared with a published total.
+    DeviationFromPublished { published: f64, deviation_pct: f64 },
+    /// Change between two reference dates.
+    Between { from: RefDate, to: RefDate },
+    /// The office's value was missing (`.`, `x`, …) on the latest date.
+    Missing,
+}
+
+/// One figure as shown in a document and in `indicators.csv`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    /// Stable machine name, e.g. `population`, `pv_kw_per_inhabitant`; labels come from the locale.
+    pub id: String,
+    /// `None` means "no data", never zero.
+    pub value: Option<f64>,
+    pub unit: String,
+    pub date: Option<RefDate>,
+    pub grade: Grade,
+    #[serde(skip)]
+    pub sources: Vec<Arc<Source>>,
+    /// The office's flag of the underlying cell.
+    pub flag: Option<String>,
+    pub note: Option<Note>,
+}
+
+impl Figure {
+    /// A figure taken straight from one observation.
+    pub fn from_obs(id: &str, o: &Observation) -> Figure {
+        Figure {
+            id: id.to_string(),
+            value: o.value.ok(),
+            unit: o.unit.clone(),
+            date: Some(o.date),
+            grade: o.grade(),
+            sources: vec![o.source.clone()],
+            flag: o.flag.clone(),
+            note: None,
+        }
+    }
+
+    /// A figure computed from inputs: its grade is the weakest of theirs, its sources all of them.
+    pub fn derived(id: &str, value: f64, unit: &str, date: RefDate, inputs: &[&Observation], extra: &[Arc<Source>]) -> Figure {
+        let mut sources: Vec<Arc<Source>> = Vec::new();
+        for s in inputs.iter().map(|o| &o.source).chain(extra.iter()) {
+            if !sources.iter().any(|x| x.file == s.file) {
+                sources.push(s.clone());
+            }
+        }
+        let grade = sources.iter().map(|s| s.grade).fold(Grade::A, Grade::worst);
+        Figure {
+            id: id.to_string(),
+            value: Some(value),
+            unit: unit.to_string(),
+            date: Some(date),
+            grade,
+            sources,
+            flag: None,
+            note: None,
+        }
+    }
+
+    pub fn with_note(mut self, note: Note) -> Figure {
+        self.note = Some(note);
+        self
+    }
+}
+
+/// Population used as the denominator of per-inhabitant values.
+#[derive(Debug, Clone, Serialize)]
+pub struct Population {
+    pub running: Figure,
+    pub census: Option<Figure>,
+}
+
+/// Everything computed for one member.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberFacts {
+    pub member: Member,
+    pub population: Option<Population>,
+    pub land: Option<land::LandUse>,
+    pub sink: Option<land::LandSink>,
+    pub renewables: Option<renewables::Renewables>,
+    pub balance: Option<balance::Balance>,
+    /// Flat list of all figures, in document order.
+    pub figures: Vec<Figure>,
+}
+
+/// Partnership-wide results, computed once for all members.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionFacts {
+    pub population: f64,
+    pub area_ha: f64,
+    pub land_sink_t: f64,
+    /// Gross BISKO emissions of members that have a balance.
+    pub ghg_t: Option<f64>,
+    /// Share of those emissions the existing land sink offsets, in %.
+    pub sink_offset_pct: Option<f64>,
+    /// Per figure id: the members' values sorted descending, for means and ranks (computed once).
+    pub distributions: std::collections::BTreeMap<String, Vec<f64>>,
+}
+
+impl RegionFacts {
+    pub fn mean(&self, id: &str) -> Option<f64> {
+        let v = self.distributions.get(id)?;
+        (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+    }
+
+    /// 1-based rank of `value` among the members (1 = highest) and the number of members with a value.
+    pub fn rank(&self, id: &str, value: f64) -> Option<(usize, usize)> {
+        let v = self.distributions.get(id)?;
+        let rank = v.iter().filter(|&&x| x > value).count() + 1;
+        Some((rank, v.len()))
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Facts {
+    pub year: i32,
+    pub members: Vec<MemberFacts>,
+    pub region: RegionFacts,
+    /// Members whose facts could not be computed, with the reason.
+    pub failures: Vec<(Member, String)>,
+}
+
+/// Computes facts for the selected members (all of them unless `only` is non-empty).
+pub fn compute(p: &Partnership, data: &Dataset, year: i32) -> Facts {
+    let index = ObsIndex::new(&data.observations);
+    let mut members = Vec::new();
+    let mut failures = Vec::new();
+    for m in &p.members {
+        match member_facts(m, &index, data, year) {
+            Ok(f) => members.push(f),
+            Err(e) => failures.push((m.clone(), e)),
+        }
+    }
+    let region = region_facts(&members);
+    Facts { year, members, region, failures }
+}
+
+fn member_facts(m: &Member, index: &ObsIndex<'_>, data: &Dataset, year: i32) -> Result<MemberFacts, String> {
+    let mut figures = Vec::new();
+    let population = population(m, index, year);
+    if let Some(p) = &population {
+        figures.push(p.running.clone());
+        figures.extend(p.census.clone());
+    }
+    let land = land::land_use(&m.ags, index, year);
+    if let Some(l) = &land {
+        figures.extend(l.figures.iter().cloned());
+    }
+    let sink = land.as_ref().and_then(|l| land::sink(l, &data.factors, &data.factor_sources));
+    if let Some(s) = &sink {
+        figures.extend(s.figures.iter().cloned());
+    }
+    let renewables = renewables::renewables(&m.ags, index, year, population.as_ref());
+    if let Some(r) = &renewables {
+        figures.extend(r.figures.iter().cloned());
+    }
+    let balance = balance::balance(&m.ags, index, &data.factors, &data.factor_sources, year, population.as_ref())?;
+    if let Some(b) = &balance {
+        figures.extend(b.figures.iter().cloned());
+    }
+    Ok(MemberFacts { member: m.clone(), population, land, sink, renewables, balance, figures })
+}
+
+/// Running population (Fortschreibung) of the latest date ≤ year, and the census beside it.
+fn population(m: &Member, index: &ObsIndex<'_>, year: i32) -> Option<Population> {
+    let running = index.latest(&m.ags, "population", None, year)?;
+    let running_fig = Figure::from_obs("population", running);
+    let census = index.latest(&m.ags, "population_census", None, year).map(|c| {
+        let cv = c.value.unwrap_or(f64::NAN);
+        let rv = running.value.unwrap_or(f64::NAN);
+        Figure::from_obs("population_census", c).with_note(Note::CensusDiffers {
+            census: cv,
+            census_date: c.date,
+            difference_pct: (cv - rv) / rv * 100.0,
+        })
+    });
+    Some(Population { running: running_fig, census })
+}
+
+impl Population {
+    /// Population for a per-inhabitant value of `date`: same year if there is one, else the
+    /// nearest earlier (with a note saying so).
+    pub fn value(&self) -> f64 {
+        self.running.value.unwrap_or(f64::NAN)
+    }
+
+    pub fn note_for(&self, date: RefDate) -> Option<Note> {
+        let pd = self.running.date?;
+        (pd.year != date.year).then_some(Note::PopulationOfEarlierDate { population_date: pd })
+    }
+}
+
+fn region_facts(members: &[MemberFacts]) -> RegionFacts {
+    let population = members.iter().filter_map(|m| m.population.as_ref()).map(Population::value).sum();
+    let area_ha = members.iter().filter_map(|m| m.land.as_ref()).map(|l| l.total_ha).sum();
+    let land_sink_t: f64 = members.iter().filter_map(|m| m.sink.as_ref()).map(|s| s.total_t).sum();
+    let balances: Vec<&balance::Balance> = members.iter().filter_map(|m| m.balance.as_ref()).collect();
+    let ghg_t = (!balances.is_empty()).then(|| balances.iter().map(|b| b.total_t).sum::<f64>());
+    let sink_offset_pct = ghg_t.map(|g| -land_sink_t / g * 100.0);
+    let mut distributions: std::collections::BTreeMap<String, Vec<f64>> = std::collections::BTreeMap::new();
+    for f in members.iter().flat_map(|m| m.figures.iter()) {
+        if let Some(v) = f.value.filter(|v| v.is_finite()) {
+            distributions.entry(f.id.clone()).or_default().push(v);
+        }
+    }
+    for v in distributions.values_mut() {
+        v.sort_by(|a, b| b.total_cmp(a));
+    }
+    RegionFacts { population, area_ha, land_sink_t, ghg_t, sink_offset_pct, distributions }
+}

@@ -1,0 +1,57 @@
+//! Input errors a clerk can act on: which file, where, what was found, what was expected, how to fix it.
+
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputError {
+    /// File path as the user gave it (relative to the inputs folder where possible).
+    pub file: String,
+    pub line: Option<usize>,
+    /// Column name or 1-based column number.
+    pub column: Option<String>,
+    /// What is wrong, quoting the offending text.
+    pub message: String,
+    /// How to fix it.
+    pub hint: String,
+}
+
+impl InputError {
+    pub fn new(file: impl Into<String>, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        InputError {
+            file: file.into(),
+            line: None,
+            column: None,
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+
+    pub fn at(mut self, line: usize) -> Self {
+        self.line = Some(line);
+        self
+    }
+
+    pub fn column(mut self, column: impl Into<String>) -> Self {
+        self.column = Some(column.into());
+        self
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ", line {line}")?;
+        }
+        if let Some(col) = &self.column {
+            write!(f, ", column {col}")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if !self.hint.is_empty() {
+            write!(f, "\n  how to fix: {}", self.hint)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InputError {}

@@ -1,0 +1,153 @@
+//! Reference tables under `inputs/factors/`: emission factors per energy carrier (dated, by
+//! sector where it differs) and per-hectare land-use fluxes with the mapping from statistical
+//! land-use classes to inventory categories. Every row keeps its citation.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::error::InputError;
+use super::registry::{read_text, skip_comments, SourceRegistry};
+use super::table;
+use super::text::{parse_number, NumberStyle};
+use crate::model::Source;
+
+#[derive(Debug, Clone)]
+pub struct EmissionFactor {
+    pub carrier: String,
+    /// `*` applies to all sectors; a named sector overrides it.
+    pub sector: String,
+    pub valid_year: i32,
+    pub g_co2e_per_kwh: f64,
+    pub source: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct LandFlux {
+    pub category: String,
+    pub soil: String,
+    pub t_co2e_per_ha: f64,
+    pub source: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct LandMapping {
+    pub area_variable: String,
+    pub category: String,
+    pub soil: String,
+    pub share: f64,
+}
+
+/// All factor tables, loaded once per run.
+#[derive(Debug, Clone, Default)]
+pub struct Factors {
+    pub emission: Vec<EmissionFactor>,
+    pub land_flux: Vec<LandFlux>,
+    pub land_mapping: Vec<LandMapping>,
+}
+
+impl Factors {
+    /// The factor for a carrier in a sector, valid in the latest year ≤ `year`
+    /// (a sector-specific row wins over `*`).
+    pub fn emission_factor(&self, carrier: &str, sector: &str, year: i32) -> Option<&EmissionFactor> {
+        self.emission
+            .iter()
+            .filter(|f| f.carrier == carrier && f.valid_year <= year && (f.sector == sector || f.sector == "*"))
+            .max_by_key(|f| (f.valid_year, f.sector != "*"))
+    }
+
+    pub fn land_flux(&self, category: &str, soil: &str) -> Option<&LandFlux> {
+        self.land_flux.iter().find(|f| f.category == category && f.soil == soil)
+    }
+}
+
+struct Sheet {
+    rel: String,
+    t: table::TextTable,
+    cols: Vec<usize>,
+}
+
+impl Sheet {
+    fn open(inputs: &Path, rel: &str, header: &[&str]) -> Result<Sheet, InputError> {
+        let text = read_text(&inputs.join(rel), rel)?;
+        let (body, first) = skip_comments(&text);
+        let t = table::read(rel, body, b',', true, first)?;
+        let cols = header
+            .iter()
+            .map(|n| {
+                t.column_index(n).ok_or_else(|| {
+                    InputError::new(rel, format!("the column `{n}` is missing"), format!("the header must contain: {}", header.join(",")))
+                        .at(first)
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Sheet { rel: rel.to_string(), t, cols })
+    }
+
+    fn text(&self, r: usize, i: usize) -> String {
+        self.t.cell(r, self.cols[i]).trim().to_string()
+    }
+
+    fn number(&self, r: usize, i: usize, name: &str) -> Result<f64, InputError> {
+        let raw = self.t.cell(r, self.cols[i]);
+        parse_number(raw, NumberStyle::Plain).ok_or_else(|| {
+            InputError::new(&self.rel, format!("`{raw}` is not a number"), "write numbers with a decimal point, e.g. 247.0")
+                .at(self.t.line(r))
+                .column(name)
+        })
+    }
+}
+
+pub fn load(inputs: &Path, registry: &SourceRegistry) -> Result<(Factors, Vec<Arc<Source>>), InputError> {
+    let mut f = Factors::default();
+    let mut sources = Vec::new();
+
+    let rel = "factors/emission_factors.csv";
+    let s = Sheet::open(inputs, rel, &["carrier", "sector", "valid_year", "g_co2e_per_kwh", "source", "note"])?;
+    for r in 0..s.t.height() {
+        let year = s.number(r, 2, "valid_year")?;
+        f.emission.push(EmissionFactor {
+            carrier: s.text(r, 0),
+            sector: s.text(r, 1),
+            valid_year: year as i32,
+            g_co2e_per_kwh: s.number(r, 3, "g_co2e_per_kwh")?,
+            source: s.text(r, 4),
+            note: s.text(r, 5),
+        });
+    }
+    sources.push(Arc::new(registry.lookup(rel).unwrap_or_else(|| SourceRegistry::unknown(rel))));
+
+    let rel = "factors/land_use_fluxes.csv";
+    let s = Sheet::open(inputs, rel, &["category", "soil", "t_co2e_per_ha_year", "source"])?;
+    for r in 0..s.t.height() {
+        f.land_flux.push(LandFlux {
+            category: s.text(r, 0),
+            soil: s.text(r, 1),
+            t_co2e_per_ha: s.number(r, 2, "t_co2e_per_ha_year")?,
+            source: s.text(r, 3),
+        });
+    }
+    sources.push(Arc::new(registry.lookup(rel).unwrap_or_else(|| SourceRegistry::unknown(rel))));
+
+    let rel = "factors/land_use_mapping.csv";
+    let s = Sheet::open(inputs, rel, &["area_variable", "category", "soil", "share"])?;
+    for r in 0..s.t.height() {
+        let m = LandMapping {
+            area_variable: s.text(r, 0),
+            category: s.text(r, 1),
+            soil: s.text(r, 2),
+            share: s.number(r, 3, "share")?,
+        };
+        if f.land_flux(&m.category, &m.soil).is_none() {
+            return Err(InputError::new(
+                rel,
+                format!("no flux for category `{}` and soil `{}` in land_use_fluxes.csv", m.category, m.soil),
+                "add the flux or correct the category",
+            )
+            .at(s.t.line(r)));
+        }
+        f.land_mapping.push(m);
+    }
+    sources.push(Arc::new(registry.lookup(rel).unwrap_or_else(|| SourceRegistry::unknown(rel))));
+    Ok((f, sources))
+}

@@ -1,0 +1,232 @@
+//! The small control files of `inputs/` that say what the statistics mean and where they come
+//! from: `sources.toml` (citations and grades per file), `variables.csv` (raw column names →
+//! canonical variables) and `municipal_changes.csv` (mergers, so a `-` before a municipality
+//! existed is not read as zero).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use super::error::InputError;
+use super::table;
+use super::text::decode;
+use crate::model::{Ags, Grade, RefDate, Source};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourcesFile {
+    source: Vec<SourceEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceEntry {
+    /// Glob relative to `inputs/`; `*` matches within one path segment.
+    path: String,
+    publisher: String,
+    title: String,
+    #[serde(default)]
+    table: String,
+    licence: String,
+    attribution: String,
+    grade: Grade,
+}
+
+/// Citations per input file.
+pub struct SourceRegistry {
+    entries: Vec<SourceEntry>,
+}
+
+impl SourceRegistry {
+    pub fn load(inputs: &Path) -> Result<SourceRegistry, InputError> {
+        let path = inputs.join("sources.toml");
+        let text = read_text(&path, "sources.toml")?;
+        let parsed: SourcesFile = toml::from_str(&text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| super::text::line_of_offset(&text, s.start))
+                .unwrap_or(1);
+            InputError::new("sources.toml", e.message().to_string(), "each [[source]] needs path, publisher, title, licence, attribution and grade (A, B, C or D); table is optional")
+                .at(line)
+        })?;
+        Ok(SourceRegistry { entries: parsed.source })
+    }
+
+    /// The citation for a file, or `None` if no entry matches.
+    pub fn lookup(&self, rel: &str) -> Option<Source> {
+        self.entries.iter().find(|e| glob_match(&e.path, rel)).map(|e| Source {
+            file: rel.to_string(),
+            publisher: e.publisher.clone(),
+            title: e.title.clone(),
+            table: e.table.clone(),
+            licence: e.licence.clone(),
+            attribution: e.attribution.clone(),
+            grade: e.grade,
+        })
+    }
+
+    /// A source for a file the registry does not know: usable, but graded D and said so.
+    pub fn unknown(rel: &str) -> Source {
+        Source {
+            file: rel.to_string(),
+            publisher: "Quelle nicht angegeben".into(),
+            title: rel.to_string(),
+            table: String::new(),
+            licence: String::new(),
+            attribution: String::new(),
+            grade: Grade::D,
+        }
+    }
+}
+
+/// Matches `pattern` against a `/`-separated path; `*` matches any characters except `/`.
+pub fn glob_match(pattern: &str, path: &str) -> bool {
+    fn rec(p: &[u8], s: &[u8]) -> bool {
+        match (p.first(), s.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) => {
+                rec(&p[1..], s) || (!s.is_empty() && s[0] != b'/' && rec(p, &s[1..]))
+            }
+            (Some(a), Some(b)) if a == b => rec(&p[1..], &s[1..]),
+            _ => false,
+        }
+    }
+    rec(pattern.as_bytes(), path.as_bytes())
+}
+
+/// What a raw variable name means.
+#[derive(Debug, Clone)]
+pub struct Alias {
+    pub variable: String,
+    pub category: Option<String>,
+    pub unit: Option<String>,
+}
+
+/// Raw names (`population:total`, `12411-01-01-5:Insgesamt`, `1000A:PRS018`) → canonical variables.
+pub struct Aliases {
+    map: BTreeMap<String, Alias>,
+}
+
+impl Aliases {
+    pub fn load(inputs: &Path) -> Result<Aliases, InputError> {
+        let rel = "variables.csv";
+        let text = read_text(&inputs.join(rel), rel)?;
+        let (body, first) = skip_comments(&text);
+        let t = table::read(rel, body, b',', true, first)?;
+        let need = ["raw", "variable", "category", "unit"];
+        let idx: Vec<usize> = need
+            .iter()
+            .map(|n| {
+                t.column_index(n).ok_or_else(|| {
+                    InputError::new(rel, format!("the column `{n}` is missing"), "the header must be: raw,variable,category,unit")
+                        .at(first)
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let mut map = BTreeMap::new();
+        for r in 0..t.height() {
+            let raw = t.cell(r, idx[0]).trim().to_string();
+            let variable = t.cell(r, idx[1]).trim().to_string();
+            if raw.is_empty() || variable.is_empty() {
+                return Err(InputError::new(rel, "raw name and variable must not be empty", "fill both columns or delete the line").at(t.line(r)));
+            }
+            let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+            let alias = Alias {
+                variable,
+                category: opt(t.cell(r, idx[2])),
+                unit: opt(t.cell(r, idx[3])),
+            };
+            if map.insert(raw.clone(), alias).is_some() {
+                return Err(InputError::new(rel, format!("the raw name `{raw}` appears twice"), "keep one line per raw name").at(t.line(r)));
+            }
+        }
+        Ok(Aliases { map })
+    }
+
+    pub fn get(&self, raw: &str) -> Option<&Alias> {
+        self.map.get(raw)
+    }
+}
+
+/// A municipality formed on a date (e.g. Lossatal on 1 January 2012).
+#[derive(Debug, Clone)]
+pub struct Formation {
+    pub ags: Ags,
+    pub valid_from: RefDate,
+    pub predecessors: Vec<Ags>,
+}
+
+/// Municipal mergers from `municipal_changes.csv`.
+#[derive(Default)]
+pub struct MunicipalChanges {
+    pub formations: BTreeMap<Ags, Formation>,
+}
+
+impl MunicipalChanges {
+    pub fn load(inputs: &Path) -> Result<MunicipalChanges, InputError> {
+        let rel = "municipal_changes.csv";
+        let path = inputs.join(rel);
+        if !path.exists() {
+            return Ok(MunicipalChanges::default());
+        }
+        let text = read_text(&path, rel)?;
+        let (body, first) = skip_comments(&text);
+        let t = table::read(rel, body, b',', true, first)?;
+        let col = |n: &str| {
+            t.column_index(n).ok_or_else(|| {
+                InputError::new(rel, format!("the column `{n}` is missing"), "the header must be: ags,name,valid_from,predecessors,source").at(first)
+            })
+        };
+        let (c_ags, c_from, c_pred) = (col("ags")?, col("valid_from")?, col("predecessors")?);
+        let mut formations = BTreeMap::new();
+        for r in 0..t.height() {
+            let line = t.line(r);
+            let ags = Ags::parse(t.cell(r, c_ags))
+                .map_err(|m| InputError::new(rel, m, "write the 8-digit AGS").at(line).column("ags"))?;
+            let from = t.cell(r, c_from);
+            let valid_from = RefDate::parse(from).ok_or_else(|| {
+                InputError::new(rel, format!("`{from}` is not a date"), "write the date as YYYY-MM-DD").at(line).column("valid_from")
+            })?;
+            let predecessors = t
+                .cell(r, c_pred)
+                .split_whitespace()
+                .map(|p| Ags::parse(p).map_err(|m| InputError::new(rel, m, "list the predecessors' 8-digit AGS separated by spaces").at(line).column("predecessors")))
+                .collect::<Result<_, _>>()?;
+            formations.insert(ags.clone(), Formation { ags, valid_from, predecessors });
+        }
+        Ok(MunicipalChanges { formations })
+    }
+
+    /// Did the municipality exist on this date?
+    pub fn existed(&self, ags: &Ags, date: RefDate) -> bool {
+        self.formations.get(ags).is_none_or(|f| date >= f.valid_from)
+    }
+}
+
+pub fn read_text(path: &Path, rel: &str) -> Result<String, InputError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        InputError::new(rel, format!("cannot be read: {e}"), "check that the file exists and is readable")
+    })?;
+    Ok(decode(&bytes).0)
+}
+
+/// Drops leading `#` comment lines; returns the rest and the file line it starts on.
+pub fn skip_comments(text: &str) -> (&str, usize) {
+    let mut offset = 0;
+    let mut line = 1;
+    for l in text.split_inclusive('\n') {
+        if l.trim_start().starts_with('#') || l.trim().is_empty() {
+            offset += l.len();
+            line += 1;
+        } else {
+            break;
+        }
+    }
+    (&text[offset..], line)
+}
+
+pub fn shared(source: Source) -> Arc<Source> {
+    Arc::new(source)
+}

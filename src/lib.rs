@@ -1,0 +1,243 @@
+//! klimapartner: the pipeline in one screen.
+//!
+//! config → ingest (files → observations) → compute (observations → facts) → chart and render
+//! (facts → view models → Typst → PDF) → output (atomic writes, indicators.csv/json).
+
+pub mod chart;
+pub mod cli;
+pub mod compute;
+pub mod config;
+pub mod format;
+pub mod ingest;
+pub mod model;
+pub mod output;
+pub mod render;
+
+use std::collections::BTreeSet;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{anyhow, bail, Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use cli::{BuildArgs, CheckArgs};
+use model::{Ags, RefDate};
+use render::Renderer;
+
+/// Runs the whole pipeline and writes the documents.
+pub fn build(args: &BuildArgs) -> Result<()> {
+    let started = Instant::now();
+    let partnership = config::load(&args.inputs)?;
+    let year = args.year.unwrap_or(partnership.reporting_year);
+    let selected = select_members(&partnership, &args.members)?;
+    let data = read_inputs(&args.inputs, &partnership)?;
+    for w in &data.warnings {
+        eprintln!("warning: {w}");
+    }
+    let facts = compute::compute(&partnership, &data, year);
+    let renderer = Renderer::new(&args.lang, source_date_epoch()?)?;
+
+    std::fs::create_dir_all(&args.output).with_context(|| format!("cannot create the output folder {}", args.output.display()))?;
+    let docs = facts.members.iter().filter(|m| selected.contains(&m.member.ags)).count() * 2 + 1;
+    let progress = progress_bar(docs as u64);
+    let mut failures: Vec<String> = facts.failures.iter().map(|(m, e)| format!("{} ({}): {e}", m.name, m.ags)).collect();
+    let mut written = 0;
+
+    for m in facts.members.iter().filter(|m| selected.contains(&m.member.ags)) {
+        for (kind, generated) in [
+            (render::DocKind::Report, renderer.report(&partnership, &facts, m)),
+            (render::DocKind::Briefing, renderer.briefing(&partnership, &facts, m)),
+        ] {
+            let name = file_name(kind, year, Some((&m.member.ags, &m.member.name)));
+            progress.set_message(name.clone());
+            let ident = format!("{}-{}-{year}", kind.slug(), m.member.ags);
+            match generated.and_then(|g| g.compile(&ident)).and_then(|pdf| output::write_atomic(&args.output, &name, &pdf)) {
+                Ok(()) => {
+                    written += 1;
+                    log_line(&progress, &format!("written {name}"));
+                }
+                Err(e) => failures.push(format!("{} ({}), {name}: {e:#}", m.member.name, m.member.ags)),
+            }
+            progress.inc(1);
+        }
+    }
+
+    let name = file_name(render::DocKind::Handbook, year, None);
+    progress.set_message(name.clone());
+    match renderer
+        .handbook(&partnership, &facts, &data.factors)
+        .and_then(|g| g.compile(&format!("handbuch-{year}")))
+        .and_then(|pdf| output::write_atomic(&args.output, &name, &pdf))
+    {
+        Ok(()) => {
+            written += 1;
+            log_line(&progress, &format!("written {name}"));
+        }
+        Err(e) => failures.push(format!("handbook, {name}: {e:#}")),
+    }
+    progress.inc(1);
+    progress.finish_and_clear();
+
+    let rows = output::indicator_rows(&facts, |id| renderer.locale.label("label", id));
+    output::write_atomic(&args.output, "indicators.csv", &output::indicators_csv(&rows)?)?;
+    output::write_atomic(&args.output, "indicators.json", &output::indicators_json(&rows)?)?;
+    eprintln!(
+        "{written} PDF(s) and indicators.csv/json ({} rows) in {} after {:.1} s",
+        rows.len(),
+        args.output.display(),
+        started.elapsed().as_secs_f64()
+    );
+    if !failures.is_empty() {
+        bail!("{} document(s) or member(s) failed:\n  {}", failures.len(), failures.join("\n  "));
+    }
+    Ok(())
+}
+
+/// Reads and validates all inputs and prints what was found.
+pub fn check(args: &CheckArgs) -> Result<()> {
+    let partnership = config::load(&args.inputs)?;
+    let data = read_inputs(&args.inputs, &partnership)?;
+    println!("{} – reporting year {}, {} members:", partnership.name, partnership.reporting_year, partnership.members.len());
+    for m in &partnership.members {
+        let n = data.observations.iter().filter(|o| o.ags == m.ags).count();
+        println!("  {} {:<24} {:?}  {n} observations", m.ags, m.name, m.role);
+    }
+    println!();
+    println!("{:<64} {:<26} {:<9} {:<16} {:>7}  {:<11} variables", "file", "format", "encoding", "table", "rows", "years");
+    for f in &data.files {
+        let years = match (f.years.first(), f.years.last()) {
+            (Some(a), Some(b)) if a != b => format!("{a}–{b}"),
+            (Some(a), _) => a.to_string(),
+            _ => "–".into(),
+        };
+        let vars: Vec<&str> = f.variables.iter().map(String::as_str).collect();
+        println!(
+            "{:<64} {:<26} {:<9} {:<16} {:>7}  {:<11} {} (members: {})",
+            f.path,
+            f.format,
+            f.encoding,
+            f.table,
+            f.rows,
+            years,
+            vars.join(", "),
+            f.members.len()
+        );
+    }
+    println!();
+    println!(
+        "factors: {} emission factors, {} land-use fluxes, {} land-use mappings",
+        data.factors.emission.len(),
+        data.factors.land_flux.len(),
+        data.factors.land_mapping.len()
+    );
+    let missing = data.observations.iter().filter(|o| o.value.is_err()).count();
+    if missing > 0 {
+        println!("{missing} member observation(s) are missing values (office symbols . x ... / or empty cells); they are shown as “no data”.");
+    }
+    for w in &data.warnings {
+        println!("warning: {w}");
+    }
+    println!("{} observations for members from {} files: OK", data.observations.len(), data.files.len());
+    Ok(())
+}
+
+fn read_inputs(inputs: &Path, partnership: &config::Partnership) -> Result<ingest::Dataset> {
+    ingest::ingest(inputs, &partnership.member_keys()).map_err(|errors| {
+        let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        anyhow!("{} input error(s):\n{}", errors.len(), list.join("\n"))
+    })
+}
+
+fn select_members(p: &config::Partnership, wanted: &[String]) -> Result<BTreeSet<Ags>> {
+    if wanted.is_empty() {
+        return Ok(p.member_keys());
+    }
+    let keys = p.member_keys();
+    wanted
+        .iter()
+        .map(|w| {
+            let ags = Ags::parse(w).map_err(|e| anyhow!("--member {w}: {e}"))?;
+            if keys.contains(&ags) {
+                Ok(ags)
+            } else {
+                Err(anyhow!("--member {w}: not a member of the partnership; members are {}", keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", ")))
+            }
+        })
+        .collect()
+}
+
+/// `bericht_2024_14729410_wurzen.pdf`: kind, year, AGS and a file-safe form of the name.
+fn file_name(kind: render::DocKind, year: i32, member: Option<(&Ags, &str)>) -> String {
+    match member {
+        Some((ags, name)) => format!("{}_{year}_{ags}_{}.pdf", kind.slug(), slug(name)),
+        None => format!("{}_{year}.pdf", kind.slug()),
+    }
+}
+
+fn slug(name: &str) -> String {
+    let mut s = String::new();
+    for c in name.to_lowercase().chars() {
+        match c {
+            'ä' => s.push_str("ae"),
+            'ö' => s.push_str("oe"),
+            'ü' => s.push_str("ue"),
+            'ß' => s.push_str("ss"),
+            c if c.is_ascii_alphanumeric() => s.push(c),
+            _ if !s.ends_with('-') && !s.is_empty() => s.push('-'),
+            _ => {}
+        }
+    }
+    let s = s.trim_end_matches('-').chars().take(40).collect::<String>();
+    if s.is_empty() {
+        "mitglied".into()
+    } else {
+        s
+    }
+}
+
+/// The date stamped into documents: `SOURCE_DATE_EPOCH` if set, else the data's own date.
+fn source_date_epoch() -> Result<Option<RefDate>> {
+    let Ok(v) = std::env::var("SOURCE_DATE_EPOCH") else { return Ok(None) };
+    let secs: i64 = v.trim().parse().map_err(|_| anyhow!("SOURCE_DATE_EPOCH=`{v}` is not a number of seconds"))?;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = secs.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    RefDate::new(year, month, day).map(Some).ok_or_else(|| anyhow!("SOURCE_DATE_EPOCH=`{v}` is out of range"))
+}
+
+fn progress_bar(len: u64) -> ProgressBar {
+    if std::io::stderr().is_terminal() {
+        let pb = ProgressBar::new(len);
+        pb.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+        pb
+    } else {
+        ProgressBar::hidden()
+    }
+}
+
+/// On a terminal the bar shows progress; otherwise one plain line per document.
+fn log_line(pb: &ProgressBar, line: &str) {
+    if pb.is_hidden() {
+        eprintln!("{line}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_safe() {
+        assert_eq!(slug("Wurzen, Stadt"), "wurzen-stadt");
+        assert_eq!(slug("Lößnitz/../x"), "loessnitz-x");
+        assert_eq!(slug("#read(\"/etc\")"), "read-etc");
+    }
+}

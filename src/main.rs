@@ -1,0 +1,24 @@
+//! Thin entry point: parse arguments, run the library, print errors, set the exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use klimapartner::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build(args) => klimapartner::build(&args),
+        Command::Check(args) => klimapartner::check(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

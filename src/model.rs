@@ -1,0 +1,199 @@
+//! The shared vocabulary of all stages: municipality keys, reference dates, data-quality grades,
+//! sources and the tidy observation that ingest produces and compute consumes.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+/// Official municipality key (Amtlicher Gemeindeschlüssel), always 8 digits, leading zeros kept.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Ags(String);
+
+impl Ags {
+    /// Parses an 8-digit AGS, or a 12-digit ARS (first 5 + last 3 digits give the AGS).
+    pub fn parse(text: &str) -> Result<Ags, String> {
+        let t = text.trim();
+        if !t.chars().all(|c| c.is_ascii_digit()) {
+            return Err(format!("`{t}` is not a municipality key: only digits are allowed"));
+        }
+        match t.len() {
+            8 => Ok(Ags(t.to_string())),
+            12 => Ok(Ags(format!("{}{}", &t[..5], &t[9..]))),
+            n => Err(format!(
+                "`{t}` has {n} digits; a municipality key (AGS) has 8 digits, a regional key (ARS) 12"
+            )),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Ags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A reference date (Stichtag). Years without a day are stored as 31 December.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct RefDate {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl RefDate {
+    pub fn new(year: i32, month: u8, day: u8) -> Option<RefDate> {
+        let valid = (1..=12).contains(&month) && (1..=31).contains(&day) && (1800..=2200).contains(&year);
+        valid.then_some(RefDate { year, month, day })
+    }
+
+    pub fn end_of_year(year: i32) -> RefDate {
+        RefDate { year, month: 12, day: 31 }
+    }
+
+    /// Parses `2022-05-15`, `15.05.2022`, `31.12.2015` or a bare year `2021`.
+    pub fn parse(text: &str) -> Option<RefDate> {
+        let t = text.trim();
+        if t.len() == 4 {
+            return t.parse().ok().map(RefDate::end_of_year);
+        }
+        if let Some((y, rest)) = t.split_once('-') {
+            let (m, d) = rest.split_once('-')?;
+            return RefDate::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+        }
+        let mut parts = t.split('.');
+        let d = parts.next()?.parse().ok()?;
+        let m = parts.next()?.parse().ok()?;
+        let y = parts.next()?.parse().ok()?;
+        if parts.next().is_some() {
+            return None;
+        }
+        RefDate::new(y, m, d)
+    }
+
+    /// German display form, `31.12.2021`.
+    pub fn german(&self) -> String {
+        format!("{:02}.{:02}.{}", self.day, self.month, self.year)
+    }
+
+    pub fn iso(&self) -> String {
+        format!("{}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// BISKO data-quality grade of a figure, separate from the statistical office's flags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+pub enum Grade {
+    /// Measured locally for this municipality (weight 1.0).
+    A,
+    /// Regional data or extrapolation (0.5).
+    B,
+    /// Derived from national or state averages (0.25).
+    C,
+    /// Rough estimate (0.0).
+    D,
+}
+
+impl Grade {
+    pub fn weight(self) -> f64 {
+        match self {
+            Grade::A => 1.0,
+            Grade::B => 0.5,
+            Grade::C => 0.25,
+            Grade::D => 0.0,
+        }
+    }
+
+    /// The weakest of two grades: a figure is only as good as its weakest input.
+    pub fn worst(self, other: Grade) -> Grade {
+        self.max(other)
+    }
+
+    pub fn letter(self) -> &'static str {
+        match self {
+            Grade::A => "A",
+            Grade::B => "B",
+            Grade::C => "C",
+            Grade::D => "D",
+        }
+    }
+}
+
+/// Where a figure comes from: one entry of `inputs/sources.toml`, attached to a file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Source {
+    /// File path relative to the inputs folder, with `/` separators.
+    pub file: String,
+    pub publisher: String,
+    pub title: String,
+    /// Table code (e.g. `12411-01-01-5`) as named in the registry or found in the file.
+    pub table: String,
+    pub licence: String,
+    pub attribution: String,
+    pub grade: Grade,
+}
+
+impl Source {
+    /// One line for a source annex or a CSV cell: publisher, title, table.
+    pub fn citation(&self) -> String {
+        let mut s = self.publisher.clone();
+        if !self.title.is_empty() {
+            s.push_str(": ");
+            s.push_str(&self.title);
+        }
+        if !self.table.is_empty() {
+            s.push_str(&format!(" (Tabelle {})", self.table));
+        }
+        s
+    }
+}
+
+/// Why a value is missing. Missing is never zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Missing {
+    /// `.` — value unknown or secret.
+    Unknown,
+    /// `x` — cell locked, the value cannot be meaningful.
+    Locked,
+    /// `...` — figure not yet available.
+    NotYetAvailable,
+    /// `/` — not shown, too uncertain.
+    TooUncertain,
+    /// `-` for a municipality that did not exist on that date.
+    NotExisting,
+    /// An empty cell.
+    Empty,
+}
+
+/// One tidy observation: the unit of data that crosses from ingest to compute.
+#[derive(Debug, Clone, Serialize)]
+pub struct Observation {
+    pub ags: Ags,
+    /// Canonical variable name (see `inputs/variables.csv`), e.g. `population`, `land_area`.
+    pub variable: String,
+    /// Sector breakdown where the variable has one (BISKO sector), else `None`.
+    pub sector: Option<String>,
+    /// Category breakdown (energy carrier, land-use class, technology), else `None`.
+    pub category: Option<String>,
+    pub date: RefDate,
+    /// `Err` carries the reason a value is missing; never use 0 for missing.
+    pub value: Result<f64, Missing>,
+    pub unit: String,
+    #[serde(skip)]
+    pub source: Arc<Source>,
+    /// 1-based line in the source file.
+    pub line: usize,
+    /// The office's own flag or symbol (`e`, `p`, `r`, `s`, `-`, `.`…), if any.
+    pub flag: Option<String>,
+}
+
+impl Observation {
+    pub fn grade(&self) -> Grade {
+        self.source.grade
+    }
+}

@@ -1,0 +1,55 @@
+//! Escaping for Typst: data from CSV cells and the config must never act as markup or code.
+
+/// Escapes text for Typst markup: every character with a markup meaning is preceded by a
+/// backslash, which Typst reads as "this character, literally". Line breaks become spaces.
+pub fn markup(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' | '#' | '$' | '*' | '_' | '`' | '<' | '>' | '@' | '[' | ']' | '~' | '/' | '"' | '\'' | '=' | '-'
+            | '+' | '.' | ':' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A Typst string literal (with quotes), for values in code positions such as `alt:` or a title.
+pub fn string_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            _ => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_characters_are_escaped() {
+        assert_eq!(markup("#read(\"/etc/passwd\")"), "\\#read(\\\"\\/etc\\/passwd\\\")");
+        assert_eq!(markup("*x* $y$ <z> @w"), "\\*x\\* \\$y\\$ \\<z\\> \\@w");
+        assert_eq!(markup("1.234,5"), "1\\.234,5");
+        assert_eq!(markup("Größe"), "Größe");
+    }
+
+    #[test]
+    fn string_literals_are_closed() {
+        assert_eq!(string_literal("a\"b\\"), "\"a\\\"b\\\\\"");
+    }
+}

@@ -1,0 +1,134 @@
+//! Render: view models per document → minijinja (with Typst escaping) → typst in-process → PDF.
+//! Templates hold layout, the locale holds words, Rust holds numbers.
+
+pub mod escape;
+pub mod locale;
+mod views;
+pub mod world;
+
+use anyhow::{anyhow, Context, Result};
+use minijinja::value::{Serde, Value};
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use serde::Serialize;
+
+use crate::compute::{Facts, MemberFacts};
+use crate::config::Partnership;
+use crate::model::RefDate;
+pub use locale::Locale;
+use world::DocumentWorld;
+
+/// Built-in templates, compiled into the binary.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("theme.typ.j2", include_str!("../../report-templates/theme.typ.j2")),
+    ("macros.typ.j2", include_str!("../../report-templates/macros.typ.j2")),
+    ("report.typ.j2", include_str!("../../report-templates/report.typ.j2")),
+    ("briefing.typ.j2", include_str!("../../report-templates/briefing.typ.j2")),
+    ("handbook.typ.j2", include_str!("../../report-templates/handbook.typ.j2")),
+];
+
+/// The kinds of documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    Report,
+    Briefing,
+    Handbook,
+}
+
+impl DocKind {
+    pub fn template(self) -> &'static str {
+        match self {
+            DocKind::Report => "report.typ.j2",
+            DocKind::Briefing => "briefing.typ.j2",
+            DocKind::Handbook => "handbook.typ.j2",
+        }
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            DocKind::Report => "bericht",
+            DocKind::Briefing => "ratsinfo",
+            DocKind::Handbook => "handbuch",
+        }
+    }
+}
+
+/// A generated document before it is compiled: Typst source and the chart files it embeds.
+pub struct Generated {
+    pub source: String,
+    pub files: Vec<(String, Vec<u8>)>,
+    pub title: String,
+    pub date: RefDate,
+}
+
+pub struct Renderer {
+    env: Environment<'static>,
+    pub locale: Locale,
+    /// Date printed and stamped into the PDFs (never the clock).
+    pub date_override: Option<RefDate>,
+}
+
+impl Renderer {
+    pub fn new(lang: &str, date_override: Option<RefDate>) -> Result<Renderer> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // A custom escape mode, so macro output counts as safe and everything else goes through
+        // the Typst formatter below.
+        env.set_auto_escape_callback(|_| AutoEscape::Custom("typst".into()));
+        // Every interpolated value is escaped for Typst markup unless it was produced as markup by us.
+        env.set_formatter(|out, _state, value| {
+            if value.is_safe() {
+                out.write_str(&value.to_string()).map_err(minijinja::Error::from)
+            } else if value.is_none() || value.is_undefined() {
+                Ok(())
+            } else {
+                out.write_str(&escape::markup(&value.to_string())).map_err(minijinja::Error::from)
+            }
+        });
+        // `{{ x|str }}`: a Typst string literal, for code positions (alt text, titles, paths).
+        env.add_filter("str", |v: Value| Value::from_safe_string(escape::string_literal(&v.to_string())));
+        for (name, src) in TEMPLATES {
+            env.add_template(name, src).with_context(|| format!("built-in template {name} does not parse"))?;
+        }
+        Ok(Renderer { env, locale: Locale::load(lang)?, date_override })
+    }
+
+    fn fill(&self, kind: DocKind, view: &impl Serialize) -> Result<String> {
+        let tmpl = self.env.get_template(kind.template())?;
+        tmpl.render(Value::from(Serde(view))).map_err(|e| {
+            let mut msg = format!("template {} failed", e.name().unwrap_or(kind.template()));
+            if let Some(line) = e.line() {
+                msg.push_str(&format!(" at line {line}"));
+            }
+            msg.push_str(&format!(": {}", e.detail().unwrap_or(&e.to_string())));
+            anyhow!(msg)
+        })
+    }
+
+    pub fn report(&self, p: &Partnership, facts: &Facts, m: &MemberFacts) -> Result<Generated> {
+        let (view, files) = views::report(self, p, facts, m);
+        self.generate(DocKind::Report, &view, files, view.meta.title.clone(), view.meta.date)
+    }
+
+    pub fn briefing(&self, p: &Partnership, facts: &Facts, m: &MemberFacts) -> Result<Generated> {
+        let (view, files) = views::briefing(self, p, facts, m);
+        self.generate(DocKind::Briefing, &view, files, view.meta.title.clone(), view.meta.date)
+    }
+
+    pub fn handbook(&self, p: &Partnership, facts: &Facts, factor_view: &crate::ingest::Factors) -> Result<Generated> {
+        let (view, files) = views::handbook(self, p, facts, factor_view);
+        self.generate(DocKind::Handbook, &view, files, view.meta.title.clone(), view.meta.date)
+    }
+
+    fn generate(&self, kind: DocKind, view: &impl Serialize, files: Vec<(String, Vec<u8>)>, title: String, date: RefDate) -> Result<Generated> {
+        let source = self.fill(kind, view)?;
+        Ok(Generated { source, files, title, date })
+    }
+}
+
+impl Generated {
+    /// Typesets the document; `ident` is a stable identity (e.g. `bericht-14729410-2024`).
+    pub fn compile(self, ident: &str) -> Result<Vec<u8>> {
+        let world = DocumentWorld::new(self.source, self.files, self.date);
+        world.pdf(ident).map_err(|e| anyhow!(e))
+    }
+}

@@ -1,0 +1,696 @@
+//! View models: one `Serialize` struct per document kind. Numbers are formatted here (German
+//! style), words come from the locale; templates only place them.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::Renderer;
+use crate::chart::{self, Bar, BarChart, PairedChart, StackedChart, LAND_COLOURS};
+use crate::compute::{Facts, Figure, MemberFacts};
+use crate::config::{Partnership, Role};
+use crate::format::{de_number, de_signed_pct};
+use crate::ingest::Factors;
+use crate::model::{RefDate, Source};
+
+#[derive(Serialize)]
+pub struct Meta {
+    pub title: String,
+    pub subtitle: String,
+    pub partnership: String,
+    pub publisher: String,
+    pub year: i32,
+    pub data_date: String,
+    #[serde(skip)]
+    pub date: RefDate,
+    pub date_text: String,
+    pub lang: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct FigureRow {
+    pub id: String,
+    pub label: String,
+    pub value: String,
+    pub unit: String,
+    pub date: String,
+    pub grade: String,
+    pub refs: String,
+    pub flag: String,
+    pub note: String,
+}
+
+#[derive(Serialize)]
+pub struct ChartView {
+    pub path: String,
+    pub title: String,
+    pub alt: String,
+    pub source: String,
+}
+
+#[derive(Serialize)]
+pub struct SourceRow {
+    pub n: usize,
+    pub citation: String,
+    pub file: String,
+    pub licence: String,
+    pub attribution: String,
+    pub grade: String,
+}
+
+/// Numbers the sources a document cites, in order of first use.
+#[derive(Default)]
+pub struct SourceBook {
+    list: Vec<Arc<Source>>,
+}
+
+impl SourceBook {
+    pub fn refs(&mut self, sources: &[Arc<Source>]) -> String {
+        let mut ns = Vec::new();
+        for s in sources {
+            let n = match self.list.iter().position(|x| x.file == s.file) {
+                Some(i) => i + 1,
+                None => {
+                    self.list.push(s.clone());
+                    self.list.len()
+                }
+            };
+            if !ns.contains(&n) {
+                ns.push(n);
+            }
+        }
+        ns.sort_unstable();
+        if ns.is_empty() {
+            String::new()
+        } else {
+            format!("[{}]", ns.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
+        }
+    }
+
+    pub fn rows(&self, r: &Renderer) -> Vec<SourceRow> {
+        self.list
+            .iter()
+            .enumerate()
+            .map(|(i, s)| SourceRow {
+                n: i + 1,
+                citation: s.citation(),
+                file: s.file.clone(),
+                licence: s.licence.clone(),
+                attribution: s.attribution.clone(),
+                grade: r.locale.label("grade", s.grade.letter()),
+            })
+            .collect()
+    }
+}
+
+/// Decimals by unit: counts and areas whole, shares and small ratios with decimals.
+pub fn decimals(unit: &str, v: f64) -> usize {
+    match unit {
+        "Personen" | "ha" | "MWh" | "t CO2e" | "t CO2e/a" | "kW" => 0,
+        "%" | "ha/a" => 1,
+        "kW/EW" | "t CO2e/EW" | "t CO2e/(ha·a)" => 2,
+        _ => crate::format::auto_decimals(v),
+    }
+}
+
+fn row(r: &Renderer, f: &Figure, book: &mut SourceBook) -> FigureRow {
+    let value = match f.value {
+        Some(v) => de_number(v, decimals(&f.unit, v)),
+        None => r.locale.text("no_data"),
+    };
+    FigureRow {
+        id: f.id.clone(),
+        label: r.locale.label("label", &f.id),
+        value,
+        unit: r.locale.unit(&f.unit),
+        date: f.date.map(|d| d.german()).unwrap_or_default(),
+        grade: f.grade.letter().to_string(),
+        refs: book.refs(&f.sources),
+        flag: f.flag.clone().unwrap_or_default(),
+        note: f.note.as_ref().map(|n| r.locale.note(n)).unwrap_or_default(),
+    }
+}
+
+fn meta(r: &Renderer, p: &Partnership, facts: &Facts, title_key: &str, subtitle: String) -> Meta {
+    // The document date is the latest reference date used (never the clock), unless given.
+    let latest = facts
+        .members
+        .iter()
+        .flat_map(|m| m.figures.iter())
+        .filter_map(|f| f.date)
+        .max()
+        .unwrap_or(RefDate::end_of_year(facts.year));
+    let date = r.date_override.unwrap_or(latest);
+    Meta {
+        title: r.locale.text(title_key),
+        subtitle,
+        partnership: p.name.clone(),
+        publisher: p.publisher.clone(),
+        year: facts.year,
+        data_date: latest.german(),
+        date,
+        date_text: date.german(),
+        lang: r.locale.lang.clone(),
+    }
+}
+
+fn alt_for(r: &Renderer, title: &str, values: &[(String, String)]) -> String {
+    let vals = values.iter().map(|(l, v)| format!("{l} {v}")).collect::<Vec<_>>().join("; ");
+    r.locale.fill("text", "chart_alt_bars", &[("title", title.to_string()), ("values", vals)])
+}
+
+fn source_line(sources: &[&Source]) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for s in sources {
+        let c = s.citation();
+        if !seen.contains(&c) {
+            seen.push(c);
+        }
+    }
+    seen.join("; ")
+}
+
+/// Charts shared by several documents.
+struct ChartSet {
+    files: Vec<(String, Vec<u8>)>,
+    views: Vec<ChartView>,
+}
+
+impl ChartSet {
+    fn new() -> Self {
+        ChartSet { files: Vec::new(), views: Vec::new() }
+    }
+
+    fn add(&mut self, name: &str, svg: String, title: String, alt: String, source: String) -> usize {
+        let path = format!("/charts/{name}.svg");
+        self.files.push((path.clone(), svg.into_bytes()));
+        self.views.push(ChartView { path, title, alt, source });
+        self.views.len() - 1
+    }
+}
+
+fn land_use_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>, set: &mut ChartSet) {
+    let lands: Vec<(&MemberFacts, &crate::compute::land::LandUse)> =
+        facts.members.iter().filter_map(|m| m.land.as_ref().map(|l| (m, l))).collect();
+    if lands.is_empty() {
+        return;
+    }
+    let ids: Vec<&str> = crate::compute::land::CLASSES.iter().map(|(id, _)| *id).collect();
+    let segments = ids.iter().enumerate().map(|(i, id)| (r.locale.label("land_class", id), LAND_COLOURS[i % LAND_COLOURS.len()])).collect();
+    let rows = lands
+        .iter()
+        .map(|(m, l)| {
+            let shares = ids.iter().map(|id| l.classes.iter().find(|c| c.id == *id).map_or(0.0, |c| c.share_pct)).collect();
+            (m.member.name.clone(), shares, highlight == Some(m.member.ags.as_str()))
+        })
+        .collect();
+    let svg = chart::stacked(&StackedChart { segments, rows });
+    let date = lands.iter().map(|(_, l)| l.date).max().map(|d| d.german()).unwrap_or_default();
+    let title = format!("{} ({date})", r.locale.text("chart_land_use"));
+    let values: Vec<(String, String)> = lands
+        .iter()
+        .map(|(m, l)| {
+            let parts = l.classes.iter().map(|c| format!("{} {} %", r.locale.label("land_class", &c.id), de_number(c.share_pct, 0))).collect::<Vec<_>>().join(", ");
+            (m.member.name.clone(), parts)
+        })
+        .collect();
+    let alt = alt_for(r, &title, &values);
+    let sources: Vec<&Source> = lands.iter().filter_map(|(_, l)| l.categories.first().map(|c| c.2.as_ref())).collect();
+    set.add("flaechennutzung", svg, title, alt, source_line(&sources));
+}
+
+fn re_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>, set: &mut ChartSet) {
+    let res: Vec<(&MemberFacts, &crate::compute::renewables::Renewables)> =
+        facts.members.iter().filter_map(|m| m.renewables.as_ref().map(|x| (m, x))).collect();
+    let Some(pop_src) = facts.members.iter().find_map(|m| m.population.as_ref()) else { return };
+    if res.is_empty() {
+        return;
+    }
+    let now = res.iter().map(|(_, x)| x.date).max();
+    let prev = res.iter().filter_map(|(_, x)| x.previous_date).max();
+    let per_inh = |m: &MemberFacts, kw: Option<f64>| -> Option<f64> { Some(kw? / m.population.as_ref()?.value()) };
+    let rows: Vec<(String, [Option<f64>; 2], bool)> = res
+        .iter()
+        .map(|(m, x)| {
+            let pv = x.capacities.iter().find(|c| c.technology == "pv");
+            (
+                m.member.name.clone(),
+                [per_inh(m, pv.and_then(|c| c.previous_kw)), per_inh(m, pv.map(|c| c.kw))],
+                highlight == Some(m.member.ags.as_str()),
+            )
+        })
+        .collect();
+    let series = [prev.map(|d| d.german()).unwrap_or_default(), now.map(|d| d.german()).unwrap_or_default()];
+    let title = r.locale.text("chart_re_per_inhabitant");
+    let values: Vec<(String, String)> = rows
+        .iter()
+        .map(|(n, v, _)| (n.clone(), v.iter().zip(&series).filter_map(|(v, s)| v.map(|v| format!("{s}: {}", de_number(v, 2)))).collect::<Vec<_>>().join(", ")))
+        .collect();
+    let svg = chart::paired(&PairedChart { unit: r.locale.unit("kW/EW"), series, rows, decimals: 2 });
+    let alt = alt_for(r, &title, &values);
+    let mut sources: Vec<&Source> = res.iter().filter_map(|(m, _)| m.figures.iter().find(|f| f.id == "re_pv_kw")).flat_map(|f| f.sources.iter().map(AsRef::as_ref)).collect();
+    sources.extend(pop_src.running.sources.iter().map(AsRef::as_ref));
+    set.add("pv_je_einwohner", svg, title, alt, source_line(&sources));
+}
+
+fn sink_members_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>, set: &mut ChartSet) {
+    let sinks: Vec<(&MemberFacts, &crate::compute::land::LandSink)> =
+        facts.members.iter().filter_map(|m| m.sink.as_ref().map(|s| (m, s))).collect();
+    if sinks.is_empty() {
+        return;
+    }
+    let bars: Vec<Bar> = sinks
+        .iter()
+        .map(|(m, s)| Bar { label: m.member.name.clone(), value: s.total_t, highlight: highlight == Some(m.member.ags.as_str()) })
+        .collect();
+    let date = sinks.iter().map(|(_, s)| s.date).max().map(|d| d.german()).unwrap_or_default();
+    let title = format!("{} ({date})", r.locale.text("chart_sink_members"));
+    let values: Vec<(String, String)> = bars.iter().map(|b| (b.label.clone(), format!("{} {}", de_number(b.value, 0), r.locale.unit("t CO2e/a")))).collect();
+    let svg = chart::bars(&BarChart { unit: r.locale.unit("t CO2e/a"), bars, decimals: 0 });
+    let alt = alt_for(r, &title, &values);
+    let sources: Vec<&Source> = sinks.iter().filter_map(|(m, _)| m.figures.iter().find(|f| f.id == "land_sink_t")).flat_map(|f| f.sources.iter().map(AsRef::as_ref)).collect();
+    set.add("senke_mitglieder", svg, title, alt, source_line(&sources));
+}
+
+fn sink_chart(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) {
+    let Some(s) = &m.sink else { return };
+    let bars: Vec<Bar> = s
+        .rows
+        .iter()
+        .map(|row| Bar { label: format!("{} ({})", r.locale.label("land_category", &row.category), r.locale.label("soil", &row.soil)), value: row.t, highlight: false })
+        .collect();
+    let title = format!("{} – {} ({})", r.locale.text("chart_sink"), m.member.name, s.date.german());
+    let values: Vec<(String, String)> = bars.iter().map(|b| (b.label.clone(), de_number(b.value, 0))).collect();
+    let svg = chart::bars(&BarChart { unit: r.locale.unit("t CO2e/a"), bars, decimals: 0 });
+    let alt = alt_for(r, &title, &values);
+    let sources: Vec<&Source> = m.figures.iter().find(|f| f.id == "land_sink_t").map(|f| f.sources.iter().map(AsRef::as_ref).collect()).unwrap_or_default();
+    set.add("senke", svg, title, alt, source_line(&sources));
+}
+
+fn sector_chart(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) {
+    let Some(b) = &m.balance else { return };
+    let bars: Vec<Bar> = b.sectors.iter().map(|s| Bar { label: r.locale.label("sector_short", &s.sector), value: s.t, highlight: false }).collect();
+    let title = format!("{} – {} ({})", r.locale.text("chart_sectors"), m.member.name, b.date.year);
+    let values: Vec<(String, String)> = bars.iter().map(|x| (x.label.clone(), format!("{} t CO₂e", de_number(x.value, 0)))).collect();
+    let svg = chart::bars(&BarChart { unit: r.locale.unit("t CO2e"), bars, decimals: 0 });
+    let alt = alt_for(r, &title, &values);
+    let sources: Vec<&Source> = m.figures.iter().find(|f| f.id == "ghg_t").map(|f| f.sources.iter().map(AsRef::as_ref).collect()).unwrap_or_default();
+    set.add(&format!("sektoren-{}", m.member.ags), svg, title, alt, source_line(&sources));
+}
+
+#[derive(Serialize)]
+pub struct MemberView {
+    pub name: String,
+    pub ags: String,
+    pub role: String,
+}
+
+fn member_view(r: &Renderer, m: &MemberFacts) -> MemberView {
+    let role = match m.member.role {
+        Role::City => "city",
+        Role::Rural => "rural",
+    };
+    MemberView { name: m.member.name.clone(), ags: m.member.ags.to_string(), role: r.locale.label("role", role) }
+}
+
+#[derive(Serialize)]
+pub struct LandView {
+    pub date: String,
+    pub total: String,
+    pub classes: Vec<(String, String, String)>,
+    pub land_take: String,
+}
+
+#[derive(Serialize)]
+pub struct SinkView {
+    pub date: String,
+    pub rows: Vec<[String; 5]>,
+    pub total: String,
+    pub refs: String,
+}
+
+#[derive(Serialize)]
+pub struct RenewablesView {
+    pub date: String,
+    pub previous_date: String,
+    pub rows: Vec<[String; 4]>,
+    pub refs: String,
+}
+
+#[derive(Serialize)]
+pub struct BalanceView {
+    pub year: i32,
+    pub sectors: Vec<[String; 6]>,
+    pub carriers: Vec<[String; 5]>,
+    pub total_mwh: String,
+    pub total_t: String,
+    pub per_inhabitant: String,
+    pub grade: String,
+    pub refs: String,
+}
+
+fn land_view(r: &Renderer, m: &MemberFacts) -> Option<LandView> {
+    let l = m.land.as_ref()?;
+    let land_take = match (l.land_take_ha_per_year, l.previous_date) {
+        (Some(rate), Some(pd)) => r.locale.fill(
+            "text",
+            "land_take",
+            &[("from", pd.german()), ("to", l.date.german()), ("rate", format!("{}{}", if rate > 0.0 { "+" } else { "" }, de_number(rate, 1)))],
+        ),
+        _ => String::new(),
+    };
+    Some(LandView {
+        date: l.date.german(),
+        total: de_number(l.total_ha, 0),
+        classes: l.classes.iter().map(|c| (r.locale.label("land_class", &c.id), de_number(c.ha, 0), de_number(c.share_pct, 1))).collect(),
+        land_take,
+    })
+}
+
+fn sink_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Option<SinkView> {
+    let s = m.sink.as_ref()?;
+    let refs = m.figures.iter().find(|f| f.id == "land_sink_t").map(|f| book.refs(&f.sources)).unwrap_or_default();
+    Some(SinkView {
+        date: s.date.german(),
+        rows: s
+            .rows
+            .iter()
+            .map(|x| {
+                [
+                    r.locale.label("land_category", &x.category),
+                    r.locale.label("soil", &x.soil),
+                    de_number(x.area_ha, 0),
+                    de_number(x.t_per_ha, 2),
+                    de_number(x.t, 0),
+                ]
+            })
+            .collect(),
+        total: de_number(s.total_t, 0),
+        refs,
+    })
+}
+
+fn renewables_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Option<RenewablesView> {
+    let x = m.renewables.as_ref()?;
+    let refs = m.figures.iter().find(|f| f.id == "re_pv_kw").map(|f| book.refs(&f.sources)).unwrap_or_default();
+    Some(RenewablesView {
+        date: x.date.german(),
+        previous_date: x.previous_date.map(|d| d.german()).unwrap_or_default(),
+        rows: x
+            .capacities
+            .iter()
+            .map(|c| {
+                [
+                    r.locale.label("technology", &c.technology),
+                    c.previous_kw.map(|v| de_number(v, 0)).unwrap_or_else(|| r.locale.text("no_data")),
+                    de_number(c.kw, 0),
+                    c.kw_per_inhabitant.map(|v| de_number(v, 3)).unwrap_or_else(|| r.locale.text("no_data")),
+                ]
+            })
+            .collect(),
+        refs,
+    })
+}
+
+fn balance_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Option<BalanceView> {
+    let b = m.balance.as_ref()?;
+    let refs = m.figures.iter().find(|f| f.id == "ghg_t").map(|f| book.refs(&f.sources)).unwrap_or_default();
+    Some(BalanceView {
+        year: b.date.year,
+        sectors: b
+            .sectors
+            .iter()
+            .map(|s| {
+                [
+                    r.locale.label("sector", &s.sector),
+                    de_number(s.mwh, 0),
+                    de_number(s.t, 0),
+                    de_number(s.share_pct, 1),
+                    s.published_t.map(|v| de_number(v, 0)).unwrap_or_default(),
+                    s.deviation_pct.map(|v| format!("{} %", de_number(v, 3))).unwrap_or_default(),
+                ]
+            })
+            .collect(),
+        carriers: b
+            .rows
+            .iter()
+            .map(|x| [r.locale.label("sector_short", &x.sector), r.locale.label("carrier", &x.carrier), de_number(x.mwh, 0), de_number(x.g_per_kwh, 1), de_number(x.t, 0)])
+            .collect(),
+        total_mwh: de_number(b.total_mwh, 0),
+        total_t: de_number(b.total_t, 0),
+        per_inhabitant: b.t_per_inhabitant.map(|v| de_number(v, 2)).unwrap_or_default(),
+        grade: b.grade.letter().to_string(),
+        refs,
+    })
+}
+
+#[derive(Serialize)]
+pub struct ReportView {
+    pub t: BTreeMap<String, toml::Value>,
+    pub meta: Meta,
+    pub member: MemberView,
+    pub figures: Vec<FigureRow>,
+    pub population_note: String,
+    pub land: Option<LandView>,
+    pub sink: Option<SinkView>,
+    pub renewables: Option<RenewablesView>,
+    pub balance: Option<BalanceView>,
+    pub charts: BTreeMap<String, ChartView>,
+    pub sources: Vec<SourceRow>,
+}
+
+fn chart_map(set: ChartSet) -> (BTreeMap<String, ChartView>, Vec<(String, Vec<u8>)>) {
+    let map = set
+        .views
+        .into_iter()
+        .map(|v| {
+            let key = v.path.trim_start_matches("/charts/").trim_end_matches(".svg").split('-').next().unwrap_or_default().to_string();
+            (key, v)
+        })
+        .collect();
+    (map, set.files)
+}
+
+pub fn report(r: &Renderer, p: &Partnership, facts: &Facts, m: &MemberFacts) -> (ReportView, Vec<(String, Vec<u8>)>) {
+    let mut book = SourceBook::default();
+    let figures: Vec<FigureRow> = m.figures.iter().map(|f| row(r, f, &mut book)).collect();
+    let population_note = m.population.as_ref().and_then(|p| p.census.as_ref()).and_then(|c| c.note.as_ref()).map(|n| r.locale.note(n)).unwrap_or_default();
+    let land = land_view(r, m);
+    let sink = sink_view(r, m, &mut book);
+    let renewables = renewables_view(r, m, &mut book);
+    let balance = balance_view(r, m, &mut book);
+    let mut set = ChartSet::new();
+    let hl = Some(m.member.ags.as_str());
+    sector_chart(r, m, &mut set);
+    land_use_chart(r, facts, hl, &mut set);
+    sink_chart(r, m, &mut set);
+    re_chart(r, facts, hl, &mut set);
+    let (charts, files) = chart_map(set);
+    let subtitle = m.member.name.clone();
+    let view = ReportView {
+        t: r.locale.texts(),
+        meta: meta(r, p, facts, "report_title", subtitle),
+        member: member_view(r, m),
+        figures,
+        population_note,
+        land,
+        sink,
+        renewables,
+        balance,
+        charts,
+        sources: book.rows(r),
+    };
+    (view, files)
+}
+
+#[derive(Serialize)]
+pub struct Insight {
+    pub label: String,
+    pub value: String,
+    pub text: String,
+}
+
+#[derive(Serialize)]
+pub struct BriefingView {
+    pub t: BTreeMap<String, toml::Value>,
+    pub meta: Meta,
+    pub member: MemberView,
+    pub figures: Vec<FigureRow>,
+    pub insights: Vec<Insight>,
+    pub has_balance: bool,
+    pub charts: BTreeMap<String, ChartView>,
+    pub sources: Vec<SourceRow>,
+}
+
+/// Figures a council member needs first.
+const BRIEFING_FIGURES: &[&str] = &[
+    "population",
+    "land_total",
+    "share_settlement_traffic",
+    "land_take_ha_per_year",
+    "share_forest",
+    "re_pv_kw",
+    "pv_kw_per_inhabitant",
+    "pv_growth_pct",
+    "land_sink_t",
+    "ghg_t",
+    "ghg_t_per_inhabitant",
+];
+
+/// Figures compared across the partnership (size-independent ones only).
+const COMPARED: &[&str] = &["pv_kw_per_inhabitant", "share_forest", "share_settlement_traffic", "land_sink_t_per_ha", "pv_growth_pct"];
+
+pub fn briefing(r: &Renderer, p: &Partnership, facts: &Facts, m: &MemberFacts) -> (BriefingView, Vec<(String, Vec<u8>)>) {
+    let mut book = SourceBook::default();
+    let figures: Vec<FigureRow> = BRIEFING_FIGURES
+        .iter()
+        .filter_map(|id| m.figures.iter().find(|f| f.id == *id))
+        .map(|f| row(r, f, &mut book))
+        .collect();
+    let mut insights = Vec::new();
+    for id in COMPARED {
+        let Some(f) = m.figures.iter().find(|f| f.id == *id) else { continue };
+        let (Some(v), Some(avg), Some((rank, n))) = (f.value, facts.region.mean(id), f.value.and_then(|v| facts.region.rank(id, v))) else { continue };
+        if n < 2 {
+            continue;
+        }
+        let d = decimals(&f.unit, v);
+        let unit = r.locale.unit(&f.unit);
+        let avg_text = format!("{} {unit}", de_number(avg, d));
+        let key = if v >= avg { "above_average" } else { "below_average" };
+        let text = format!(
+            "{}; {}.",
+            r.locale.fill("text", key, &[("avg", avg_text)]),
+            r.locale.fill("text", "rank", &[("rank", rank.to_string()), ("n", n.to_string())])
+        );
+        let _ = book.refs(&f.sources);
+        insights.push(Insight { label: r.locale.label("label", id), value: format!("{} {unit}", de_number(v, d)), text });
+    }
+    let mut set = ChartSet::new();
+    let hl = Some(m.member.ags.as_str());
+    re_chart(r, facts, hl, &mut set);
+    sink_members_chart(r, facts, hl, &mut set);
+    let (charts, files) = chart_map(set);
+    let view = BriefingView {
+        t: r.locale.texts(),
+        meta: meta(r, p, facts, "briefing_title", m.member.name.clone()),
+        member: member_view(r, m),
+        figures,
+        insights,
+        has_balance: m.balance.is_some(),
+        charts,
+        sources: book.rows(r),
+    };
+    (view, files)
+}
+
+#[derive(Serialize)]
+pub struct ComparisonRow {
+    pub label: String,
+    pub unit: String,
+    pub values: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct HandbookView {
+    pub t: BTreeMap<String, toml::Value>,
+    pub meta: Meta,
+    pub members: Vec<MemberView>,
+    pub member_names: Vec<String>,
+    pub comparison: Vec<ComparisonRow>,
+    pub balances: Vec<(String, BalanceView)>,
+    pub emission_factors: Vec<[String; 4]>,
+    pub fluxes: Vec<[String; 4]>,
+    pub compensation: String,
+    pub charts: BTreeMap<String, ChartView>,
+    pub sources: Vec<SourceRow>,
+}
+
+pub fn handbook(r: &Renderer, p: &Partnership, facts: &Facts, factors: &Factors) -> (HandbookView, Vec<(String, Vec<u8>)>) {
+    let mut book = SourceBook::default();
+    // Comparison matrix: one row per figure id, one column per member, in first-seen order.
+    let mut ids: Vec<(String, String)> = Vec::new();
+    for f in facts.members.iter().flat_map(|m| m.figures.iter()) {
+        if !ids.iter().any(|(i, _)| *i == f.id) {
+            ids.push((f.id.clone(), f.unit.clone()));
+        }
+    }
+    let comparison = ids
+        .iter()
+        .map(|(id, unit)| ComparisonRow {
+            label: r.locale.label("label", id),
+            unit: r.locale.unit(unit),
+            values: facts
+                .members
+                .iter()
+                .map(|m| match m.figures.iter().find(|f| f.id == *id) {
+                    Some(f) => {
+                        let refs = book.refs(&f.sources);
+                        match f.value {
+                            Some(v) => format!("{} {refs}", de_number(v, decimals(unit, v))),
+                            None => r.locale.text("no_data"),
+                        }
+                    }
+                    None => "–".into(),
+                })
+                .collect(),
+        })
+        .collect();
+    let balances = facts.members.iter().filter_map(|m| Some((m.member.name.clone(), balance_view(r, m, &mut book)?))).collect();
+    let emission_factors = factors
+        .emission
+        .iter()
+        .map(|f| {
+            let sector = if f.sector == "*" { "–".to_string() } else { r.locale.label("sector_short", &f.sector) };
+            [r.locale.label("carrier", &f.carrier), sector, f.valid_year.to_string(), de_number(f.g_co2e_per_kwh, 1)]
+        })
+        .collect();
+    let fluxes = factors
+        .land_flux
+        .iter()
+        .map(|f| [r.locale.label("land_category", &f.category), r.locale.label("soil", &f.soil), de_number(f.t_co2e_per_ha, 2), f.source.clone()])
+        .collect();
+    let reg = &facts.region;
+    let compensation = match (reg.ghg_t, reg.sink_offset_pct) {
+        (Some(ghg), Some(pct)) => {
+            let ghg_year = facts.members.iter().filter_map(|m| m.balance.as_ref()).map(|b| b.date.year).max().unwrap_or(facts.year);
+            let sink_year = facts.members.iter().filter_map(|m| m.sink.as_ref()).map(|s| s.date.year).max().unwrap_or(facts.year);
+            r.locale.fill(
+                "text",
+                "compensation_text",
+                &[
+                    ("ghg", de_number(ghg, 0)),
+                    ("ghg_year", ghg_year.to_string()),
+                    ("sink", de_number(reg.land_sink_t, 0)),
+                    ("sink_year", sink_year.to_string()),
+                    ("pct", format!("{} %", de_number(pct, 2))),
+                ],
+            )
+        }
+        _ => r.locale.text("compensation_no_balance"),
+    };
+    let _ = de_signed_pct;
+    let mut set = ChartSet::new();
+    for m in &facts.members {
+        sector_chart(r, m, &mut set);
+    }
+    land_use_chart(r, facts, None, &mut set);
+    re_chart(r, facts, None, &mut set);
+    sink_members_chart(r, facts, None, &mut set);
+    let (charts, files) = chart_map(set);
+    let view = HandbookView {
+        t: r.locale.texts(),
+        meta: meta(r, p, facts, "handbook_title", p.name.clone()),
+        members: facts.members.iter().map(|m| member_view(r, m)).collect(),
+        member_names: facts.members.iter().map(|m| m.member.name.clone()).collect(),
+        comparison,
+        balances,
+        emission_factors,
+        fluxes,
+        compensation,
+        charts,
+        sources: book.rows(r),
+    };
+    (view, files)
+}
