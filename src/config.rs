@@ -92,7 +92,11 @@ pub fn parse(text: &str) -> Result<Partnership, InputError> {
         err
     })?;
     if !(1990..=2100).contains(&raw.reporting_year) {
-        return Err(InputError::new(FILE, format!("reporting_year {} is out of range", raw.reporting_year), "give a year such as 2024"));
+        return Err(InputError::new(
+            FILE,
+            format!("reporting_year {} is out of range", raw.reporting_year),
+            "give a year such as 2024",
+        ));
     }
     let mut seen = BTreeSet::new();
     let mut members = Vec::new();
@@ -102,14 +106,28 @@ pub fn parse(text: &str) -> Result<Partnership, InputError> {
             .ok()
             .filter(|_| m.ags.get_ref().len() == 8)
             .ok_or_else(|| {
-                InputError::new(FILE, format!("member.ags `{}` is not an 8-digit municipality key", m.ags.get_ref()), "write the AGS with 8 digits and leading zeros, e.g. \"14729410\"")
-                    .at(line)
-                    .column("ags")
+                InputError::new(
+                    FILE,
+                    format!("member.ags `{}` is not an 8-digit municipality key", m.ags.get_ref()),
+                    "write the AGS with 8 digits and leading zeros, e.g. \"14729410\"",
+                )
+                .at(line)
+                .column("ags")
             })?;
         if !seen.insert(ags.clone()) {
-            return Err(InputError::new(FILE, format!("member.ags `{ags}` is listed twice"), "list each member once").at(line).column("ags"));
+            return Err(InputError::new(
+                FILE,
+                format!("member.ags `{ags}` is listed twice"),
+                "list each member once",
+            )
+            .at(line)
+            .column("ags"));
         }
-        members.push(Member { ags, name: m.name, role: m.role });
+        members.push(Member {
+            ags,
+            name: m.name,
+            role: m.role,
+        });
     }
     if members.is_empty() {
         return Err(InputError::new(FILE, "no members", "add at least one [[member]] table"));
@@ -126,7 +144,8 @@ pub fn parse(text: &str) -> Result<Partnership, InputError> {
 mod tests {
     use super::*;
 
-    const GOOD: &str = "name = \"P\"\nreporting_year = 2024\n[[member]]\nags = \"14729410\"\nname = \"Wurzen\"\nrole = \"rural\"\n";
+    const GOOD: &str =
+        "name = \"P\"\nreporting_year = 2024\n[[member]]\nags = \"14729410\"\nname = \"Wurzen\"\nrole = \"rural\"\n";
 
     #[test]
     fn reads_a_valid_config() {

@@ -33,9 +33,7 @@ pub fn de_number(v: f64, decimals: usize) -> String {
 /// Sensible decimals for a value of this size: big numbers without, small ones with two.
 pub fn auto_decimals(v: f64) -> usize {
     let a = v.abs();
-    if a >= 1000.0 {
-        0
-    } else if a >= 100.0 {
+    if a >= 100.0 {
         0
     } else if a >= 10.0 {
         1

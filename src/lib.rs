@@ -38,45 +38,56 @@ pub fn build(args: &BuildArgs) -> Result<()> {
     let facts = compute::compute(&partnership, &data, year);
     let renderer = Renderer::new(&args.lang, source_date_epoch()?)?;
 
-    std::fs::create_dir_all(&args.output).with_context(|| format!("cannot create the output folder {}", args.output.display()))?;
-    let docs = facts.members.iter().filter(|m| selected.contains(&m.member.ags)).count() * 2 + 1;
+    std::fs::create_dir_all(&args.output)
+        .with_context(|| format!("cannot create the output folder {}", args.output.display()))?;
+    let docs = facts
+        .members
+        .iter()
+        .filter(|m| selected.contains(&m.member.ags))
+        .count()
+        * 2
+        + 1;
     let progress = progress_bar(docs as u64);
-    let mut failures: Vec<String> = facts.failures.iter().map(|(m, e)| format!("{} ({}): {e}", m.name, m.ags)).collect();
+    let mut failures: Vec<String> = facts
+        .failures
+        .iter()
+        .map(|(m, e)| format!("{} ({}): {e}", m.name, m.ags))
+        .collect();
     let mut written = 0;
 
-    for m in facts.members.iter().filter(|m| selected.contains(&m.member.ags)) {
-        for (kind, generated) in [
-            (render::DocKind::Report, renderer.report(&partnership, &facts, m)),
-            (render::DocKind::Briefing, renderer.briefing(&partnership, &facts, m)),
-        ] {
-            let name = file_name(kind, year, Some((&m.member.ags, &m.member.name)));
-            progress.set_message(name.clone());
-            let ident = format!("{}-{}-{year}", kind.slug(), m.member.ags);
-            match generated.and_then(|g| g.compile(&ident)).and_then(|pdf| output::write_atomic(&args.output, &name, &pdf)) {
-                Ok(()) => {
-                    written += 1;
-                    log_line(&progress, &format!("written {name}"));
-                }
-                Err(e) => failures.push(format!("{} ({}), {name}: {e:#}", m.member.name, m.member.ags)),
+    let mut write_doc = |name: String, ident: String, make: &dyn Fn() -> Result<render::Generated>| {
+        progress.set_message(name.clone());
+        let t0 = Instant::now();
+        let result = make()
+            .and_then(|g| g.compile(&ident))
+            .and_then(|pdf| output::write_atomic(&args.output, &name, &pdf));
+        progress.inc(1);
+        match result {
+            Ok(()) => {
+                written += 1;
+                log_line(&progress, &format!("written {name} ({} ms)", t0.elapsed().as_millis()));
+                None
             }
-            progress.inc(1);
+            Err(e) => Some(format!("{name}: {e:#}")),
+        }
+    };
+    for m in facts.members.iter().filter(|m| selected.contains(&m.member.ags)) {
+        for kind in [render::DocKind::Report, render::DocKind::Briefing] {
+            let name = file_name(kind, year, Some((&m.member.ags, &m.member.name)));
+            let ident = format!("{}-{}-{year}", kind.slug(), m.member.ags);
+            let make = || match kind {
+                render::DocKind::Briefing => renderer.briefing(&partnership, &facts, m),
+                _ => renderer.report(&partnership, &facts, m),
+            };
+            if let Some(e) = write_doc(name, ident, &make) {
+                failures.push(format!("{} ({}), {e}", m.member.name, m.member.ags));
+            }
         }
     }
-
-    let name = file_name(render::DocKind::Handbook, year, None);
-    progress.set_message(name.clone());
-    match renderer
-        .handbook(&partnership, &facts, &data.factors)
-        .and_then(|g| g.compile(&format!("handbuch-{year}")))
-        .and_then(|pdf| output::write_atomic(&args.output, &name, &pdf))
-    {
-        Ok(()) => {
-            written += 1;
-            log_line(&progress, &format!("written {name}"));
-        }
-        Err(e) => failures.push(format!("handbook, {name}: {e:#}")),
+    let make = || renderer.handbook(&partnership, &facts, &data.factors);
+    if let Some(e) = write_doc(file_name(render::DocKind::Handbook, year, None), format!("handbuch-{year}"), &make) {
+        failures.push(format!("handbook, {e}"));
     }
-    progress.inc(1);
     progress.finish_and_clear();
 
     let rows = output::indicator_rows(&facts, |id| renderer.locale.label("label", id));
@@ -89,7 +100,11 @@ pub fn build(args: &BuildArgs) -> Result<()> {
         started.elapsed().as_secs_f64()
     );
     if !failures.is_empty() {
-        bail!("{} document(s) or member(s) failed:\n  {}", failures.len(), failures.join("\n  "));
+        bail!(
+            "{} document(s) or member(s) failed:\n  {}",
+            failures.len(),
+            failures.join("\n  ")
+        );
     }
     Ok(())
 }
@@ -98,13 +113,21 @@ pub fn build(args: &BuildArgs) -> Result<()> {
 pub fn check(args: &CheckArgs) -> Result<()> {
     let partnership = config::load(&args.inputs)?;
     let data = read_inputs(&args.inputs, &partnership)?;
-    println!("{} – reporting year {}, {} members:", partnership.name, partnership.reporting_year, partnership.members.len());
+    println!(
+        "{} – reporting year {}, {} members:",
+        partnership.name,
+        partnership.reporting_year,
+        partnership.members.len()
+    );
     for m in &partnership.members {
         let n = data.observations.iter().filter(|o| o.ags == m.ags).count();
         println!("  {} {:<24} {:?}  {n} observations", m.ags, m.name, m.role);
     }
     println!();
-    println!("{:<64} {:<26} {:<9} {:<16} {:>7}  {:<11} variables", "file", "format", "encoding", "table", "rows", "years");
+    println!(
+        "{:<64} {:<26} {:<9} {:<16} {:>7}  {:<11} variables",
+        "file", "format", "encoding", "table", "rows", "years"
+    );
     for f in &data.files {
         let years = match (f.years.first(), f.years.last()) {
             (Some(a), Some(b)) if a != b => format!("{a}–{b}"),
@@ -138,7 +161,11 @@ pub fn check(args: &CheckArgs) -> Result<()> {
     for w in &data.warnings {
         println!("warning: {w}");
     }
-    println!("{} observations for members from {} files: OK", data.observations.len(), data.files.len());
+    println!(
+        "{} observations for members from {} files: OK",
+        data.observations.len(),
+        data.files.len()
+    );
     Ok(())
 }
 
@@ -161,7 +188,10 @@ fn select_members(p: &config::Partnership, wanted: &[String]) -> Result<BTreeSet
             if keys.contains(&ags) {
                 Ok(ags)
             } else {
-                Err(anyhow!("--member {w}: not a member of the partnership; members are {}", keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", ")))
+                Err(anyhow!(
+                    "--member {w}: not a member of the partnership; members are {}",
+                    keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", ")
+                ))
             }
         })
         .collect()
@@ -198,8 +228,13 @@ fn slug(name: &str) -> String {
 
 /// The date stamped into documents: `SOURCE_DATE_EPOCH` if set, else the data's own date.
 fn source_date_epoch() -> Result<Option<RefDate>> {
-    let Ok(v) = std::env::var("SOURCE_DATE_EPOCH") else { return Ok(None) };
-    let secs: i64 = v.trim().parse().map_err(|_| anyhow!("SOURCE_DATE_EPOCH=`{v}` is not a number of seconds"))?;
+    let Ok(v) = std::env::var("SOURCE_DATE_EPOCH") else {
+        return Ok(None);
+    };
+    let secs: i64 = v
+        .trim()
+        .parse()
+        .map_err(|_| anyhow!("SOURCE_DATE_EPOCH=`{v}` is not a number of seconds"))?;
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = secs.div_euclid(86_400) + 719_468;
     let era = z.div_euclid(146_097);
@@ -210,13 +245,17 @@ fn source_date_epoch() -> Result<Option<RefDate>> {
     let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
     let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-    RefDate::new(year, month, day).map(Some).ok_or_else(|| anyhow!("SOURCE_DATE_EPOCH=`{v}` is out of range"))
+    RefDate::new(year, month, day)
+        .map(Some)
+        .ok_or_else(|| anyhow!("SOURCE_DATE_EPOCH=`{v}` is out of range"))
 }
 
 fn progress_bar(len: u64) -> ProgressBar {
     if std::io::stderr().is_terminal() {
         let pb = ProgressBar::new(len);
-        pb.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+        pb.set_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
         pb
     } else {
         ProgressBar::hidden()

@@ -53,7 +53,11 @@ impl RefDate {
     }
 
     pub fn end_of_year(year: i32) -> RefDate {
-        RefDate { year, month: 12, day: 31 }
+        RefDate {
+            year,
+            month: 12,
+            day: 31,
+        }
     }
 
     /// Parses `2022-05-15`, `15.05.2022`, `31.12.2015` or a bare year `2021`.

@@ -18,7 +18,8 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     tmp.write_all(bytes).with_context(|| format!("cannot write {name}"))?;
     tmp.as_file().sync_all().ok();
-    tmp.persist(dir.join(name)).with_context(|| format!("cannot move {name} into place in {}", dir.display()))?;
+    tmp.persist(dir.join(name))
+        .with_context(|| format!("cannot move {name} into place in {}", dir.display()))?;
     Ok(())
 }
 
@@ -52,7 +53,12 @@ pub fn indicator_rows(facts: &Facts, label: impl Fn(&str) -> String) -> Vec<Indi
                 reference_date: f.date.map(|d| d.iso()).unwrap_or_default(),
                 value: f.value.map(|v| (v * 1e6).round() / 1e6),
                 unit: f.unit.clone(),
-                source: f.sources.iter().map(|s| format!("{} [{}]", s.citation(), s.file)).collect::<Vec<_>>().join("; "),
+                source: f
+                    .sources
+                    .iter()
+                    .map(|s| format!("{} [{}]", s.citation(), s.file))
+                    .collect::<Vec<_>>()
+                    .join("; "),
                 quality: f.grade.letter().to_string(),
                 flag: f.flag.clone().unwrap_or_default(),
             })

@@ -53,7 +53,9 @@ pub fn balance(
     year: i32,
     pop: Option<&Population>,
 ) -> Result<Option<Balance>, String> {
-    let Some(date) = index.latest_date(ags, "final_energy", year) else { return Ok(None) };
+    let Some(date) = index.latest_date(ags, "final_energy", year) else {
+        return Ok(None);
+    };
     let energy: Vec<&Observation> = index
         .all_on(ags, "final_energy", date.year)
         .into_iter()
@@ -61,7 +63,11 @@ pub fn balance(
         .collect();
     let published: Vec<&Observation> = index.all_on(ags, "ghg_published", date.year);
     let published_totals: Vec<&Observation> = index.all_on(ags, "ghg_published_total", date.year);
-    let ef_sources: Vec<Arc<Source>> = factor_sources.iter().filter(|s| s.file.contains("emission")).cloned().collect();
+    let ef_sources: Vec<Arc<Source>> = factor_sources
+        .iter()
+        .filter(|s| s.file.contains("emission"))
+        .cloned()
+        .collect();
 
     let mut rows = Vec::new();
     for o in &energy {
@@ -78,7 +84,14 @@ pub fn balance(
             .iter()
             .find(|p| p.sector == o.sector && p.category == o.category)
             .and_then(|p| p.value.ok());
-        rows.push(BalanceRow { sector, carrier, mwh, g_per_kwh: f.g_co2e_per_kwh, t: mwh * f.g_co2e_per_kwh / 1000.0, published_t });
+        rows.push(BalanceRow {
+            sector,
+            carrier,
+            mwh,
+            g_per_kwh: f.g_co2e_per_kwh,
+            t: mwh * f.g_co2e_per_kwh / 1000.0,
+            published_t,
+        });
     }
     let total_mwh: f64 = rows.iter().map(|r| r.mwh).sum();
     let total_t: f64 = rows.iter().map(|r| r.t).sum();
@@ -89,36 +102,88 @@ pub fn balance(
                 s.mwh += r.mwh;
                 s.t += r.t;
             }
-            None => sectors.push(SectorTotal { sector: r.sector.clone(), mwh: r.mwh, t: r.t, share_pct: 0.0, published_t: None, deviation_pct: None }),
+            None => sectors.push(SectorTotal {
+                sector: r.sector.clone(),
+                mwh: r.mwh,
+                t: r.t,
+                share_pct: 0.0,
+                published_t: None,
+                deviation_pct: None,
+            }),
         }
     }
     // Energy-weighted data-quality grade of the inputs (BISKO): here one grade per source file.
-    let grade = energy.iter().map(|o| o.grade()).chain(ef_sources.iter().map(|s| s.grade)).fold(Grade::A, Grade::worst);
+    let grade = energy
+        .iter()
+        .map(|o| o.grade())
+        .chain(ef_sources.iter().map(|s| s.grade))
+        .fold(Grade::A, Grade::worst);
 
     let mut figures = Vec::new();
-    figures.push(Figure::derived("final_energy_mwh", total_mwh, "MWh", date, &energy, &[]));
+    figures.push(Figure::derived(
+        "final_energy_mwh",
+        total_mwh,
+        "MWh",
+        date,
+        &energy,
+        &[],
+    ));
     for s in &mut sectors {
         s.share_pct = s.t / total_t * 100.0;
-        let sector_obs: Vec<&Observation> = energy.iter().copied().filter(|o| o.sector.as_deref() == Some(&s.sector)).collect();
-        let mut f = Figure::derived(&format!("ghg_t_{}", s.sector), s.t, "t CO2e", date, &sector_obs, &ef_sources);
-        if let Some(p) = published_totals.iter().find(|p| p.sector.as_deref() == Some(&s.sector)).and_then(|p| p.value.ok()) {
+        let sector_obs: Vec<&Observation> = energy
+            .iter()
+            .copied()
+            .filter(|o| o.sector.as_deref() == Some(&s.sector))
+            .collect();
+        let mut f = Figure::derived(
+            &format!("ghg_t_{}", s.sector),
+            s.t,
+            "t CO2e",
+            date,
+            &sector_obs,
+            &ef_sources,
+        );
+        if let Some(p) = published_totals
+            .iter()
+            .find(|p| p.sector.as_deref() == Some(&s.sector))
+            .and_then(|p| p.value.ok())
+        {
             let dev = (s.t - p) / p * 100.0;
             s.published_t = Some(p);
             s.deviation_pct = Some(dev);
-            f.note = Some(Note::DeviationFromPublished { published: p, deviation_pct: dev });
+            f.note = Some(Note::DeviationFromPublished {
+                published: p,
+                deviation_pct: dev,
+            });
         }
         figures.push(f);
     }
     figures.push(Figure::derived("ghg_t", total_t, "t CO2e", date, &energy, &ef_sources));
     let mut t_per_inhabitant = None;
-    if let Some(p) = pop {
-        let v = total_t / p.value();
+    if let Some((inhabitants, pop_fig, note)) = pop.and_then(|p| p.for_date(date)) {
+        let v = total_t / inhabitants;
         t_per_inhabitant = Some(v);
-        let mut f = Figure::derived("ghg_t_per_inhabitant", v, "t CO2e/EW", date, &energy, &[ef_sources.clone(), p.running.sources.clone()].concat());
-        f.note = p.note_for(date);
+        let mut f = Figure::derived(
+            "ghg_t_per_inhabitant",
+            v,
+            "t CO2e/EW",
+            date,
+            &energy,
+            &[ef_sources.clone(), pop_fig.sources.clone()].concat(),
+        );
+        f.note = note;
         figures.push(f);
     }
-    Ok(Some(Balance { date, rows, sectors, total_mwh, total_t, t_per_inhabitant, grade, figures }))
+    Ok(Some(Balance {
+        date,
+        rows,
+        sectors,
+        total_mwh,
+        total_t,
+        t_per_inhabitant,
+        grade,
+        figures,
+    }))
 }
 
 #[cfg(test)]
@@ -127,15 +192,44 @@ mod tests {
     use crate::ingest::factors::EmissionFactor;
 
     fn ef(carrier: &str, sector: &str, year: i32, g: f64) -> EmissionFactor {
-        EmissionFactor { carrier: carrier.into(), sector: sector.into(), valid_year: year, g_co2e_per_kwh: g, source: String::new(), note: String::new() }
+        EmissionFactor {
+            carrier: carrier.into(),
+            sector: sector.into(),
+            valid_year: year,
+            g_co2e_per_kwh: g,
+            source: String::new(),
+            note: String::new(),
+        }
     }
 
     #[test]
     fn sector_specific_factor_overrides_default_and_latest_year_wins() {
-        let f = Factors { emission: vec![ef("natural_gas", "*", 2019, 247.0), ef("natural_gas", "transport", 2019, 257.3), ef("natural_gas", "*", 2022, 240.0)], ..Default::default() };
-        assert_eq!(f.emission_factor("natural_gas", "transport", 2019).unwrap().g_co2e_per_kwh, 257.3);
-        assert_eq!(f.emission_factor("natural_gas", "buildings", 2019).unwrap().g_co2e_per_kwh, 247.0);
-        assert_eq!(f.emission_factor("natural_gas", "buildings", 2024).unwrap().g_co2e_per_kwh, 240.0);
+        let f = Factors {
+            emission: vec![
+                ef("natural_gas", "*", 2019, 247.0),
+                ef("natural_gas", "transport", 2019, 257.3),
+                ef("natural_gas", "*", 2022, 240.0),
+            ],
+            ..Default::default()
+        };
+        assert_eq!(
+            f.emission_factor("natural_gas", "transport", 2019)
+                .unwrap()
+                .g_co2e_per_kwh,
+            257.3
+        );
+        assert_eq!(
+            f.emission_factor("natural_gas", "buildings", 2019)
+                .unwrap()
+                .g_co2e_per_kwh,
+            247.0
+        );
+        assert_eq!(
+            f.emission_factor("natural_gas", "buildings", 2024)
+                .unwrap()
+                .g_co2e_per_kwh,
+            240.0
+        );
         assert!(f.emission_factor("natural_gas", "buildings", 2018).is_none());
     }
 }

@@ -18,7 +18,10 @@ pub const CLASSES: &[(&str, &[&str])] = &[
     ("forest", &["veg_forrest"]),
     ("woody", &["veg_wood"]),
     ("water", &["water_total"]),
-    ("other", &["veg_heath", "veg_moor", "veg_marsh", "veg_plant_uncover_com"]),
+    (
+        "other",
+        &["veg_heath", "veg_moor", "veg_marsh", "veg_plant_uncover_com"],
+    ),
 ];
 
 #[derive(Debug, Clone, Serialize)]
@@ -47,7 +50,9 @@ pub fn land_use(ags: &Ags, index: &ObsIndex<'_>, year: i32) -> Option<LandUse> {
     let date = total.date;
     let total_ha = total.value.ok()?;
     let on = |d: RefDate, cat: &str| -> Option<&Observation> {
-        index.latest(ags, "land_area", Some(cat), d.year).filter(|o| o.date == d)
+        index
+            .latest(ags, "land_area", Some(cat), d.year)
+            .filter(|o| o.date == d)
     };
     let mut figures = vec![Figure::from_obs("land_total", total)];
     let mut classes = Vec::new();
@@ -57,7 +62,11 @@ pub fn land_use(ags: &Ags, index: &ObsIndex<'_>, year: i32) -> Option<LandUse> {
             continue;
         }
         let ha: f64 = obs.iter().filter_map(|o| o.value.ok()).sum();
-        classes.push(LandClass { id: id.to_string(), ha, share_pct: ha / total_ha * 100.0 });
+        classes.push(LandClass {
+            id: id.to_string(),
+            ha,
+            share_pct: ha / total_ha * 100.0,
+        });
         figures.push(Figure::derived(&format!("area_{id}"), ha, "ha", date, &obs, &[]));
     }
     let categories = index
@@ -68,15 +77,28 @@ pub fn land_use(ags: &Ags, index: &ObsIndex<'_>, year: i32) -> Option<LandUse> {
         .collect();
 
     // Settlement and traffic area: share and change against the previous date (land take).
-    let st_now: Vec<&Observation> = ["land_settlement", "land_traffic"].iter().filter_map(|c| on(date, c)).collect();
+    let st_now: Vec<&Observation> = ["land_settlement", "land_traffic"]
+        .iter()
+        .filter_map(|c| on(date, c))
+        .collect();
     let mut previous_date = None;
     let mut land_take = None;
     if st_now.len() == 2 {
         let st: f64 = st_now.iter().filter_map(|o| o.value.ok()).sum();
-        figures.push(Figure::derived("share_settlement_traffic", st / total_ha * 100.0, "%", date, &[st_now[0], st_now[1], total], &[]));
+        figures.push(Figure::derived(
+            "share_settlement_traffic",
+            st / total_ha * 100.0,
+            "%",
+            date,
+            &[st_now[0], st_now[1], total],
+            &[],
+        ));
         if let Some(prev) = index.previous(ags, "land_area", Some("land_settlement"), date.year) {
             let pd = prev.date;
-            let st_prev: Vec<&Observation> = ["land_settlement", "land_traffic"].iter().filter_map(|c| on(pd, c)).collect();
+            let st_prev: Vec<&Observation> = ["land_settlement", "land_traffic"]
+                .iter()
+                .filter_map(|c| on(pd, c))
+                .collect();
             if st_prev.len() == 2 {
                 let before: f64 = st_prev.iter().filter_map(|o| o.value.ok()).sum();
                 let years = f64::from(date.year - pd.year);
@@ -93,10 +115,25 @@ pub fn land_use(ags: &Ags, index: &ObsIndex<'_>, year: i32) -> Option<LandUse> {
     }
     for (id, cat) in [("share_agriculture", "veg_agri"), ("share_forest", "veg_forrest")] {
         if let Some(o) = on(date, cat) {
-            figures.push(Figure::derived(id, o.value.unwrap_or(0.0) / total_ha * 100.0, "%", date, &[o, total], &[]));
+            figures.push(Figure::derived(
+                id,
+                o.value.unwrap_or(0.0) / total_ha * 100.0,
+                "%",
+                date,
+                &[o, total],
+                &[],
+            ));
         }
     }
-    Some(LandUse { date, total_ha, classes, categories, previous_date, land_take_ha_per_year: land_take, figures })
+    Some(LandUse {
+        date,
+        total_ha,
+        classes,
+        categories,
+        previous_date,
+        land_take_ha_per_year: land_take,
+        figures,
+    })
 }
 
 /// One line of the sink calculation: area of an inventory category × its per-hectare flux.
@@ -127,7 +164,9 @@ pub fn sink(land: &LandUse, factors: &Factors, factor_sources: &[Arc<Source>]) -
     let mut rows: Vec<SinkRow> = Vec::new();
     let mut area_sources: Vec<Arc<Source>> = Vec::new();
     for m in &factors.land_mapping {
-        let Some((_, ha, src)) = land.categories.iter().find(|(c, _, _)| *c == m.area_variable) else { continue };
+        let Some((_, ha, src)) = land.categories.iter().find(|(c, _, _)| *c == m.area_variable) else {
+            continue;
+        };
         let flux = factors.land_flux(&m.category, &m.soil)?;
         if !area_sources.iter().any(|s| s.file == src.file) {
             area_sources.push(src.clone());
@@ -152,12 +191,20 @@ pub fn sink(land: &LandUse, factors: &Factors, factor_sources: &[Arc<Source>]) -
     sources.extend(factor_sources.iter().filter(|s| s.file.contains("land_use")).cloned());
     let fig = |id: &str, v: f64, unit: &str| {
         let mut f = Figure::derived(id, v, unit, land.date, &[], &sources);
-        f.grade = sources.iter().map(|s| s.grade).fold(crate::model::Grade::A, crate::model::Grade::worst);
+        f.grade = sources
+            .iter()
+            .map(|s| s.grade)
+            .fold(crate::model::Grade::A, crate::model::Grade::worst);
         f
     };
     let figures = vec![
         fig("land_sink_t", total_t, "t CO2e/a"),
         fig("land_sink_t_per_ha", total_t / land.total_ha, "t CO2e/(ha·a)"),
     ];
-    Some(LandSink { date: land.date, rows, total_t, figures })
+    Some(LandSink {
+        date: land.date,
+        rows,
+        total_t,
+        figures,
+    })
 }

@@ -23,7 +23,11 @@ pub enum Note {
     /// Per-inhabitant value divided by the population of an earlier date.
     PopulationOfEarlierDate { population_date: RefDate },
     /// The census counts differ from the running population figure used.
-    CensusDiffers { census: f64, census_date: RefDate, difference_pct: f64 },
+    CensusDiffers {
+        census: f64,
+        census_date: RefDate,
+        difference_pct: f64,
+    },
     /// Computed: value compared with a published total.
     DeviationFromPublished { published: f64, deviation_pct: f64 },
     /// Change between two reference dates.
@@ -65,7 +69,14 @@ impl Figure {
     }
 
     /// A figure computed from inputs: its grade is the weakest of theirs, its sources all of them.
-    pub fn derived(id: &str, value: f64, unit: &str, date: RefDate, inputs: &[&Observation], extra: &[Arc<Source>]) -> Figure {
+    pub fn derived(
+        id: &str,
+        value: f64,
+        unit: &str,
+        date: RefDate,
+        inputs: &[&Observation],
+        extra: &[Arc<Source>],
+    ) -> Figure {
         let mut sources: Vec<Arc<Source>> = Vec::new();
         for s in inputs.iter().map(|o| &o.source).chain(extra.iter()) {
             if !sources.iter().any(|x| x.file == s.file) {
@@ -94,8 +105,11 @@ impl Figure {
 /// Population used as the denominator of per-inhabitant values.
 #[derive(Debug, Clone, Serialize)]
 pub struct Population {
+    /// Running population of the latest date ≤ the reporting year.
     pub running: Figure,
     pub census: Option<Figure>,
+    /// All running-population figures with a value, by date (denominators for other years).
+    pub series: Vec<Figure>,
 }
 
 /// Everything computed for one member.
@@ -160,7 +174,12 @@ pub fn compute(p: &Partnership, data: &Dataset, year: i32) -> Facts {
         }
     }
     let region = region_facts(&members);
-    Facts { year, members, region, failures }
+    Facts {
+        year,
+        members,
+        region,
+        failures,
+    }
 }
 
 fn member_facts(m: &Member, index: &ObsIndex<'_>, data: &Dataset, year: i32) -> Result<MemberFacts, String> {
@@ -174,7 +193,9 @@ fn member_facts(m: &Member, index: &ObsIndex<'_>, data: &Dataset, year: i32) -> 
     if let Some(l) = &land {
         figures.extend(l.figures.iter().cloned());
     }
-    let sink = land.as_ref().and_then(|l| land::sink(l, &data.factors, &data.factor_sources));
+    let sink = land
+        .as_ref()
+        .and_then(|l| land::sink(l, &data.factors, &data.factor_sources));
     if let Some(s) = &sink {
         figures.extend(s.figures.iter().cloned());
     }
@@ -182,11 +203,26 @@ fn member_facts(m: &Member, index: &ObsIndex<'_>, data: &Dataset, year: i32) -> 
     if let Some(r) = &renewables {
         figures.extend(r.figures.iter().cloned());
     }
-    let balance = balance::balance(&m.ags, index, &data.factors, &data.factor_sources, year, population.as_ref())?;
+    let balance = balance::balance(
+        &m.ags,
+        index,
+        &data.factors,
+        &data.factor_sources,
+        year,
+        population.as_ref(),
+    )?;
     if let Some(b) = &balance {
         figures.extend(b.figures.iter().cloned());
     }
-    Ok(MemberFacts { member: m.clone(), population, land, sink, renewables, balance, figures })
+    Ok(MemberFacts {
+        member: m.clone(),
+        population,
+        land,
+        sink,
+        renewables,
+        balance,
+        figures,
+    })
 }
 
 /// Running population (Fortschreibung) of the latest date ≤ year, and the census beside it.
@@ -202,24 +238,47 @@ fn population(m: &Member, index: &ObsIndex<'_>, year: i32) -> Option<Population>
             difference_pct: (cv - rv) / rv * 100.0,
         })
     });
-    Some(Population { running: running_fig, census })
+    let series = index
+        .series(&m.ags, "population", None)
+        .iter()
+        .filter(|o| o.value.is_ok())
+        .map(|o| Figure::from_obs("population", o))
+        .collect();
+    Some(Population {
+        running: running_fig,
+        census,
+        series,
+    })
 }
 
 impl Population {
-    /// Population for a per-inhabitant value of `date`: same year if there is one, else the
-    /// nearest earlier (with a note saying so).
+    /// The running population of the reporting year's latest date.
     pub fn value(&self) -> f64 {
         self.running.value.unwrap_or(f64::NAN)
     }
 
-    pub fn note_for(&self, date: RefDate) -> Option<Note> {
-        let pd = self.running.date?;
-        (pd.year != date.year).then_some(Note::PopulationOfEarlierDate { population_date: pd })
+    /// The denominator for a per-inhabitant value of `date`: the population of the same year if
+    /// there is one, else the nearest earlier, else the nearest later; with a note when the
+    /// year differs.
+    pub fn for_date(&self, date: RefDate) -> Option<(f64, &Figure, Option<Note>)> {
+        let fig = self
+            .series
+            .iter()
+            .rev()
+            .find(|f| f.date.is_some_and(|d| d.year <= date.year))
+            .or_else(|| self.series.first())?;
+        let pd = fig.date?;
+        let note = (pd.year != date.year).then_some(Note::PopulationOfEarlierDate { population_date: pd });
+        Some((fig.value?, fig, note))
     }
 }
 
 fn region_facts(members: &[MemberFacts]) -> RegionFacts {
-    let population = members.iter().filter_map(|m| m.population.as_ref()).map(Population::value).sum();
+    let population = members
+        .iter()
+        .filter_map(|m| m.population.as_ref())
+        .map(Population::value)
+        .sum();
     let area_ha = members.iter().filter_map(|m| m.land.as_ref()).map(|l| l.total_ha).sum();
     let land_sink_t: f64 = members.iter().filter_map(|m| m.sink.as_ref()).map(|s| s.total_t).sum();
     let balances: Vec<&balance::Balance> = members.iter().filter_map(|m| m.balance.as_ref()).collect();
@@ -234,5 +293,12 @@ fn region_facts(members: &[MemberFacts]) -> RegionFacts {
     for v in distributions.values_mut() {
         v.sort_by(|a, b| b.total_cmp(a));
     }
-    RegionFacts { population, area_ha, land_sink_t, ghg_t, sink_offset_pct, distributions }
+    RegionFacts {
+        population,
+        area_ha,
+        land_sink_t,
+        ghg_t,
+        sink_offset_pct,
+        distributions,
+    }
 }

@@ -32,18 +32,27 @@ pub fn renewables(ags: &Ags, index: &ObsIndex<'_>, year: i32, pop: Option<&Popul
     let mut date = None;
     let mut previous_date = None;
     for tech in TECHNOLOGIES {
-        let Some(now) = index.latest(ags, "re_capacity", Some(tech), year) else { continue };
+        let Some(now) = index.latest(ags, "re_capacity", Some(tech), year) else {
+            continue;
+        };
         let kw = now.value.ok()?;
         date = date.max(Some(now.date));
         figures.push(Figure::from_obs(&format!("re_{tech}_kw"), now));
         let prev = index.previous(ags, "re_capacity", Some(tech), now.date.year);
         let mut per_inh = None;
-        if let (Some(p), Some(pop_obs)) = (pop, pop.map(|p| &p.running)) {
-            let v = kw / p.value();
+        if let Some((inhabitants, pop_fig, note)) = pop.and_then(|p| p.for_date(now.date)) {
+            let v = kw / inhabitants;
             per_inh = Some(v);
             if matches!(*tech, "pv" | "wind") {
-                let mut f = Figure::derived(&format!("{tech}_kw_per_inhabitant"), v, "kW/EW", now.date, &[now], &pop_obs.sources);
-                f.note = p.note_for(now.date);
+                let mut f = Figure::derived(
+                    &format!("{tech}_kw_per_inhabitant"),
+                    v,
+                    "kW/EW",
+                    now.date,
+                    &[now],
+                    &pop_fig.sources,
+                );
+                f.note = note;
                 figures.push(f);
             }
         }
@@ -52,8 +61,18 @@ pub fn renewables(ags: &Ags, index: &ObsIndex<'_>, year: i32, pop: Option<&Popul
             let pv = prev.value.unwrap_or(f64::NAN);
             if matches!(*tech, "pv" | "wind") && pv > 0.0 {
                 figures.push(
-                    Figure::derived(&format!("{tech}_growth_pct"), (kw - pv) / pv * 100.0, "%", now.date, &[now, prev], &[])
-                        .with_note(Note::Between { from: prev.date, to: now.date }),
+                    Figure::derived(
+                        &format!("{tech}_growth_pct"),
+                        (kw - pv) / pv * 100.0,
+                        "%",
+                        now.date,
+                        &[now, prev],
+                        &[],
+                    )
+                    .with_note(Note::Between {
+                        from: prev.date,
+                        to: now.date,
+                    }),
                 );
             }
         }
@@ -66,5 +85,11 @@ pub fn renewables(ags: &Ags, index: &ObsIndex<'_>, year: i32, pop: Option<&Popul
     }
     let date = date?;
     let total_kw = capacities.iter().map(|c| c.kw).sum();
-    Some(Renewables { date, previous_date, capacities, total_kw, figures })
+    Some(Renewables {
+        date,
+        previous_date,
+        capacities,
+        total_kw,
+        figures,
+    })
 }

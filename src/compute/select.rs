@@ -26,7 +26,12 @@ impl<'a> ObsIndex<'a> {
     }
 
     fn group(&self, ags: &Ags, variable: &str, sector: Option<&str>, category: Option<&str>) -> &[&'a Observation] {
-        let key = (ags.clone(), variable.to_string(), sector.map(str::to_string), category.map(str::to_string));
+        let key = (
+            ags.clone(),
+            variable.to_string(),
+            sector.map(str::to_string),
+            category.map(str::to_string),
+        );
         self.groups.get(&key).map(Vec::as_slice).unwrap_or(&[])
     }
 
@@ -51,7 +56,13 @@ impl<'a> ObsIndex<'a> {
     }
 
     /// The latest observation with a value strictly before `before_year`.
-    pub fn previous(&self, ags: &Ags, variable: &str, category: Option<&str>, before_year: i32) -> Option<&'a Observation> {
+    pub fn previous(
+        &self,
+        ags: &Ags,
+        variable: &str,
+        category: Option<&str>,
+        before_year: i32,
+    ) -> Option<&'a Observation> {
         self.latest(ags, variable, category, before_year - 1)
     }
 

@@ -76,12 +76,20 @@ impl Sheet {
             .iter()
             .map(|n| {
                 t.column_index(n).ok_or_else(|| {
-                    InputError::new(rel, format!("the column `{n}` is missing"), format!("the header must contain: {}", header.join(",")))
-                        .at(first)
+                    InputError::new(
+                        rel,
+                        format!("the column `{n}` is missing"),
+                        format!("the header must contain: {}", header.join(",")),
+                    )
+                    .at(first)
                 })
             })
             .collect::<Result<_, _>>()?;
-        Ok(Sheet { rel: rel.to_string(), t, cols })
+        Ok(Sheet {
+            rel: rel.to_string(),
+            t,
+            cols,
+        })
     }
 
     fn text(&self, r: usize, i: usize) -> String {
@@ -91,9 +99,13 @@ impl Sheet {
     fn number(&self, r: usize, i: usize, name: &str) -> Result<f64, InputError> {
         let raw = self.t.cell(r, self.cols[i]);
         parse_number(raw, NumberStyle::Plain).ok_or_else(|| {
-            InputError::new(&self.rel, format!("`{raw}` is not a number"), "write numbers with a decimal point, e.g. 247.0")
-                .at(self.t.line(r))
-                .column(name)
+            InputError::new(
+                &self.rel,
+                format!("`{raw}` is not a number"),
+                "write numbers with a decimal point, e.g. 247.0",
+            )
+            .at(self.t.line(r))
+            .column(name)
         })
     }
 }
@@ -103,7 +115,11 @@ pub fn load(inputs: &Path, registry: &SourceRegistry) -> Result<(Factors, Vec<Ar
     let mut sources = Vec::new();
 
     let rel = "factors/emission_factors.csv";
-    let s = Sheet::open(inputs, rel, &["carrier", "sector", "valid_year", "g_co2e_per_kwh", "source", "note"])?;
+    let s = Sheet::open(
+        inputs,
+        rel,
+        &["carrier", "sector", "valid_year", "g_co2e_per_kwh", "source", "note"],
+    )?;
     for r in 0..s.t.height() {
         let year = s.number(r, 2, "valid_year")?;
         f.emission.push(EmissionFactor {
@@ -115,7 +131,9 @@ pub fn load(inputs: &Path, registry: &SourceRegistry) -> Result<(Factors, Vec<Ar
             note: s.text(r, 5),
         });
     }
-    sources.push(Arc::new(registry.lookup(rel).unwrap_or_else(|| SourceRegistry::unknown(rel))));
+    sources.push(Arc::new(
+        registry.lookup(rel).unwrap_or_else(|| SourceRegistry::unknown(rel)),
+    ));
 
     let rel = "factors/land_use_fluxes.csv";
     let s = Sheet::open(inputs, rel, &["category", "soil", "t_co2e_per_ha_year", "source"])?;
@@ -127,7 +145,9 @@ pub fn load(inputs: &Path, registry: &SourceRegistry) -> Result<(Factors, Vec<Ar
             source: s.text(r, 3),
         });
     }
-    sources.push(Arc::new(registry.lookup(rel).unwrap_or_else(|| SourceRegistry::unknown(rel))));
+    sources.push(Arc::new(
+        registry.lookup(rel).unwrap_or_else(|| SourceRegistry::unknown(rel)),
+    ));
 
     let rel = "factors/land_use_mapping.csv";
     let s = Sheet::open(inputs, rel, &["area_variable", "category", "soil", "share"])?;
@@ -141,13 +161,18 @@ pub fn load(inputs: &Path, registry: &SourceRegistry) -> Result<(Factors, Vec<Ar
         if f.land_flux(&m.category, &m.soil).is_none() {
             return Err(InputError::new(
                 rel,
-                format!("no flux for category `{}` and soil `{}` in land_use_fluxes.csv", m.category, m.soil),
+                format!(
+                    "no flux for category `{}` and soil `{}` in land_use_fluxes.csv",
+                    m.category, m.soil
+                ),
                 "add the flux or correct the category",
             )
             .at(s.t.line(r)));
         }
         f.land_mapping.push(m);
     }
-    sources.push(Arc::new(registry.lookup(rel).unwrap_or_else(|| SourceRegistry::unknown(rel))));
+    sources.push(Arc::new(
+        registry.lookup(rel).unwrap_or_else(|| SourceRegistry::unknown(rel)),
+    ));
     Ok((f, sources))
 }

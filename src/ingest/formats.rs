@@ -13,11 +13,17 @@ const LONG_HEADER: &str = "ags,variable,sector,carrier,date,value,unit,note";
 /// Recognises the format and reads the file. Leaves `report.format` empty if nothing matched.
 pub fn read_any(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
     if text.trim().is_empty() {
-        return Err(InputError::new(&ctx.rel, "the file is empty", "download the table again, or remove the file from inputs/"));
+        return Err(InputError::new(
+            &ctx.rel,
+            "the file is empty",
+            "download the table again, or remove the file from inputs/",
+        ));
     }
     let (body, first_line) = super::registry::skip_comments(text);
     let head = body.lines().next().unwrap_or("").trim_start_matches('\u{feff}').trim();
-    if text.starts_with("GENESIS-Tabelle") || text.lines().any(|l| l.starts_with(";;")) && text.contains(';') && !head.contains("statistics_code") {
+    if text.starts_with("GENESIS-Tabelle")
+        || text.lines().any(|l| l.starts_with(";;")) && text.contains(';') && !head.contains("statistics_code")
+    {
         ctx.report.format = "GENESIS-Tabelle (CSV)";
         genesis_table(ctx, text)
     } else if head.starts_with("statistics_code;") && head.contains(";value;") {
@@ -50,11 +56,20 @@ fn genesis_table(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
         ctx.report.table = code;
     }
     if ctx.report.table.is_empty() {
-        return Err(InputError::new(&rel, "no table code found", "the first line must read `GENESIS-Tabelle: <code>` as in the office's download").at(1));
+        return Err(InputError::new(
+            &rel,
+            "no table code found",
+            "the first line must read `GENESIS-Tabelle: <code>` as in the office's download",
+        )
+        .at(1));
     }
     // The unit is in a metadata line such as `Bevölkerungsstand (Anzahl)`.
     let header_start = lines.iter().position(|l| l.starts_with(";;")).ok_or_else(|| {
-        InputError::new(&rel, "no column header (a line starting with `;;`) found", "download the table as CSV from GENESIS without changing it")
+        InputError::new(
+            &rel,
+            "no column header (a line starting with `;;`) found",
+            "download the table as CSV from GENESIS without changing it",
+        )
     })?;
     let unit = lines[..header_start]
         .iter()
@@ -65,11 +80,18 @@ fn genesis_table(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
             l.ends_with(')').then(|| l[open + 1..l.len() - 1].to_string())
         })
         .unwrap_or_default();
-    let header_end = (header_start..lines.len()).find(|&i| !lines[i].starts_with(";;")).unwrap_or(lines.len());
-    let footer = (header_end..lines.len()).find(|&i| lines[i].starts_with("__________")).unwrap_or(lines.len());
+    let header_end = (header_start..lines.len())
+        .find(|&i| !lines[i].starts_with(";;"))
+        .unwrap_or(lines.len());
+    let footer = (header_end..lines.len())
+        .find(|&i| lines[i].starts_with("__________"))
+        .unwrap_or(lines.len());
 
     // Combine the header rows column by column: a date, and the attribute labels.
-    let header_rows: Vec<Vec<&str>> = lines[header_start..header_end].iter().map(|l| l.split(';').collect()).collect();
+    let header_rows: Vec<Vec<&str>> = lines[header_start..header_end]
+        .iter()
+        .map(|l| l.split(';').collect())
+        .collect();
     let width = header_rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut col_date = vec![None; width];
     let mut col_label = vec![String::new(); width];
@@ -87,7 +109,9 @@ fn genesis_table(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
         }
     }
     // A table for a single date may carry it in a metadata line (`Stichtag 31.12.2015`).
-    let meta_date = lines[..header_start].iter().find_map(|l| l.split([' ', ';']).find_map(RefDate::parse));
+    let meta_date = lines[..header_start]
+        .iter()
+        .find_map(|l| l.split([' ', ';']).find_map(RefDate::parse));
 
     let body_offset: usize = lines[..header_end].iter().map(|l| l.len() + 1).sum();
     let body: String = lines[header_end..footer].iter().map(|l| format!("{l}\n")).collect();
@@ -101,17 +125,28 @@ fn genesis_table(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
         // except a district-free city, whose 5-digit district row is the municipality itself.
         let key = match code.len() {
             8 => code.to_string(),
-            5 if ctx.wants(&Ags::parse(&format!("{code}000")).unwrap_or_else(|_| Ags::parse("00000000").expect("valid"))) => format!("{code}000"),
+            5 if ctx.wants(
+                &Ags::parse(&format!("{code}000")).unwrap_or_else(|_| Ags::parse("00000000").expect("valid")),
+            ) =>
+            {
+                format!("{code}000")
+            }
             _ => continue,
         };
         let Ok(ags) = Ags::parse(&key) else { continue };
         for c in 2..t.columns.len().min(width) {
-            let Some(date) = col_date[c].or(meta_date) else { continue };
+            let Some(date) = col_date[c].or(meta_date) else {
+                continue;
+            };
             let raw_cell = t.cell(r, c);
             let (cell, flag) = parse_cell(raw_cell, NumberStyle::German).map_err(|m| {
-                InputError::new(&rel, m, "the office's symbols are - . x ... / ; anything else must be a number")
-                    .at(t.line(r))
-                    .column((c + 1).to_string())
+                InputError::new(
+                    &rel,
+                    m,
+                    "the office's symbols are - . x ... / ; anything else must be a number",
+                )
+                .at(t.line(r))
+                .column((c + 1).to_string())
             })?;
             let raw = format!("{table_code}:{}", col_label[c]);
             ctx.emit(&raw, &ags, None, date, cell, flag, Some(&unit), t.line(r));
@@ -126,7 +161,12 @@ fn genesis_flat(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<
     let t = table::read(&rel, body, b';', true, first_line)?;
     let col = |n: &str| {
         t.column_index(n).ok_or_else(|| {
-            InputError::new(&rel, format!("the column `{n}` is missing"), "download the table again as flat file (ffcsv)").at(first_line)
+            InputError::new(
+                &rel,
+                format!("the column `{n}` is missing"),
+                "download the table again as flat file (ffcsv)",
+            )
+            .at(first_line)
         })
     };
     let (c_stat, c_time, c_key, c_value, c_unit, c_var, c_q) = (
@@ -151,10 +191,18 @@ fn genesis_flat(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<
         let Ok(ags) = Ags::parse(key) else { continue };
         let time = t.cell(r, c_time);
         let date = RefDate::parse(time).ok_or_else(|| {
-            InputError::new(&rel, format!("`{time}` is not a date"), "the time column must hold YYYY-MM-DD or a year").at(t.line(r)).column("time")
+            InputError::new(
+                &rel,
+                format!("`{time}` is not a date"),
+                "the time column must hold YYYY-MM-DD or a year",
+            )
+            .at(t.line(r))
+            .column("time")
         })?;
         let (cell, mut flag) = parse_cell(t.cell(r, c_value), NumberStyle::German).map_err(|m| {
-            InputError::new(&rel, m, "fix or remove the cell").at(t.line(r)).column("value")
+            InputError::new(&rel, m, "fix or remove the cell")
+                .at(t.line(r))
+                .column("value")
         })?;
         if let Some(q) = c_q.map(|c| t.cell(r, c).trim()).filter(|q| !q.is_empty()) {
             flag = Some(q.to_string());
@@ -171,7 +219,11 @@ fn genesis_flat(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<
 fn national_table(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), InputError> {
     let rel = ctx.rel.clone();
     let (kind, year) = kind_and_year(&rel).ok_or_else(|| {
-        InputError::new(&rel, "the reference year cannot be told from the file name", "name the file <table>_<YYYY>.csv, e.g. population_2021.csv")
+        InputError::new(
+            &rel,
+            "the reference year cannot be told from the file name",
+            "name the file <table>_<YYYY>.csv, e.g. population_2021.csv",
+        )
     })?;
     ctx.report.table = kind.clone();
     let date = RefDate::end_of_year(year);
@@ -186,7 +238,9 @@ fn national_table(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Resul
         let Ok(ags) = Ags::parse(key) else { continue };
         for c in 1..t.columns.len() {
             let (cell, flag) = parse_cell(t.cell(r, c), NumberStyle::Plain).map_err(|m| {
-                InputError::new(&rel, m, "fix or remove the cell").at(t.line(r)).column(t.columns[c].clone())
+                InputError::new(&rel, m, "fix or remove the cell")
+                    .at(t.line(r))
+                    .column(t.columns[c].clone())
             })?;
             let raw = format!("{kind}:{}", t.columns[c]);
             ctx.emit(&raw, &ags, None, date, cell, flag, None, t.line(r));
@@ -216,20 +270,34 @@ fn long_table(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<()
     for r in 0..t.height() {
         ctx.report.rows += 1;
         let line = t.line(r);
-        let ags = Ags::parse(t.cell(r, 0)).map_err(|m| InputError::new(&rel, m, "write the 8-digit AGS").at(line).column("ags"))?;
+        let ags = Ags::parse(t.cell(r, 0))
+            .map_err(|m| InputError::new(&rel, m, "write the 8-digit AGS").at(line).column("ags"))?;
         let variable = t.cell(r, 1).trim().to_string();
         if variable.is_empty() {
-            return Err(InputError::new(&rel, "the variable is empty", "name the variable, e.g. final_energy").at(line).column("variable"));
+            return Err(
+                InputError::new(&rel, "the variable is empty", "name the variable, e.g. final_energy")
+                    .at(line)
+                    .column("variable"),
+            );
         }
         let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
         let sector = opt(t.cell(r, 2));
         let carrier = opt(t.cell(r, 3));
         let d = t.cell(r, 4);
         let date = RefDate::parse(d).ok_or_else(|| {
-            InputError::new(&rel, format!("`{}` is not a date", shorten(d)), "write the date as YYYY-MM-DD").at(line).column("date")
+            InputError::new(
+                &rel,
+                format!("`{}` is not a date", shorten(d)),
+                "write the date as YYYY-MM-DD",
+            )
+            .at(line)
+            .column("date")
         })?;
-        let (cell, flag) = parse_cell(t.cell(r, 5), NumberStyle::Plain)
-            .map_err(|m| InputError::new(&rel, m, "write the value with a decimal point and no grouping").at(line).column("value"))?;
+        let (cell, flag) = parse_cell(t.cell(r, 5), NumberStyle::Plain).map_err(|m| {
+            InputError::new(&rel, m, "write the value with a decimal point and no grouping")
+                .at(line)
+                .column("value")
+        })?;
         let unit = t.cell(r, 6).to_string();
         let before = ctx.out.len();
         ctx.emit(&variable, &ags, sector, date, cell, flag, Some(&unit), line);
@@ -244,7 +312,12 @@ fn long_table(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<()
 fn geojson(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
     let rel = ctx.rel.clone();
     let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        InputError::new(&rel, format!("is not valid GeoJSON: {e}"), "download the boundaries again").at(e.line())
+        InputError::new(
+            &rel,
+            format!("is not valid GeoJSON: {e}"),
+            "download the boundaries again",
+        )
+        .at(e.line())
     })?;
     for f in v["features"].as_array().into_iter().flatten() {
         ctx.report.rows += 1;
@@ -264,9 +337,15 @@ mod tests {
 
     #[test]
     fn year_and_kind_from_file_names() {
-        assert_eq!(kind_and_year("statistics/national/population_2021.csv"), Some(("population".into(), 2021)));
+        assert_eq!(
+            kind_and_year("statistics/national/population_2021.csv"),
+            Some(("population".into(), 2021))
+        );
         assert_eq!(kind_and_year("national/area/2018.csv"), Some(("area".into(), 2018)));
-        assert_eq!(kind_and_year("x/renewable_energy_2024.csv"), Some(("renewable_energy".into(), 2024)));
+        assert_eq!(
+            kind_and_year("x/renewable_energy_2024.csv"),
+            Some(("renewable_energy".into(), 2024))
+        );
         assert_eq!(kind_and_year("x/areas.csv"), None);
     }
 }

@@ -25,7 +25,12 @@ use text::Cell;
 use crate::model::{Ags, Missing, Observation, RefDate, Source};
 
 /// Files in `inputs/` that are not statistics: read elsewhere or documentation.
-const CONTROL_FILES: &[&str] = &["partnership.toml", "sources.toml", "variables.csv", "municipal_changes.csv"];
+const CONTROL_FILES: &[&str] = &[
+    "partnership.toml",
+    "sources.toml",
+    "variables.csv",
+    "municipal_changes.csv",
+];
 
 /// What one input file held, for `klimapartner check` and the sources annex.
 #[derive(Debug, Clone, Serialize)]
@@ -153,7 +158,11 @@ pub fn ingest(inputs: &Path, members: &BTreeSet<Ags>) -> Result<Dataset, Vec<Inp
         let bytes = match std::fs::read(entry.path()) {
             Ok(b) => b,
             Err(e) => {
-                errors.push(InputError::new(&rel, format!("cannot be read: {e}"), "check that the file is readable"));
+                errors.push(InputError::new(
+                    &rel,
+                    format!("cannot be read: {e}"),
+                    "check that the file is readable",
+                ));
                 continue;
             }
         };
@@ -209,12 +218,19 @@ pub fn ingest(inputs: &Path, members: &BTreeSet<Ags>) -> Result<Dataset, Vec<Inp
         return Err(errors);
     }
     warnings.extend(conflicts(&observations));
-    Ok(Dataset { observations, factors, files, warnings, factor_sources })
+    Ok(Dataset {
+        observations,
+        factors,
+        files,
+        warnings,
+        factor_sources,
+    })
 }
 
 /// Warns where two files give different values for the same member, variable and date.
 fn conflicts(obs: &[Observation]) -> Vec<String> {
-    let mut seen: BTreeMap<(&Ags, &str, &Option<String>, &Option<String>, RefDate), &Observation> = BTreeMap::new();
+    type Key<'a> = (&'a Ags, &'a str, &'a Option<String>, &'a Option<String>, RefDate);
+    let mut seen: BTreeMap<Key<'_>, &Observation> = BTreeMap::new();
     let mut out = Vec::new();
     for o in obs {
         let key = (&o.ags, o.variable.as_str(), &o.sector, &o.category, o.date);
@@ -223,7 +239,13 @@ fn conflicts(obs: &[Observation]) -> Vec<String> {
                 if (a - b).abs() > 1e-9 * a.abs().max(1.0) {
                     out.push(format!(
                         "{} {} {}: {} (line {}) says {a}, {} (line {}) says {b}; the later file is used",
-                        o.ags, o.variable, o.date.german(), prev.source.file, prev.line, o.source.file, o.line
+                        o.ags,
+                        o.variable,
+                        o.date.german(),
+                        prev.source.file,
+                        prev.line,
+                        o.source.file,
+                        o.line
                     ));
                 }
             }

@@ -86,9 +86,7 @@ pub fn glob_match(pattern: &str, path: &str) -> bool {
     fn rec(p: &[u8], s: &[u8]) -> bool {
         match (p.first(), s.first()) {
             (None, None) => true,
-            (Some(b'*'), _) => {
-                rec(&p[1..], s) || (!s.is_empty() && s[0] != b'/' && rec(p, &s[1..]))
-            }
+            (Some(b'*'), _) => rec(&p[1..], s) || (!s.is_empty() && s[0] != b'/' && rec(p, &s[1..])),
             (Some(a), Some(b)) if a == b => rec(&p[1..], &s[1..]),
             _ => false,
         }
@@ -120,8 +118,12 @@ impl Aliases {
             .iter()
             .map(|n| {
                 t.column_index(n).ok_or_else(|| {
-                    InputError::new(rel, format!("the column `{n}` is missing"), "the header must be: raw,variable,category,unit")
-                        .at(first)
+                    InputError::new(
+                        rel,
+                        format!("the column `{n}` is missing"),
+                        "the header must be: raw,variable,category,unit",
+                    )
+                    .at(first)
                 })
             })
             .collect::<Result<_, _>>()?;
@@ -130,7 +132,12 @@ impl Aliases {
             let raw = t.cell(r, idx[0]).trim().to_string();
             let variable = t.cell(r, idx[1]).trim().to_string();
             if raw.is_empty() || variable.is_empty() {
-                return Err(InputError::new(rel, "raw name and variable must not be empty", "fill both columns or delete the line").at(t.line(r)));
+                return Err(InputError::new(
+                    rel,
+                    "raw name and variable must not be empty",
+                    "fill both columns or delete the line",
+                )
+                .at(t.line(r)));
             }
             let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
             let alias = Alias {
@@ -139,7 +146,12 @@ impl Aliases {
                 unit: opt(t.cell(r, idx[3])),
             };
             if map.insert(raw.clone(), alias).is_some() {
-                return Err(InputError::new(rel, format!("the raw name `{raw}` appears twice"), "keep one line per raw name").at(t.line(r)));
+                return Err(InputError::new(
+                    rel,
+                    format!("the raw name `{raw}` appears twice"),
+                    "keep one line per raw name",
+                )
+                .at(t.line(r)));
             }
         }
         Ok(Aliases { map })
@@ -176,7 +188,12 @@ impl MunicipalChanges {
         let t = table::read(rel, body, b',', true, first)?;
         let col = |n: &str| {
             t.column_index(n).ok_or_else(|| {
-                InputError::new(rel, format!("the column `{n}` is missing"), "the header must be: ags,name,valid_from,predecessors,source").at(first)
+                InputError::new(
+                    rel,
+                    format!("the column `{n}` is missing"),
+                    "the header must be: ags,name,valid_from,predecessors,source",
+                )
+                .at(first)
             })
         };
         let (c_ags, c_from, c_pred) = (col("ags")?, col("valid_from")?, col("predecessors")?);
@@ -187,14 +204,29 @@ impl MunicipalChanges {
                 .map_err(|m| InputError::new(rel, m, "write the 8-digit AGS").at(line).column("ags"))?;
             let from = t.cell(r, c_from);
             let valid_from = RefDate::parse(from).ok_or_else(|| {
-                InputError::new(rel, format!("`{from}` is not a date"), "write the date as YYYY-MM-DD").at(line).column("valid_from")
+                InputError::new(rel, format!("`{from}` is not a date"), "write the date as YYYY-MM-DD")
+                    .at(line)
+                    .column("valid_from")
             })?;
             let predecessors = t
                 .cell(r, c_pred)
                 .split_whitespace()
-                .map(|p| Ags::parse(p).map_err(|m| InputError::new(rel, m, "list the predecessors' 8-digit AGS separated by spaces").at(line).column("predecessors")))
+                .map(|p| {
+                    Ags::parse(p).map_err(|m| {
+                        InputError::new(rel, m, "list the predecessors' 8-digit AGS separated by spaces")
+                            .at(line)
+                            .column("predecessors")
+                    })
+                })
                 .collect::<Result<_, _>>()?;
-            formations.insert(ags.clone(), Formation { ags, valid_from, predecessors });
+            formations.insert(
+                ags.clone(),
+                Formation {
+                    ags,
+                    valid_from,
+                    predecessors,
+                },
+            );
         }
         Ok(MunicipalChanges { formations })
     }
@@ -207,7 +239,11 @@ impl MunicipalChanges {
 
 pub fn read_text(path: &Path, rel: &str) -> Result<String, InputError> {
     let bytes = std::fs::read(path).map_err(|e| {
-        InputError::new(rel, format!("cannot be read: {e}"), "check that the file exists and is readable")
+        InputError::new(
+            rel,
+            format!("cannot be read: {e}"),
+            "check that the file exists and is readable",
+        )
     })?;
     Ok(decode(&bytes).0)
 }

@@ -21,7 +21,10 @@ impl Locale {
             other => return Err(anyhow!("no texts for language `{other}`; available: de")),
         };
         let root: toml::Table = toml::from_str(src).context("locales/de.toml is not valid TOML")?;
-        Ok(Locale { lang: lang.to_string(), root })
+        Ok(Locale {
+            lang: lang.to_string(),
+            root,
+        })
     }
 
     /// A label from a section (`label`, `sector`, `carrier`, …); the key itself if missing.
@@ -53,23 +56,43 @@ impl Locale {
 
     /// All `[text]` entries, for templates.
     pub fn texts(&self) -> BTreeMap<String, toml::Value> {
-        self.root.get("text").and_then(|t| t.as_table()).map(|t| t.clone().into_iter().collect()).unwrap_or_default()
+        self.root
+            .get("text")
+            .and_then(|t| t.as_table())
+            .map(|t| t.clone().into_iter().collect())
+            .unwrap_or_default()
     }
 
     pub fn note(&self, note: &Note) -> String {
         match note {
-            Note::PopulationOfEarlierDate { population_date } => {
-                self.fill("note", "population_of_earlier_date", &[("date", population_date.german())])
-            }
-            Note::CensusDiffers { census, census_date, difference_pct } => self.fill(
+            Note::PopulationOfEarlierDate { population_date } => self.fill(
+                "note",
+                "population_of_earlier_date",
+                &[("date", population_date.german())],
+            ),
+            Note::CensusDiffers {
+                census,
+                census_date,
+                difference_pct,
+            } => self.fill(
                 "note",
                 "census_differs",
-                &[("date", census_date.german()), ("census", de_number(*census, 0)), ("diff", de_signed_pct(*difference_pct))],
+                &[
+                    ("date", census_date.german()),
+                    ("census", de_number(*census, 0)),
+                    ("diff", de_signed_pct(*difference_pct)),
+                ],
             ),
-            Note::DeviationFromPublished { published, deviation_pct } => self.fill(
+            Note::DeviationFromPublished {
+                published,
+                deviation_pct,
+            } => self.fill(
                 "note",
                 "deviation_from_published",
-                &[("published", de_number(*published, 0)), ("deviation", de_signed_pct(*deviation_pct))],
+                &[
+                    ("published", de_number(*published, 0)),
+                    ("deviation", de_signed_pct(*deviation_pct)),
+                ],
             ),
             Note::Between { from, to } => self.fill("note", "between", &[("from", from.german()), ("to", to.german())]),
             Note::Missing => self.label("note", "missing"),

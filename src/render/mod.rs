@@ -22,8 +22,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("theme.typ.j2", include_str!("../../report-templates/theme.typ.j2")),
     ("macros.typ.j2", include_str!("../../report-templates/macros.typ.j2")),
     ("report.typ.j2", include_str!("../../report-templates/report.typ.j2")),
-    ("briefing.typ.j2", include_str!("../../report-templates/briefing.typ.j2")),
-    ("handbook.typ.j2", include_str!("../../report-templates/handbook.typ.j2")),
+    (
+        "briefing.typ.j2",
+        include_str!("../../report-templates/briefing.typ.j2"),
+    ),
+    (
+        "handbook.typ.j2",
+        include_str!("../../report-templates/handbook.typ.j2"),
+    ),
 ];
 
 /// The kinds of documents.
@@ -81,15 +87,23 @@ impl Renderer {
             } else if value.is_none() || value.is_undefined() {
                 Ok(())
             } else {
-                out.write_str(&escape::markup(&value.to_string())).map_err(minijinja::Error::from)
+                out.write_str(&escape::markup(&value.to_string()))
+                    .map_err(minijinja::Error::from)
             }
         });
         // `{{ x|str }}`: a Typst string literal, for code positions (alt text, titles, paths).
-        env.add_filter("str", |v: Value| Value::from_safe_string(escape::string_literal(&v.to_string())));
+        env.add_filter("str", |v: Value| {
+            Value::from_safe_string(escape::string_literal(&v.to_string()))
+        });
         for (name, src) in TEMPLATES {
-            env.add_template(name, src).with_context(|| format!("built-in template {name} does not parse"))?;
+            env.add_template(name, src)
+                .with_context(|| format!("built-in template {name} does not parse"))?;
         }
-        Ok(Renderer { env, locale: Locale::load(lang)?, date_override })
+        Ok(Renderer {
+            env,
+            locale: Locale::load(lang)?,
+            date_override,
+        })
     }
 
     fn fill(&self, kind: DocKind, view: &impl Serialize) -> Result<String> {
@@ -119,9 +133,21 @@ impl Renderer {
         self.generate(DocKind::Handbook, &view, files, view.meta.title.clone(), view.meta.date)
     }
 
-    fn generate(&self, kind: DocKind, view: &impl Serialize, files: Vec<(String, Vec<u8>)>, title: String, date: RefDate) -> Result<Generated> {
+    fn generate(
+        &self,
+        kind: DocKind,
+        view: &impl Serialize,
+        files: Vec<(String, Vec<u8>)>,
+        title: String,
+        date: RefDate,
+    ) -> Result<Generated> {
         let source = self.fill(kind, view)?;
-        Ok(Generated { source, files, title, date })
+        Ok(Generated {
+            source,
+            files,
+            title,
+            date,
+        })
     }
 }
 

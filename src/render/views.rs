@@ -84,7 +84,10 @@ impl SourceBook {
         if ns.is_empty() {
             String::new()
         } else {
-            format!("[{}]", ns.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
+            format!(
+                "[{}]",
+                ns.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+            )
         }
     }
 
@@ -156,8 +159,16 @@ fn meta(r: &Renderer, p: &Partnership, facts: &Facts, title_key: &str, subtitle:
 }
 
 fn alt_for(r: &Renderer, title: &str, values: &[(String, String)]) -> String {
-    let vals = values.iter().map(|(l, v)| format!("{l} {v}")).collect::<Vec<_>>().join("; ");
-    r.locale.fill("text", "chart_alt_bars", &[("title", title.to_string()), ("values", vals)])
+    let vals = values
+        .iter()
+        .map(|(l, v)| format!("{l} {v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    r.locale.fill(
+        "text",
+        "chart_alt_bars",
+        &[("title", title.to_string()), ("values", vals)],
+    )
 }
 
 fn source_line(sources: &[&Source]) -> String {
@@ -179,97 +190,193 @@ struct ChartSet {
 
 impl ChartSet {
     fn new() -> Self {
-        ChartSet { files: Vec::new(), views: Vec::new() }
+        ChartSet {
+            files: Vec::new(),
+            views: Vec::new(),
+        }
     }
 
     fn add(&mut self, name: &str, svg: String, title: String, alt: String, source: String) -> usize {
         let path = format!("/charts/{name}.svg");
         self.files.push((path.clone(), svg.into_bytes()));
-        self.views.push(ChartView { path, title, alt, source });
+        self.views.push(ChartView {
+            path,
+            title,
+            alt,
+            source,
+        });
         self.views.len() - 1
     }
 }
 
 fn land_use_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>, set: &mut ChartSet) {
-    let lands: Vec<(&MemberFacts, &crate::compute::land::LandUse)> =
-        facts.members.iter().filter_map(|m| m.land.as_ref().map(|l| (m, l))).collect();
+    let lands: Vec<(&MemberFacts, &crate::compute::land::LandUse)> = facts
+        .members
+        .iter()
+        .filter_map(|m| m.land.as_ref().map(|l| (m, l)))
+        .collect();
     if lands.is_empty() {
         return;
     }
     let ids: Vec<&str> = crate::compute::land::CLASSES.iter().map(|(id, _)| *id).collect();
-    let segments = ids.iter().enumerate().map(|(i, id)| (r.locale.label("land_class", id), LAND_COLOURS[i % LAND_COLOURS.len()])).collect();
+    let segments = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (r.locale.label("land_class", id), LAND_COLOURS[i % LAND_COLOURS.len()]))
+        .collect();
     let rows = lands
         .iter()
         .map(|(m, l)| {
-            let shares = ids.iter().map(|id| l.classes.iter().find(|c| c.id == *id).map_or(0.0, |c| c.share_pct)).collect();
+            let shares = ids
+                .iter()
+                .map(|id| l.classes.iter().find(|c| c.id == *id).map_or(0.0, |c| c.share_pct))
+                .collect();
             (m.member.name.clone(), shares, highlight == Some(m.member.ags.as_str()))
         })
         .collect();
     let svg = chart::stacked(&StackedChart { segments, rows });
-    let date = lands.iter().map(|(_, l)| l.date).max().map(|d| d.german()).unwrap_or_default();
+    let date = lands
+        .iter()
+        .map(|(_, l)| l.date)
+        .max()
+        .map(|d| d.german())
+        .unwrap_or_default();
     let title = format!("{} ({date})", r.locale.text("chart_land_use"));
     let values: Vec<(String, String)> = lands
         .iter()
         .map(|(m, l)| {
-            let parts = l.classes.iter().map(|c| format!("{} {} %", r.locale.label("land_class", &c.id), de_number(c.share_pct, 0))).collect::<Vec<_>>().join(", ");
+            let parts = l
+                .classes
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} {} %",
+                        r.locale.label("land_class", &c.id),
+                        de_number(c.share_pct, 0)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
             (m.member.name.clone(), parts)
         })
         .collect();
     let alt = alt_for(r, &title, &values);
-    let sources: Vec<&Source> = lands.iter().filter_map(|(_, l)| l.categories.first().map(|c| c.2.as_ref())).collect();
+    let sources: Vec<&Source> = lands
+        .iter()
+        .filter_map(|(_, l)| l.categories.first().map(|c| c.2.as_ref()))
+        .collect();
     set.add("flaechennutzung", svg, title, alt, source_line(&sources));
 }
 
 fn re_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>, set: &mut ChartSet) {
-    let res: Vec<(&MemberFacts, &crate::compute::renewables::Renewables)> =
-        facts.members.iter().filter_map(|m| m.renewables.as_ref().map(|x| (m, x))).collect();
-    let Some(pop_src) = facts.members.iter().find_map(|m| m.population.as_ref()) else { return };
+    let res: Vec<(&MemberFacts, &crate::compute::renewables::Renewables)> = facts
+        .members
+        .iter()
+        .filter_map(|m| m.renewables.as_ref().map(|x| (m, x)))
+        .collect();
+    let Some(pop_src) = facts.members.iter().find_map(|m| m.population.as_ref()) else {
+        return;
+    };
     if res.is_empty() {
         return;
     }
     let now = res.iter().map(|(_, x)| x.date).max();
     let prev = res.iter().filter_map(|(_, x)| x.previous_date).max();
-    let per_inh = |m: &MemberFacts, kw: Option<f64>| -> Option<f64> { Some(kw? / m.population.as_ref()?.value()) };
+    let per_inh = |m: &MemberFacts, kw: Option<f64>, date: Option<RefDate>| -> Option<f64> {
+        Some(kw? / m.population.as_ref()?.for_date(date?)?.0)
+    };
     let rows: Vec<(String, [Option<f64>; 2], bool)> = res
         .iter()
         .map(|(m, x)| {
             let pv = x.capacities.iter().find(|c| c.technology == "pv");
             (
                 m.member.name.clone(),
-                [per_inh(m, pv.and_then(|c| c.previous_kw)), per_inh(m, pv.map(|c| c.kw))],
+                [
+                    per_inh(m, pv.and_then(|c| c.previous_kw), x.previous_date),
+                    per_inh(m, pv.map(|c| c.kw), Some(x.date)),
+                ],
                 highlight == Some(m.member.ags.as_str()),
             )
         })
         .collect();
-    let series = [prev.map(|d| d.german()).unwrap_or_default(), now.map(|d| d.german()).unwrap_or_default()];
+    let series = [
+        prev.map(|d| d.german()).unwrap_or_default(),
+        now.map(|d| d.german()).unwrap_or_default(),
+    ];
     let title = r.locale.text("chart_re_per_inhabitant");
     let values: Vec<(String, String)> = rows
         .iter()
-        .map(|(n, v, _)| (n.clone(), v.iter().zip(&series).filter_map(|(v, s)| v.map(|v| format!("{s}: {}", de_number(v, 2)))).collect::<Vec<_>>().join(", ")))
+        .map(|(n, v, _)| {
+            (
+                n.clone(),
+                v.iter()
+                    .zip(&series)
+                    .filter_map(|(v, s)| v.map(|v| format!("{s}: {}", de_number(v, 2))))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
+        })
         .collect();
-    let svg = chart::paired(&PairedChart { unit: r.locale.unit("kW/EW"), series, rows, decimals: 2 });
+    let svg = chart::paired(&PairedChart {
+        unit: r.locale.unit("kW/EW"),
+        series,
+        rows,
+        decimals: 2,
+    });
     let alt = alt_for(r, &title, &values);
-    let mut sources: Vec<&Source> = res.iter().filter_map(|(m, _)| m.figures.iter().find(|f| f.id == "re_pv_kw")).flat_map(|f| f.sources.iter().map(AsRef::as_ref)).collect();
+    let mut sources: Vec<&Source> = res
+        .iter()
+        .filter_map(|(m, _)| m.figures.iter().find(|f| f.id == "re_pv_kw"))
+        .flat_map(|f| f.sources.iter().map(AsRef::as_ref))
+        .collect();
     sources.extend(pop_src.running.sources.iter().map(AsRef::as_ref));
     set.add("pv_je_einwohner", svg, title, alt, source_line(&sources));
 }
 
 fn sink_members_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>, set: &mut ChartSet) {
-    let sinks: Vec<(&MemberFacts, &crate::compute::land::LandSink)> =
-        facts.members.iter().filter_map(|m| m.sink.as_ref().map(|s| (m, s))).collect();
+    let sinks: Vec<(&MemberFacts, &crate::compute::land::LandSink)> = facts
+        .members
+        .iter()
+        .filter_map(|m| m.sink.as_ref().map(|s| (m, s)))
+        .collect();
     if sinks.is_empty() {
         return;
     }
     let bars: Vec<Bar> = sinks
         .iter()
-        .map(|(m, s)| Bar { label: m.member.name.clone(), value: s.total_t, highlight: highlight == Some(m.member.ags.as_str()) })
+        .map(|(m, s)| Bar {
+            label: m.member.name.clone(),
+            value: s.total_t,
+            highlight: highlight == Some(m.member.ags.as_str()),
+        })
         .collect();
-    let date = sinks.iter().map(|(_, s)| s.date).max().map(|d| d.german()).unwrap_or_default();
+    let date = sinks
+        .iter()
+        .map(|(_, s)| s.date)
+        .max()
+        .map(|d| d.german())
+        .unwrap_or_default();
     let title = format!("{} ({date})", r.locale.text("chart_sink_members"));
-    let values: Vec<(String, String)> = bars.iter().map(|b| (b.label.clone(), format!("{} {}", de_number(b.value, 0), r.locale.unit("t CO2e/a")))).collect();
-    let svg = chart::bars(&BarChart { unit: r.locale.unit("t CO2e/a"), bars, decimals: 0 });
+    let values: Vec<(String, String)> = bars
+        .iter()
+        .map(|b| {
+            (
+                b.label.clone(),
+                format!("{} {}", de_number(b.value, 0), r.locale.unit("t CO2e/a")),
+            )
+        })
+        .collect();
+    let svg = chart::bars(&BarChart {
+        unit: r.locale.unit("t CO2e/a"),
+        bars,
+        decimals: 0,
+    });
     let alt = alt_for(r, &title, &values);
-    let sources: Vec<&Source> = sinks.iter().filter_map(|(m, _)| m.figures.iter().find(|f| f.id == "land_sink_t")).flat_map(|f| f.sources.iter().map(AsRef::as_ref)).collect();
+    let sources: Vec<&Source> = sinks
+        .iter()
+        .filter_map(|(m, _)| m.figures.iter().find(|f| f.id == "land_sink_t"))
+        .flat_map(|f| f.sources.iter().map(AsRef::as_ref))
+        .collect();
     set.add("senke_mitglieder", svg, title, alt, source_line(&sources));
 }
 
@@ -278,25 +385,78 @@ fn sink_chart(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) {
     let bars: Vec<Bar> = s
         .rows
         .iter()
-        .map(|row| Bar { label: format!("{} ({})", r.locale.label("land_category", &row.category), r.locale.label("soil", &row.soil)), value: row.t, highlight: false })
+        .map(|row| Bar {
+            label: format!(
+                "{} ({})",
+                r.locale.label("land_category", &row.category),
+                r.locale.label("soil", &row.soil)
+            ),
+            value: row.t,
+            highlight: false,
+        })
         .collect();
-    let title = format!("{} – {} ({})", r.locale.text("chart_sink"), m.member.name, s.date.german());
+    let title = format!(
+        "{} – {} ({})",
+        r.locale.text("chart_sink"),
+        m.member.name,
+        s.date.german()
+    );
     let values: Vec<(String, String)> = bars.iter().map(|b| (b.label.clone(), de_number(b.value, 0))).collect();
-    let svg = chart::bars(&BarChart { unit: r.locale.unit("t CO2e/a"), bars, decimals: 0 });
+    let svg = chart::bars(&BarChart {
+        unit: r.locale.unit("t CO2e/a"),
+        bars,
+        decimals: 0,
+    });
     let alt = alt_for(r, &title, &values);
-    let sources: Vec<&Source> = m.figures.iter().find(|f| f.id == "land_sink_t").map(|f| f.sources.iter().map(AsRef::as_ref).collect()).unwrap_or_default();
+    let sources: Vec<&Source> = m
+        .figures
+        .iter()
+        .find(|f| f.id == "land_sink_t")
+        .map(|f| f.sources.iter().map(AsRef::as_ref).collect())
+        .unwrap_or_default();
     set.add("senke", svg, title, alt, source_line(&sources));
 }
 
 fn sector_chart(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) {
     let Some(b) = &m.balance else { return };
-    let bars: Vec<Bar> = b.sectors.iter().map(|s| Bar { label: r.locale.label("sector_short", &s.sector), value: s.t, highlight: false }).collect();
-    let title = format!("{} – {} ({})", r.locale.text("chart_sectors"), m.member.name, b.date.year);
-    let values: Vec<(String, String)> = bars.iter().map(|x| (x.label.clone(), format!("{} t CO₂e", de_number(x.value, 0)))).collect();
-    let svg = chart::bars(&BarChart { unit: r.locale.unit("t CO2e"), bars, decimals: 0 });
+    let bars: Vec<Bar> = b
+        .sectors
+        .iter()
+        .map(|s| Bar {
+            label: r.locale.label("sector_short", &s.sector),
+            value: s.t,
+            highlight: false,
+        })
+        .collect();
+    let title = format!(
+        "{} – {} ({})",
+        r.locale.text("chart_sectors"),
+        m.member.name,
+        b.date.year
+    );
+    let values: Vec<(String, String)> = bars
+        .iter()
+        .map(|x| (x.label.clone(), format!("{} t CO₂e", de_number(x.value, 0))))
+        .collect();
+    let svg = chart::bars(&BarChart {
+        unit: r.locale.unit("t CO2e"),
+        bars,
+        decimals: 0,
+    });
     let alt = alt_for(r, &title, &values);
-    let sources: Vec<&Source> = m.figures.iter().find(|f| f.id == "ghg_t").map(|f| f.sources.iter().map(AsRef::as_ref).collect()).unwrap_or_default();
-    set.add(&format!("sektoren-{}", m.member.ags), svg, title, alt, source_line(&sources));
+    let sources: Vec<&Source> = m
+        .figures
+        .iter()
+        .find(|f| f.id == "ghg_t")
+        .map(|f| f.sources.iter().map(AsRef::as_ref).collect())
+        .unwrap_or_default();
+    set.add(
+        &format!("sektoren-{}", m.member.ags),
+        svg,
+        title,
+        alt,
+        source_line(&sources),
+    );
 }
 
 #[derive(Serialize)]
@@ -311,7 +471,11 @@ fn member_view(r: &Renderer, m: &MemberFacts) -> MemberView {
         Role::City => "city",
         Role::Rural => "rural",
     };
-    MemberView { name: m.member.name.clone(), ags: m.member.ags.to_string(), role: r.locale.label("role", role) }
+    MemberView {
+        name: m.member.name.clone(),
+        ags: m.member.ags.to_string(),
+        role: r.locale.label("role", role),
+    }
 }
 
 #[derive(Serialize)]
@@ -356,21 +520,43 @@ fn land_view(r: &Renderer, m: &MemberFacts) -> Option<LandView> {
         (Some(rate), Some(pd)) => r.locale.fill(
             "text",
             "land_take",
-            &[("from", pd.german()), ("to", l.date.german()), ("rate", format!("{}{}", if rate > 0.0 { "+" } else { "" }, de_number(rate, 1)))],
+            &[
+                ("from", pd.german()),
+                ("to", l.date.german()),
+                (
+                    "rate",
+                    format!("{}{}", if rate > 0.0 { "+" } else { "" }, de_number(rate, 1)),
+                ),
+            ],
         ),
         _ => String::new(),
     };
     Some(LandView {
         date: l.date.german(),
         total: de_number(l.total_ha, 0),
-        classes: l.classes.iter().map(|c| (r.locale.label("land_class", &c.id), de_number(c.ha, 0), de_number(c.share_pct, 1))).collect(),
+        classes: l
+            .classes
+            .iter()
+            .map(|c| {
+                (
+                    r.locale.label("land_class", &c.id),
+                    de_number(c.ha, 0),
+                    de_number(c.share_pct, 1),
+                )
+            })
+            .collect(),
         land_take,
     })
 }
 
 fn sink_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Option<SinkView> {
     let s = m.sink.as_ref()?;
-    let refs = m.figures.iter().find(|f| f.id == "land_sink_t").map(|f| book.refs(&f.sources)).unwrap_or_default();
+    let refs = m
+        .figures
+        .iter()
+        .find(|f| f.id == "land_sink_t")
+        .map(|f| book.refs(&f.sources))
+        .unwrap_or_default();
     Some(SinkView {
         date: s.date.german(),
         rows: s
@@ -393,7 +579,12 @@ fn sink_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Option<Sin
 
 fn renewables_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Option<RenewablesView> {
     let x = m.renewables.as_ref()?;
-    let refs = m.figures.iter().find(|f| f.id == "re_pv_kw").map(|f| book.refs(&f.sources)).unwrap_or_default();
+    let refs = m
+        .figures
+        .iter()
+        .find(|f| f.id == "re_pv_kw")
+        .map(|f| book.refs(&f.sources))
+        .unwrap_or_default();
     Some(RenewablesView {
         date: x.date.german(),
         previous_date: x.previous_date.map(|d| d.german()).unwrap_or_default(),
@@ -403,9 +594,13 @@ fn renewables_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Opti
             .map(|c| {
                 [
                     r.locale.label("technology", &c.technology),
-                    c.previous_kw.map(|v| de_number(v, 0)).unwrap_or_else(|| r.locale.text("no_data")),
+                    c.previous_kw
+                        .map(|v| de_number(v, 0))
+                        .unwrap_or_else(|| r.locale.text("no_data")),
                     de_number(c.kw, 0),
-                    c.kw_per_inhabitant.map(|v| de_number(v, 3)).unwrap_or_else(|| r.locale.text("no_data")),
+                    c.kw_per_inhabitant
+                        .map(|v| de_number(v, 3))
+                        .unwrap_or_else(|| r.locale.text("no_data")),
                 ]
             })
             .collect(),
@@ -415,7 +610,12 @@ fn renewables_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Opti
 
 fn balance_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Option<BalanceView> {
     let b = m.balance.as_ref()?;
-    let refs = m.figures.iter().find(|f| f.id == "ghg_t").map(|f| book.refs(&f.sources)).unwrap_or_default();
+    let refs = m
+        .figures
+        .iter()
+        .find(|f| f.id == "ghg_t")
+        .map(|f| book.refs(&f.sources))
+        .unwrap_or_default();
     Some(BalanceView {
         year: b.date.year,
         sectors: b
@@ -428,14 +628,24 @@ fn balance_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Option<
                     de_number(s.t, 0),
                     de_number(s.share_pct, 1),
                     s.published_t.map(|v| de_number(v, 0)).unwrap_or_default(),
-                    s.deviation_pct.map(|v| format!("{} %", de_number(v, 3))).unwrap_or_default(),
+                    s.deviation_pct
+                        .map(|v| format!("{} %", de_number(v, 3)))
+                        .unwrap_or_default(),
                 ]
             })
             .collect(),
         carriers: b
             .rows
             .iter()
-            .map(|x| [r.locale.label("sector_short", &x.sector), r.locale.label("carrier", &x.carrier), de_number(x.mwh, 0), de_number(x.g_per_kwh, 1), de_number(x.t, 0)])
+            .map(|x| {
+                [
+                    r.locale.label("sector_short", &x.sector),
+                    r.locale.label("carrier", &x.carrier),
+                    de_number(x.mwh, 0),
+                    de_number(x.g_per_kwh, 1),
+                    de_number(x.t, 0),
+                ]
+            })
             .collect(),
         total_mwh: de_number(b.total_mwh, 0),
         total_t: de_number(b.total_t, 0),
@@ -460,22 +670,38 @@ pub struct ReportView {
     pub sources: Vec<SourceRow>,
 }
 
-fn chart_map(set: ChartSet) -> (BTreeMap<String, ChartView>, Vec<(String, Vec<u8>)>) {
+/// In-memory files a document embeds (virtual path, bytes).
+pub type Files = Vec<(String, Vec<u8>)>;
+
+fn chart_map(set: ChartSet) -> (BTreeMap<String, ChartView>, Files) {
     let map = set
         .views
         .into_iter()
         .map(|v| {
-            let key = v.path.trim_start_matches("/charts/").trim_end_matches(".svg").split('-').next().unwrap_or_default().to_string();
+            let key = v
+                .path
+                .trim_start_matches("/charts/")
+                .trim_end_matches(".svg")
+                .split('-')
+                .next()
+                .unwrap_or_default()
+                .to_string();
             (key, v)
         })
         .collect();
     (map, set.files)
 }
 
-pub fn report(r: &Renderer, p: &Partnership, facts: &Facts, m: &MemberFacts) -> (ReportView, Vec<(String, Vec<u8>)>) {
+pub fn report(r: &Renderer, p: &Partnership, facts: &Facts, m: &MemberFacts) -> (ReportView, Files) {
     let mut book = SourceBook::default();
     let figures: Vec<FigureRow> = m.figures.iter().map(|f| row(r, f, &mut book)).collect();
-    let population_note = m.population.as_ref().and_then(|p| p.census.as_ref()).and_then(|c| c.note.as_ref()).map(|n| r.locale.note(n)).unwrap_or_default();
+    let population_note = m
+        .population
+        .as_ref()
+        .and_then(|p| p.census.as_ref())
+        .and_then(|c| c.note.as_ref())
+        .map(|n| r.locale.note(n))
+        .unwrap_or_default();
     let land = land_view(r, m);
     let sink = sink_view(r, m, &mut book);
     let renewables = renewables_view(r, m, &mut book);
@@ -539,9 +765,20 @@ const BRIEFING_FIGURES: &[&str] = &[
 ];
 
 /// Figures compared across the partnership (size-independent ones only).
-const COMPARED: &[&str] = &["pv_kw_per_inhabitant", "share_forest", "share_settlement_traffic", "land_sink_t_per_ha", "pv_growth_pct"];
+const COMPARED: &[&str] = &[
+    "pv_kw_per_inhabitant",
+    "share_forest",
+    "share_settlement_traffic",
+    "land_sink_t_per_ha",
+    "pv_growth_pct",
+];
 
-pub fn briefing(r: &Renderer, p: &Partnership, facts: &Facts, m: &MemberFacts) -> (BriefingView, Vec<(String, Vec<u8>)>) {
+pub fn briefing(
+    r: &Renderer,
+    p: &Partnership,
+    facts: &Facts,
+    m: &MemberFacts,
+) -> (BriefingView, Files) {
     let mut book = SourceBook::default();
     let figures: Vec<FigureRow> = BRIEFING_FIGURES
         .iter()
@@ -550,8 +787,16 @@ pub fn briefing(r: &Renderer, p: &Partnership, facts: &Facts, m: &MemberFacts) -
         .collect();
     let mut insights = Vec::new();
     for id in COMPARED {
-        let Some(f) = m.figures.iter().find(|f| f.id == *id) else { continue };
-        let (Some(v), Some(avg), Some((rank, n))) = (f.value, facts.region.mean(id), f.value.and_then(|v| facts.region.rank(id, v))) else { continue };
+        let Some(f) = m.figures.iter().find(|f| f.id == *id) else {
+            continue;
+        };
+        let (Some(v), Some(avg), Some((rank, n))) = (
+            f.value,
+            facts.region.mean(id),
+            f.value.and_then(|v| facts.region.rank(id, v)),
+        ) else {
+            continue;
+        };
         if n < 2 {
             continue;
         }
@@ -562,10 +807,15 @@ pub fn briefing(r: &Renderer, p: &Partnership, facts: &Facts, m: &MemberFacts) -
         let text = format!(
             "{}; {}.",
             r.locale.fill("text", key, &[("avg", avg_text)]),
-            r.locale.fill("text", "rank", &[("rank", rank.to_string()), ("n", n.to_string())])
+            r.locale
+                .fill("text", "rank", &[("rank", rank.to_string()), ("n", n.to_string())])
         );
         let _ = book.refs(&f.sources);
-        insights.push(Insight { label: r.locale.label("label", id), value: format!("{} {unit}", de_number(v, d)), text });
+        insights.push(Insight {
+            label: r.locale.label("label", id),
+            value: format!("{} {unit}", de_number(v, d)),
+            text,
+        });
     }
     let mut set = ChartSet::new();
     let hl = Some(m.member.ags.as_str());
@@ -590,6 +840,7 @@ pub struct ComparisonRow {
     pub label: String,
     pub unit: String,
     pub values: Vec<String>,
+    pub refs: String,
 }
 
 #[derive(Serialize)]
@@ -607,7 +858,12 @@ pub struct HandbookView {
     pub sources: Vec<SourceRow>,
 }
 
-pub fn handbook(r: &Renderer, p: &Partnership, facts: &Facts, factors: &Factors) -> (HandbookView, Vec<(String, Vec<u8>)>) {
+pub fn handbook(
+    r: &Renderer,
+    p: &Partnership,
+    facts: &Facts,
+    factors: &Factors,
+) -> (HandbookView, Files) {
     let mut book = SourceBook::default();
     // Comparison matrix: one row per figure id, one column per member, in first-seen order.
     let mut ids: Vec<(String, String)> = Vec::new();
@@ -618,44 +874,79 @@ pub fn handbook(r: &Renderer, p: &Partnership, facts: &Facts, factors: &Factors)
     }
     let comparison = ids
         .iter()
-        .map(|(id, unit)| ComparisonRow {
-            label: r.locale.label("label", id),
-            unit: r.locale.unit(unit),
-            values: facts
+        .map(|(id, unit)| {
+            let figs: Vec<Option<&Figure>> = facts
                 .members
                 .iter()
-                .map(|m| match m.figures.iter().find(|f| f.id == *id) {
-                    Some(f) => {
-                        let refs = book.refs(&f.sources);
-                        match f.value {
-                            Some(v) => format!("{} {refs}", de_number(v, decimals(unit, v))),
-                            None => r.locale.text("no_data"),
-                        }
-                    }
-                    None => "–".into(),
-                })
-                .collect(),
+                .map(|m| m.figures.iter().find(|f| f.id == *id))
+                .collect();
+            let sources: Vec<Arc<Source>> = figs.iter().flatten().flat_map(|f| f.sources.iter().cloned()).collect();
+            ComparisonRow {
+                label: r.locale.label("label", id),
+                unit: r.locale.unit(unit),
+                values: figs
+                    .iter()
+                    .map(|f| match f.map(|f| f.value) {
+                        Some(Some(v)) => de_number(v, decimals(unit, v)),
+                        Some(None) => r.locale.text("no_data"),
+                        None => "–".into(),
+                    })
+                    .collect(),
+                refs: book.refs(&sources),
+            }
         })
         .collect();
-    let balances = facts.members.iter().filter_map(|m| Some((m.member.name.clone(), balance_view(r, m, &mut book)?))).collect();
+    let balances = facts
+        .members
+        .iter()
+        .filter_map(|m| Some((m.member.name.clone(), balance_view(r, m, &mut book)?)))
+        .collect();
     let emission_factors = factors
         .emission
         .iter()
         .map(|f| {
-            let sector = if f.sector == "*" { "–".to_string() } else { r.locale.label("sector_short", &f.sector) };
-            [r.locale.label("carrier", &f.carrier), sector, f.valid_year.to_string(), de_number(f.g_co2e_per_kwh, 1)]
+            let sector = if f.sector == "*" {
+                "–".to_string()
+            } else {
+                r.locale.label("sector_short", &f.sector)
+            };
+            [
+                r.locale.label("carrier", &f.carrier),
+                sector,
+                f.valid_year.to_string(),
+                de_number(f.g_co2e_per_kwh, 1),
+            ]
         })
         .collect();
     let fluxes = factors
         .land_flux
         .iter()
-        .map(|f| [r.locale.label("land_category", &f.category), r.locale.label("soil", &f.soil), de_number(f.t_co2e_per_ha, 2), f.source.clone()])
+        .map(|f| {
+            [
+                r.locale.label("land_category", &f.category),
+                r.locale.label("soil", &f.soil),
+                de_number(f.t_co2e_per_ha, 2),
+                f.source.clone(),
+            ]
+        })
         .collect();
     let reg = &facts.region;
     let compensation = match (reg.ghg_t, reg.sink_offset_pct) {
         (Some(ghg), Some(pct)) => {
-            let ghg_year = facts.members.iter().filter_map(|m| m.balance.as_ref()).map(|b| b.date.year).max().unwrap_or(facts.year);
-            let sink_year = facts.members.iter().filter_map(|m| m.sink.as_ref()).map(|s| s.date.year).max().unwrap_or(facts.year);
+            let ghg_year = facts
+                .members
+                .iter()
+                .filter_map(|m| m.balance.as_ref())
+                .map(|b| b.date.year)
+                .max()
+                .unwrap_or(facts.year);
+            let sink_year = facts
+                .members
+                .iter()
+                .filter_map(|m| m.sink.as_ref())
+                .map(|s| s.date.year)
+                .max()
+                .unwrap_or(facts.year);
             r.locale.fill(
                 "text",
                 "compensation_text",

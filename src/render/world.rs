@@ -7,11 +7,11 @@ use std::sync::{Arc, OnceLock};
 
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Smart};
-use typst_layout::PagedDocument;
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
+use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::model::RefDate;
@@ -29,10 +29,19 @@ impl Typesetter {
     pub fn shared() -> &'static Typesetter {
         TYPESETTER.get_or_init(|| {
             let mut data: Vec<&'static [u8]> = typst_assets::fonts().collect();
-            data.extend([dejavu::sans::regular(), dejavu::sans::bold(), dejavu::sans::oblique(), dejavu::sans::bold_oblique()]);
+            data.extend([
+                dejavu::sans::regular(),
+                dejavu::sans::bold(),
+                dejavu::sans::oblique(),
+                dejavu::sans::bold_oblique(),
+            ]);
             let fonts: Vec<Font> = data.into_iter().flat_map(|d| Font::iter(Bytes::new(d))).collect();
             let book = FontBook::from_infos(fonts.iter().map(|f| f.info().clone()));
-            Typesetter { library: LazyHash::new(Library::builder().build()), book: LazyHash::new(book), fonts }
+            Typesetter {
+                library: LazyHash::new(Library::builder().build()),
+                book: LazyHash::new(book),
+                fonts,
+            }
         })
     }
 }
@@ -55,7 +64,12 @@ impl DocumentWorld {
     pub fn new(source: String, files: Vec<(String, Vec<u8>)>, today: RefDate) -> Self {
         let main = Source::new(file_id("/main.typ"), source);
         let files = files.into_iter().map(|(p, b)| (file_id(&p), Bytes::new(b))).collect();
-        DocumentWorld { ts: Typesetter::shared(), main, files, today }
+        DocumentWorld {
+            ts: Typesetter::shared(),
+            main,
+            files,
+            today,
+        }
     }
 
     /// Line and column (1-based) of a diagnostic in the main source, for error messages.
@@ -72,7 +86,10 @@ impl DocumentWorld {
         diags
             .iter()
             .map(|d| {
-                let at = self.position(d).map(|(l, c)| format!(" (generated source line {l}, column {c})")).unwrap_or_default();
+                let at = self
+                    .position(d)
+                    .map(|(l, c)| format!(" (generated source line {l}, column {c})"))
+                    .unwrap_or_default();
                 let hints: String = d.hints.iter().map(|h| format!("; hint: {}", h.v)).collect();
                 format!("{}{at}{hints}", d.message)
             })
@@ -83,7 +100,9 @@ impl DocumentWorld {
     /// Compiles to a tagged PDF/A-2a + PDF/UA-1 document with a reproducible identity and date.
     pub fn pdf(&self, ident: &str) -> Result<Vec<u8>, String> {
         let warned = typst::compile::<PagedDocument>(self);
-        let doc = warned.output.map_err(|e| format!("typesetting failed: {}", self.describe(&e)))?;
+        let doc = warned
+            .output
+            .map_err(|e| format!("typesetting failed: {}", self.describe(&e)))?;
         let date = Datetime::from_ymd(self.today.year, self.today.month, self.today.day)
             .ok_or_else(|| "invalid document date".to_string())?;
         let standards = PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1]).map_err(|e| format!("{e:?}"))?;

@@ -1,0 +1,400 @@
+//! Integration tests: run the `klimapartner` binary on fixture inputs and check what it writes —
+//! the figures in indicators.csv, the text of the PDFs (via `pdftotext` from poppler-utils), error
+//! messages and that failed runs leave earlier output untouched.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_klimapartner"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// A copy of a fixture folder in a fresh temp dir, so a test can change it.
+fn copy_fixture(name: &str, dir: &Path) -> PathBuf {
+    let dst = dir.join(name);
+    copy_dir(&fixture(name), &dst);
+    dst
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    fs::create_dir_all(dst).unwrap();
+    for e in fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        let to = dst.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to);
+        } else {
+            fs::copy(e.path(), &to).unwrap();
+        }
+    }
+}
+
+fn build(inputs: &Path, output: &Path, extra: &[&str]) -> Output {
+    bin()
+        .args(["build", "--inputs"])
+        .arg(inputs)
+        .arg("--output")
+        .arg(output)
+        .args(extra)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn pdftotext(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is missing: install poppler-utils (scripts/test.sh does)");
+    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// indicators.csv as (ags, indicator) → (value, year, quality).
+fn indicators(dir: &Path) -> BTreeMap<(String, String), (f64, i32, String)> {
+    let mut r = csv::Reader::from_path(dir.join("indicators.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| {
+        h.iter()
+            .position(|x| x == n)
+            .unwrap_or_else(|| panic!("column {n} missing"))
+    };
+    let (a, i, v, y, q) = (col("ags"), col("indicator"), col("value"), col("year"), col("quality"));
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            (
+                (rec[a].to_string(), rec[i].to_string()),
+                (
+                    rec[v].parse().unwrap_or(f64::NAN),
+                    rec[y].parse().unwrap_or(0),
+                    rec[q].to_string(),
+                ),
+            )
+        })
+        .collect()
+}
+
+fn pdfs(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".pdf"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+mod pipeline {
+    use super::*;
+
+    /// One full build shared by the assertions below (a build takes seconds in debug mode).
+    fn built() -> &'static Path {
+        use std::sync::OnceLock;
+        static DIR: OnceLock<PathBuf> = OnceLock::new();
+        DIR.get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap().keep();
+            let out = build(&fixture("small"), &dir, &[]);
+            assert!(out.status.success(), "build failed: {}", stderr(&out));
+            dir
+        })
+    }
+
+    #[test]
+    fn writes_eleven_pdfs_and_open_data() {
+        let dir = built();
+        let names = pdfs(dir);
+        assert_eq!(names.len(), 11, "{names:?}");
+        assert_eq!(names.iter().filter(|n| n.starts_with("bericht_")).count(), 5);
+        assert_eq!(names.iter().filter(|n| n.starts_with("ratsinfo_")).count(), 5);
+        assert!(names.contains(&"handbuch_2024.pdf".to_string()));
+        assert!(dir.join("indicators.csv").exists() && dir.join("indicators.json").exists());
+        let json: serde_json::Value = serde_json::from_slice(&fs::read(dir.join("indicators.json")).unwrap()).unwrap();
+        assert_eq!(json.as_array().unwrap().len(), indicators(dir).len());
+        // No temporary files are left behind.
+        assert!(fs::read_dir(dir)
+            .unwrap()
+            .all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".part")));
+    }
+
+    #[test]
+    fn check_values_from_the_issue() {
+        let ind = indicators(built());
+        let get = |ags: &str, id: &str| {
+            ind.get(&(ags.to_string(), id.to_string()))
+                .cloned()
+                .unwrap_or_else(|| panic!("{ags} {id} missing"))
+        };
+        assert_eq!(get("14729410", "population"), (16238.0, 2021, "A".into()));
+        assert_eq!(get("14729410", "population_census").0, 15902.0);
+        assert_eq!(get("14729410", "population_census").1, 2022);
+        assert_eq!(get("14729245", "area_agriculture"), (7736.0, 2021, "A".into()));
+        assert_eq!(get("14729380", "area_forest"), (417.0, 2021, "A".into()));
+        assert_eq!(get("14729030", "re_pv_kw"), (30050.392, 2024, "A".into()));
+    }
+
+    #[test]
+    fn leipzig_2019_sectors_match_published_totals_within_one_percent() {
+        let ind = indicators(built());
+        for (id, published) in [
+            ("ghg_t_buildings", 1_440_023.0),
+            ("ghg_t_transport", 801_370.0),
+            ("ghg_t_industry", 860_061.0),
+        ] {
+            let (v, year, _) = ind[&("14713000".to_string(), id.to_string())];
+            assert_eq!(year, 2019);
+            assert!(((v - published) / published).abs() < 0.01, "{id}: {v} vs {published}");
+        }
+        let (per_inh, _, _) = ind[&("14713000".to_string(), "ghg_t_per_inhabitant".to_string())];
+        assert!((5.2..=5.3).contains(&per_inh), "per inhabitant {per_inh}");
+    }
+
+    /// Thallwitz's land-use flux recomputed by hand from the 2021 areas (area_2021.csv, row
+    /// 14729380) and the cited fluxes (UBA NIR 2021 via LocalZero facts, see
+    /// inputs/factors/DERIVATION.md), with the LocalZero shares of land_use_mapping.csv.
+    #[test]
+    fn thallwitz_land_sink_by_hand() {
+        let (forest, crop, grass, woody_bio, woody_soil, settl, water, wet_min) =
+            (-3.8809, 0.2627, -0.7801, -4.3494, -0.9357, 0.3213, 7.7971, -1.4215);
+        let by_hand = 4172.0 * 0.68 * crop      // farmland → cropland
+            + 4172.0 * 0.32 * grass             // farmland → grassland
+            + 417.0 * forest                    // forest
+            + 18.0 * (woody_bio + woody_soil)   // woody: biomass and soil
+            + (0.0 + 1.0) * grass               // heath, marsh
+            + 57.0 * 0.91 * grass               // unvegetated land
+            + (394.0 + 170.0) * settl           // settlement and traffic
+            + 80.0 * 0.925 * water + 80.0 * 0.075 * wet_min; // water
+        let ind = indicators(built());
+        let (v, year, grade) = ind[&("14729380".to_string(), "land_sink_t".to_string())].clone();
+        assert!((v - by_hand).abs() < 0.01, "program {v}, by hand {by_hand}");
+        assert_eq!((year, grade.as_str()), (2021, "C"));
+        assert!(v < 0.0, "Thallwitz's land use is a net sink");
+    }
+
+    #[test]
+    fn pdfs_carry_the_figures_in_german_format() {
+        let dir = built();
+        let leipzig = pdftotext(&dir.join("bericht_2024_14713000_leipzig.pdf"));
+        for needle in [
+            "Klimabericht",
+            "Leipzig",
+            "1.440.015",
+            "5,28",
+            "Quellen und Datengüte",
+            "31.12.2019",
+        ] {
+            assert!(leipzig.contains(needle), "Leipzig report lacks {needle}");
+        }
+        let thallwitz = pdftotext(&dir.join("bericht_2024_14729380_thallwitz.pdf"));
+        for needle in ["Thallwitz", "417", "3.548", "Zensus", "dl-de/by-2-0"] {
+            assert!(thallwitz.contains(needle), "Thallwitz report lacks {needle}");
+        }
+        let briefing = pdftotext(&dir.join("ratsinfo_2024_14729410_wurzen.pdf"));
+        assert!(briefing.contains("Ratsinformation") && briefing.contains("16.238") && briefing.contains("Rang"));
+        let handbook = pdftotext(&dir.join("handbuch_2024.pdf"));
+        for needle in [
+            "Handbuch",
+            "Bennewitz",
+            "Lossatal",
+            "Thallwitz",
+            "Wurzen",
+            "Emissionsfaktoren",
+            "478,0",
+        ] {
+            assert!(handbook.contains(needle), "handbook lacks {needle}");
+        }
+    }
+
+    #[test]
+    fn briefings_have_at_most_four_pages_and_pdfs_are_tagged() {
+        let dir = built();
+        for name in pdfs(dir) {
+            let info = Command::new("pdfinfo")
+                .arg(dir.join(&name))
+                .output()
+                .expect("pdfinfo (poppler-utils)");
+            let text = String::from_utf8_lossy(&info.stdout);
+            assert!(text.contains("Tagged:          yes"), "{name} is not tagged");
+            let pages: usize = text
+                .lines()
+                .find(|l| l.starts_with("Pages:"))
+                .unwrap()
+                .split_whitespace()
+                .last()
+                .unwrap()
+                .parse()
+                .unwrap();
+            if name.starts_with("ratsinfo_") {
+                assert!(pages <= 4, "{name} has {pages} pages");
+            }
+        }
+    }
+}
+
+mod safety {
+    use super::*;
+
+    /// Data cells with Typst markup come out literally, never executed.
+    #[test]
+    fn markup_in_data_cells_is_printed_literally() {
+        let tmp = tempfile::tempdir().unwrap();
+        let inputs = copy_fixture("small", tmp.path());
+        let fluxes = inputs.join("factors/land_use_fluxes.csv");
+        let text = fs::read_to_string(&fluxes).unwrap().replacen(
+            "UBA 2023 NIR 2021 S. 611 (Tabelle 353); via LocalZero facts/2021.csv",
+            "\"#read(\"\"/etc/passwd\"\")\"",
+            1,
+        );
+        fs::write(&fluxes, text).unwrap();
+        let ef = inputs.join("factors/emission_factors.csv");
+        let mut text = fs::read_to_string(&ef).unwrap();
+        text.push_str("*x* $y$ <z> @w,*,2019,1.0,test,test\n");
+        fs::write(&ef, text).unwrap();
+        let cfg = inputs.join("partnership.toml");
+        let text = fs::read_to_string(&cfg)
+            .unwrap()
+            .replace("name = \"Thallwitz\"", "name = \"Thallwitz #strong[x] $1$\"");
+        fs::write(&cfg, text).unwrap();
+
+        let out_dir = tmp.path().join("out");
+        let out = build(&inputs, &out_dir, &[]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let handbook = pdftotext(&out_dir.join("handbuch_2024.pdf"));
+        assert!(handbook.contains("#read(\"/etc/passwd\")"), "literal #read missing");
+        assert!(handbook.contains("*x* $y$ <z> @w"), "literal markup missing");
+        assert!(!handbook.contains("root:x:0:0"), "a file was read");
+        let report = pdfs(&out_dir)
+            .into_iter()
+            .find(|n| n.contains("14729380") && n.starts_with("bericht"))
+            .unwrap();
+        assert!(pdftotext(&out_dir.join(report)).contains("Thallwitz #strong[x] $1$"));
+    }
+
+    #[test]
+    fn config_typo_names_key_and_line_and_writes_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let inputs = copy_fixture("small", tmp.path());
+        let cfg = inputs.join("partnership.toml");
+        let text = fs::read_to_string(&cfg)
+            .unwrap()
+            .replacen("\nreporting_year =", "\nreportng_year =", 1);
+        fs::write(&cfg, text).unwrap();
+        let out_dir = tmp.path().join("out");
+        let out = build(&inputs, &out_dir, &[]);
+        assert!(!out.status.success());
+        let err = stderr(&out);
+        assert!(
+            err.contains("partnership.toml") && err.contains("reportng_year") && err.contains("line 4"),
+            "{err}"
+        );
+        assert!(!out_dir.exists(), "no output folder on a config error");
+    }
+
+    #[test]
+    fn bad_number_fails_with_file_line_column_and_keeps_earlier_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let inputs = copy_fixture("small", tmp.path());
+        let out_dir = tmp.path().join("out");
+        assert!(build(&inputs, &out_dir, &["--member", "14729380"]).status.success());
+        let before = snapshot(&out_dir);
+        assert_eq!(before.keys().filter(|k| k.ends_with(".pdf")).count(), 3);
+
+        let area = inputs.join("statistics/national/area_2021.csv");
+        let text = fs::read_to_string(&area)
+            .unwrap()
+            .replace("14729380,5309,", "14729380,53O9,");
+        fs::write(&area, text).unwrap();
+        let out = build(&inputs, &out_dir, &["--member", "14729380"]);
+        assert!(!out.status.success());
+        let err = stderr(&out);
+        assert!(
+            err.contains("statistics/national/area_2021.csv")
+                && err.contains("`53O9`")
+                && err.contains("column land_total"),
+            "{err}"
+        );
+        assert!(err.contains("line "), "{err}");
+        assert_eq!(snapshot(&out_dir), before, "earlier output must stay untouched");
+    }
+
+    #[test]
+    fn unknown_member_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = build(&fixture("small"), tmp.path(), &["--member", "09162000"]);
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains("not a member"));
+    }
+
+    #[test]
+    fn two_runs_give_identical_pdfs() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        assert!(build(&fixture("small"), &a, &["--member", "14729410"]).status.success());
+        assert!(build(&fixture("small"), &b, &["--member", "14729410"]).status.success());
+        assert_eq!(snapshot(&a), snapshot(&b));
+    }
+}
+
+mod check {
+    use super::*;
+
+    #[test]
+    fn lists_files_formats_members_and_years() {
+        let out = bin()
+            .args(["check", "--inputs"])
+            .arg(fixture("small"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let s = String::from_utf8_lossy(&out.stdout);
+        for needle in [
+            "GENESIS-Tabelle (CSV)",
+            "GENESIS flat (ffcsv)",
+            "12411-01-01-5",
+            "2008–2015",
+            "Thallwitz",
+            "population_census",
+            "klimapartner-long",
+        ] {
+            assert!(s.contains(needle), "check output lacks {needle}:\n{s}");
+        }
+    }
+
+    #[test]
+    fn writes_no_documents() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = bin()
+            .current_dir(tmp.path())
+            .args(["check", "--inputs"])
+            .arg(fixture("small"))
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
+}
