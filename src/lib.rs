@@ -85,7 +85,11 @@ pub fn build(args: &BuildArgs) -> Result<()> {
         }
     }
     let make = || renderer.handbook(&partnership, &facts, &data.factors);
-    if let Some(e) = write_doc(file_name(render::DocKind::Handbook, year, None), format!("handbuch-{year}"), &make) {
+    if let Some(e) = write_doc(
+        file_name(render::DocKind::Handbook, year, None),
+        format!("handbuch-{year}"),
+        &make,
+    ) {
         failures.push(format!("handbook, {e}"));
     }
     progress.finish_and_clear();

@@ -773,12 +773,7 @@ const COMPARED: &[&str] = &[
     "pv_growth_pct",
 ];
 
-pub fn briefing(
-    r: &Renderer,
-    p: &Partnership,
-    facts: &Facts,
-    m: &MemberFacts,
-) -> (BriefingView, Files) {
+pub fn briefing(r: &Renderer, p: &Partnership, facts: &Facts, m: &MemberFacts) -> (BriefingView, Files) {
     let mut book = SourceBook::default();
     let figures: Vec<FigureRow> = BRIEFING_FIGURES
         .iter()
@@ -858,12 +853,7 @@ pub struct HandbookView {
     pub sources: Vec<SourceRow>,
 }
 
-pub fn handbook(
-    r: &Renderer,
-    p: &Partnership,
-    facts: &Facts,
-    factors: &Factors,
-) -> (HandbookView, Files) {
+pub fn handbook(r: &Renderer, p: &Partnership, facts: &Facts, factors: &Factors) -> (HandbookView, Files) {
     let mut book = SourceBook::default();
     // Comparison matrix: one row per figure id, one column per member, in first-seen order.
     let mut ids: Vec<(String, String)> = Vec::new();
