@@ -116,7 +116,8 @@ pub fn build(args: &BuildArgs) -> Result<()> {
 /// Reads and validates all inputs and prints what was found.
 pub fn check(args: &CheckArgs) -> Result<()> {
     let partnership = config::load(&args.inputs)?;
-    let data = read_inputs(&args.inputs, &partnership)?;
+    let members = partnership.member_keys();
+    let data = ingest::read_all(&args.inputs, &members);
     println!(
         "{} – reporting year {}, {} members:",
         partnership.name,
@@ -129,8 +130,8 @@ pub fn check(args: &CheckArgs) -> Result<()> {
     }
     println!();
     println!(
-        "{:<64} {:<26} {:<9} {:<16} {:>7}  {:<11} variables",
-        "file", "format", "encoding", "table", "rows", "years"
+        "{:<52} {:<34} {:<10} {:<16} {:>6}  {:<9}  {:<7}  variables",
+        "file", "format", "encoding", "table", "rows", "years", "members"
     );
     for f in &data.files {
         let years = match (f.years.first(), f.years.last()) {
@@ -139,36 +140,65 @@ pub fn check(args: &CheckArgs) -> Result<()> {
             _ => "–".into(),
         };
         let vars: Vec<&str> = f.variables.iter().map(String::as_str).collect();
+        let shown = if vars.len() > 6 {
+            format!("{} … ({} in all)", vars[..6].join(", "), vars.len())
+        } else {
+            vars.join(", ")
+        };
+        let mut extra = String::new();
+        if !f.districts.is_empty() {
+            extra.push_str(&format!(
+                " [district{} {}]",
+                if f.districts.len() > 1 { "s" } else { "" },
+                f.districts.iter().cloned().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        if f.merged > 0 {
+            extra.push_str(&format!(" [{} merged from predecessors]", f.merged));
+        }
         println!(
-            "{:<64} {:<26} {:<9} {:<16} {:>7}  {:<11} {} (members: {})",
+            "{:<52} {:<34} {:<10} {:<16} {:>6}  {:<9}  {:<7}  {shown}{extra}",
             f.path,
             f.format,
             f.encoding,
             f.table,
             f.rows,
             years,
-            vars.join(", "),
-            f.members.len()
+            format!("{}/{}", f.members.len(), members.len()),
         );
     }
     println!();
-    println!(
-        "factors: {} emission factors, {} land-use fluxes, {} land-use mappings",
-        data.factors.emission.len(),
-        data.factors.land_flux.len(),
-        data.factors.land_mapping.len()
-    );
+    if let Some(factors) = &data.factors {
+        println!(
+            "factors: {} emission factors, {} land-use fluxes, {} land-use mappings",
+            factors.emission.len(),
+            factors.land_flux.len(),
+            factors.land_mapping.len()
+        );
+    }
     let missing = data.observations.iter().filter(|o| o.value.is_err()).count();
     if missing > 0 {
-        println!("{missing} member observation(s) are missing values (office symbols . x ... / or empty cells); they are shown as “no data”.");
+        println!("{missing} member observation(s) have no value (office symbols . x ... /, empty cells, or a municipality that did not exist yet); they are shown as “no data”.");
     }
-    for w in &data.warnings {
+    let mut warnings = data.warnings.clone();
+    warnings.extend(ingest::stale(
+        &data.observations,
+        &members,
+        partnership.reporting_year,
+        ingest::STALE_AFTER_YEARS,
+    ));
+    for w in &warnings {
         println!("warning: {w}");
     }
+    if !data.errors.is_empty() {
+        let list: Vec<String> = data.errors.iter().map(ToString::to_string).collect();
+        bail!("{} input error(s):\n{}", data.errors.len(), list.join("\n"));
+    }
     println!(
-        "{} observations for members from {} files: OK",
+        "{} observations for members from {} files, {} warning(s): OK",
         data.observations.len(),
-        data.files.len()
+        data.files.len(),
+        warnings.len()
     );
     Ok(())
 }

@@ -30,6 +30,59 @@ impl Ags {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The key of a district (Kreis, 5 digits) as an 8-digit key: `14729` → `14729000`. For a
+    /// district-free city this is the city's own AGS; for a Landkreis it names the district.
+    pub fn from_district(code: &str) -> Result<Ags, String> {
+        let t = code.trim();
+        if t.len() != 5 || !t.chars().all(|c| c.is_ascii_digit()) {
+            return Err(format!("`{t}` is not a district key: a district key has 5 digits"));
+        }
+        Ok(Ags(format!("{t}000")))
+    }
+
+    /// The 5-digit district (Kreis) this municipality belongs to.
+    pub fn district(&self) -> &str {
+        &self.0[..5]
+    }
+}
+
+/// A regional key as the statistical offices write it, by its number of digits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegionKey {
+    /// `DG`: Germany.
+    Germany,
+    /// 2 digits: a state (Land), e.g. `14` Saxony.
+    State(String),
+    /// 3 digits: a government region (Regierungsbezirk / statistical region).
+    GovRegion(String),
+    /// 5 digits: a district (Kreis or district-free city), e.g. `14729`.
+    District(String),
+    /// 9 digits: a municipal association (Gemeindeverband).
+    Association(String),
+    /// 8-digit AGS or 12-digit ARS: a municipality.
+    Municipality(Ags),
+}
+
+impl RegionKey {
+    /// Recognises a key; `None` if the text is not one (leading zeros are part of the key).
+    pub fn parse(text: &str) -> Option<RegionKey> {
+        let t = text.trim();
+        if t == "DG" || t == "DG000000" {
+            return Some(RegionKey::Germany);
+        }
+        if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        match t.len() {
+            2 => Some(RegionKey::State(t.to_string())),
+            3 => Some(RegionKey::GovRegion(t.to_string())),
+            5 => Some(RegionKey::District(t.to_string())),
+            9 => Some(RegionKey::Association(t.to_string())),
+            8 | 12 => Ags::parse(t).ok().map(RegionKey::Municipality),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Ags {

@@ -1,16 +1,28 @@
-//! One reader per export format. Each recognises its format from the file's content and turns
-//! the cells into observations through [`FileCtx::emit`].
+//! Format detection by content, and the readers of the simpler formats: plain per-AGS tables, our
+//! long format, GeoJSON boundaries and national fact tables. The GENESIS formats are in
+//! [`super::genesis`], the Marktstammdatenregister export in [`super::mastr`]. Each reader turns
+//! cells into observations through [`FileCtx::emit_to`].
 
 use super::error::InputError;
 use super::table::{self, shorten};
-use super::text::{line_of_offset, parse_cell, NumberStyle};
-use super::FileCtx;
-use crate::model::{Ags, RefDate};
+use super::text::{parse_cell, Cell, NumberStyle};
+use super::{genesis, mastr, FileCtx};
+use crate::model::{Ags, RefDate, RegionKey};
 
 /// The header of our own long format (`klimapartner-long`), used for transcribed tables.
-const LONG_HEADER: &str = "ags,variable,sector,carrier,date,value,unit,note";
+pub const LONG_HEADER: &str = "ags,variable,sector,carrier,date,value,unit,note";
+/// The header of LocalZero's national fact and assumption tables.
+const FACTS_HEADER: &str = "label,group,description,value,unit";
 
-/// Recognises the format and reads the file. Leaves `report.format` empty if nothing matched.
+/// The formats `read_any` knows, for the message on a file it does not.
+const KNOWN: &str = "GENESIS/Regionalstatistik table CSV (first line `GENESIS-Tabelle: …`), GENESIS flat file \
+(header `statistics_code;…` or `Statistik_Code;…`), Marktstammdatenregister export (header `\"MaStR-Nr. der Einheit\";…`), \
+a per-AGS table (header `ags,…`, year in the file name), the long format (`ags,variable,sector,carrier,date,value,unit,note`) \
+or GeoJSON boundaries";
+
+/// Recognises the format and reads the file. Leaves `report.format` empty if nothing matched and
+/// the file does not look like data (a note, a picture); a data file (`.csv`, `.zip`, `.json`…) of
+/// unknown format is an error.
 pub fn read_any(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
     if text.trim().is_empty() {
         return Err(InputError::new(
@@ -19,206 +31,100 @@ pub fn read_any(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
             "download the table again, or remove the file from inputs/",
         ));
     }
+    let normalised;
+    let text = if text.contains('\r') {
+        normalised = text.replace("\r\n", "\n").replace('\r', "\n");
+        normalised.as_str()
+    } else {
+        text
+    };
     let (body, first_line) = super::registry::skip_comments(text);
-    let head = body.lines().next().unwrap_or("").trim_start_matches('\u{feff}').trim();
+    let head = body.lines().next().unwrap_or("").trim();
+    let plain_head = head.replace('"', "");
+    let lower_head = plain_head.to_lowercase();
     if text.starts_with("GENESIS-Tabelle")
         || text.lines().any(|l| l.starts_with(";;")) && text.contains(';') && !head.contains("statistics_code")
     {
         ctx.report.format = "GENESIS-Tabelle (CSV)";
-        genesis_table(ctx, text)
-    } else if head.starts_with("statistics_code;") && head.contains(";value;") {
+        genesis::table(ctx, text)
+    } else if head.starts_with("statistics_code;") && head.contains(";value") {
         ctx.report.format = "GENESIS flat (ffcsv)";
-        genesis_flat(ctx, body, first_line)
-    } else if head == LONG_HEADER {
+        genesis::flat(ctx, body, first_line)
+    } else if head.starts_with("Statistik_Code;") || head.contains(";Zeit;") && head.contains("_Auspraegung_Code") {
+        ctx.report.format = "GENESIS flat (ffcsv, old columns)";
+        genesis::flat_old(ctx, body, first_line)
+    } else if plain_head.contains("MaStR-Nr. der Einheit") {
+        ctx.report.format = "Marktstammdatenregister (Export)";
+        mastr::read(ctx, body, first_line)
+    } else if lower_head == LONG_HEADER {
         ctx.report.format = "klimapartner-long";
         long_table(ctx, body, first_line)
-    } else if head.starts_with("ags,") {
+    } else if lower_head.replace([';', '\t'], ",") == LONG_HEADER {
+        Err(InputError::new(
+            &ctx.rel,
+            format!(
+                "the long format is comma-separated, but this header is `{}`",
+                shorten(head)
+            ),
+            "save the file with commas between the fields (and a decimal point in numbers)",
+        )
+        .at(first_line))
+    } else if lower_head.starts_with("ags,") || lower_head.starts_with("ags;") {
         ctx.report.format = "Tabelle je AGS (CSV)";
         national_table(ctx, body, first_line)
+    } else if lower_head.starts_with(FACTS_HEADER) {
+        ctx.report.format = "Faktentabelle (national, label/value)";
+        facts_table(ctx, body, first_line)
     } else if head.starts_with('{') && text.contains("\"FeatureCollection\"") {
         ctx.report.format = "GeoJSON (Gemeindegrenzen)";
         geojson(ctx, text)
+    } else if looks_like_data(&ctx.report.path) {
+        let mut hint = format!("this program reads: {KNOWN}");
+        if head.contains('\t') && !head.contains(';') {
+            hint =
+                format!("the file is tab-separated; save it as it was downloaded (`;` or `,` between fields). {hint}");
+        } else if head.starts_with("GENESIS") || head.contains("_flat") {
+            hint = format!("download the table again without changing it. {hint}");
+        }
+        Err(InputError::new(
+            &ctx.rel,
+            format!("the format is not recognised; the first line is `{}`", shorten(head)),
+            hint,
+        )
+        .at(first_line))
     } else {
         Ok(())
     }
 }
 
-/// GENESIS / Regionalstatistik table CSV: metadata lines, header rows starting `;;` (dates and
-/// attributes), data rows `code;name;values…`, footer from `__________` on.
-fn genesis_table(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
-    let rel = ctx.rel.clone();
-    let lines: Vec<&str> = text.lines().collect();
-    if let Some(code) = lines
-        .first()
-        .and_then(|l| l.strip_prefix("GENESIS-Tabelle:"))
-        .map(|c| c.trim_matches([';', ' ']).to_string())
-    {
-        ctx.report.table = code;
-    }
-    if ctx.report.table.is_empty() {
-        return Err(InputError::new(
-            &rel,
-            "no table code found",
-            "the first line must read `GENESIS-Tabelle: <code>` as in the office's download",
-        )
-        .at(1));
-    }
-    // The unit is in a metadata line such as `Bevölkerungsstand (Anzahl)`.
-    let header_start = lines.iter().position(|l| l.starts_with(";;")).ok_or_else(|| {
-        InputError::new(
-            &rel,
-            "no column header (a line starting with `;;`) found",
-            "download the table as CSV from GENESIS without changing it",
-        )
-    })?;
-    let unit = lines[..header_start]
+/// Files whose name says they hold data; anything else of unknown format is skipped with a warning.
+fn looks_like_data(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".csv", ".zip", ".json", ".geojson", ".tsv", ".txt"]
         .iter()
-        .rev()
-        .find_map(|l| {
-            let l = l.trim_end_matches(';');
-            let open = l.rfind('(')?;
-            l.ends_with(')').then(|| l[open + 1..l.len() - 1].to_string())
-        })
-        .unwrap_or_default();
-    let header_end = (header_start..lines.len())
-        .find(|&i| !lines[i].starts_with(";;"))
-        .unwrap_or(lines.len());
-    let footer = (header_end..lines.len())
-        .find(|&i| lines[i].starts_with("__________"))
-        .unwrap_or(lines.len());
-
-    // Combine the header rows column by column: a date, and the attribute labels.
-    let header_rows: Vec<Vec<&str>> = lines[header_start..header_end]
-        .iter()
-        .map(|l| l.split(';').collect())
-        .collect();
-    let width = header_rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut col_date = vec![None; width];
-    let mut col_label = vec![String::new(); width];
-    for row in &header_rows {
-        for (c, cell) in row.iter().enumerate().skip(2) {
-            let cell = cell.trim();
-            if let Some(d) = RefDate::parse(cell) {
-                col_date[c] = Some(d);
-            } else if !cell.is_empty() {
-                if !col_label[c].is_empty() {
-                    col_label[c].push_str(" / ");
-                }
-                col_label[c].push_str(cell);
-            }
-        }
-    }
-    // A table for a single date may carry it in a metadata line (`Stichtag 31.12.2015`).
-    let meta_date = lines[..header_start]
-        .iter()
-        .find_map(|l| l.split([' ', ';']).find_map(RefDate::parse));
-
-    let body_offset: usize = lines[..header_end].iter().map(|l| l.len() + 1).sum();
-    let body: String = lines[header_end..footer].iter().map(|l| format!("{l}\n")).collect();
-    let first_line = line_of_offset(text, body_offset.min(text.len()));
-    let t = table::read(&rel, &body, b';', false, first_line)?;
-    let table_code = ctx.report.table.clone();
-    for r in 0..t.height() {
-        let code = t.cell(r, 0).trim();
-        ctx.report.rows += 1;
-        // Only municipality rows (8-digit AGS) are observations; states and districts are context,
-        // except a district-free city, whose 5-digit district row is the municipality itself.
-        let key = match code.len() {
-            8 => code.to_string(),
-            5 if ctx.wants(
-                &Ags::parse(&format!("{code}000")).unwrap_or_else(|_| Ags::parse("00000000").expect("valid")),
-            ) =>
-            {
-                format!("{code}000")
-            }
-            _ => continue,
-        };
-        let Ok(ags) = Ags::parse(&key) else { continue };
-        for c in 2..t.columns.len().min(width) {
-            let Some(date) = col_date[c].or(meta_date) else {
-                continue;
-            };
-            let raw_cell = t.cell(r, c);
-            let (cell, flag) = parse_cell(raw_cell, NumberStyle::German).map_err(|m| {
-                InputError::new(
-                    &rel,
-                    m,
-                    "the office's symbols are - . x ... / ; anything else must be a number",
-                )
-                .at(t.line(r))
-                .column((c + 1).to_string())
-            })?;
-            let raw = format!("{table_code}:{}", col_label[c]);
-            ctx.emit(&raw, &ags, None, date, cell, flag, Some(&unit), t.line(r));
-        }
-    }
-    Ok(())
+        .any(|e| lower.ends_with(e))
 }
 
-/// GENESIS flat file (ffcsv): one value per line with its codes, ARS in `1_variable_attribute_code`.
-fn genesis_flat(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), InputError> {
-    let rel = ctx.rel.clone();
-    let t = table::read(&rel, body, b';', true, first_line)?;
-    let col = |n: &str| {
-        t.column_index(n).ok_or_else(|| {
-            InputError::new(
-                &rel,
-                format!("the column `{n}` is missing"),
-                "download the table again as flat file (ffcsv)",
-            )
-            .at(first_line)
-        })
-    };
-    let (c_stat, c_time, c_key, c_value, c_unit, c_var, c_q) = (
-        col("statistics_code")?,
-        col("time")?,
-        col("1_variable_attribute_code")?,
-        col("value")?,
-        col("value_unit")?,
-        col("value_variable_code")?,
-        t.column_index("value_q"),
-    );
-    for r in 0..t.height() {
-        ctx.report.rows += 1;
-        if ctx.report.table.is_empty() {
-            ctx.report.table = t.cell(r, c_stat).to_string();
-        }
-        let key = t.cell(r, c_key).trim();
-        // Only municipality keys (12-digit ARS or 8-digit AGS) are observations.
-        if key.len() != 12 && key.len() != 8 {
-            continue;
-        }
-        let Ok(ags) = Ags::parse(key) else { continue };
-        let time = t.cell(r, c_time);
-        let date = RefDate::parse(time).ok_or_else(|| {
-            InputError::new(
-                &rel,
-                format!("`{time}` is not a date"),
-                "the time column must hold YYYY-MM-DD or a year",
-            )
-            .at(t.line(r))
-            .column("time")
-        })?;
-        let (cell, mut flag) = parse_cell(t.cell(r, c_value), NumberStyle::German).map_err(|m| {
-            InputError::new(&rel, m, "fix or remove the cell")
-                .at(t.line(r))
-                .column("value")
-        })?;
-        if let Some(q) = c_q.map(|c| t.cell(r, c).trim()).filter(|q| !q.is_empty()) {
-            flag = Some(q.to_string());
-        }
-        let raw = format!("{}:{}", t.cell(r, c_stat), t.cell(r, c_var));
-        let unit = t.cell(r, c_unit).to_string();
-        ctx.emit(&raw, &ags, None, date, cell, flag, Some(&unit), t.line(r));
+/// The key column of a per-AGS table and how it routes: municipality, district or nothing.
+fn key_target(ctx: &FileCtx<'_>, key: &str) -> Result<Option<super::Target>, String> {
+    match RegionKey::parse(key) {
+        Some(RegionKey::Municipality(ags)) => Ok(ctx.target(&ags)),
+        Some(RegionKey::District(code)) => Ok(ctx.district_target(&code)),
+        Some(_) => Ok(None),
+        None => Err(match Ags::parse(key) {
+            Err(m) => m,
+            Ok(_) => format!("`{key}` is not a municipality key"),
+        }),
     }
-    Ok(())
 }
 
 /// Plain per-AGS tables (`ags,col1,col2…`), one file per reference year: the year comes from the
 /// file name (`population_2021.csv` or `population/2021.csv`), the table kind from the name before it.
+/// Comma-separated files use a decimal point; semicolon-separated ones (a German spreadsheet's
+/// export) a decimal comma. Columns of text (names, type codes) are recognised and skipped.
 fn national_table(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), InputError> {
     let rel = ctx.rel.clone();
-    let (kind, year) = kind_and_year(&rel).ok_or_else(|| {
+    let (kind, year) = kind_and_year(&ctx.report.path).ok_or_else(|| {
         InputError::new(
             &rel,
             "the reference year cannot be told from the file name",
@@ -227,23 +133,66 @@ fn national_table(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Resul
     })?;
     ctx.report.table = kind.clone();
     let date = RefDate::end_of_year(year);
-    let t = table::read(&rel, body, b',', true, first_line)?;
+    let head = body.lines().next().unwrap_or("");
+    let (sep, style) = if head.contains(';') && !head.contains(',') {
+        (b';', NumberStyle::German)
+    } else {
+        (b',', NumberStyle::Plain)
+    };
+    let t = table::read(&rel, body, sep, true, first_line)?;
+    if t.columns.len() < 2 {
+        return Err(InputError::new(
+            &rel,
+            "the table has only the key column",
+            "a per-AGS table needs `ags` and at least one value column",
+        )
+        .at(first_line));
+    }
+    // A column is numeric if variables.csv names it, or if most of its cells are numbers.
+    let numeric: Vec<bool> = (0..t.columns.len())
+        .map(|c| {
+            if c == 0 || ctx.aliases.get(&format!("{kind}:{}", t.columns[c])).is_some() {
+                return true;
+            }
+            let (mut num, mut text) = (0usize, 0usize);
+            for r in 0..t.height() {
+                match parse_cell(t.cell(r, c), style) {
+                    Ok((Cell::Number(_), _)) => num += 1,
+                    Ok(_) => {}
+                    Err(_) => text += 1,
+                }
+            }
+            num >= text
+        })
+        .collect();
     for r in 0..t.height() {
         ctx.report.rows += 1;
+        let line = t.line(r);
         let key = t.cell(r, 0).trim();
-        // Germany (`DG000000`) and other non-numeric aggregate keys are not municipalities.
-        if key.len() != 8 || !key.chars().all(|c| c.is_ascii_digit()) {
-            continue;
-        }
-        let Ok(ags) = Ags::parse(key) else { continue };
+        let target = key_target(ctx, key).map_err(|m| {
+            InputError::new(
+                &rel,
+                m,
+                "the first column must hold the 8-digit AGS with leading zeros (e.g. 01001000, not 1001000)",
+            )
+            .at(line)
+            .column(t.columns[0].clone())
+        })?;
         for c in 1..t.columns.len() {
-            let (cell, flag) = parse_cell(t.cell(r, c), NumberStyle::Plain).map_err(|m| {
-                InputError::new(&rel, m, "fix or remove the cell")
-                    .at(t.line(r))
-                    .column(t.columns[c].clone())
+            if !numeric[c] {
+                continue;
+            }
+            let (cell, flag) = parse_cell(t.cell(r, c), style).map_err(|m| {
+                InputError::new(
+                    &rel,
+                    m,
+                    "fix or remove the cell; a missing value is an empty cell or `.`",
+                )
+                .at(line)
+                .column(t.columns[c].clone())
             })?;
             let raw = format!("{kind}:{}", t.columns[c]);
-            ctx.emit(&raw, &ags, None, date, cell, flag, None, t.line(r));
+            ctx.emit_to(target.clone(), &raw, None, None, date, cell, flag, None, line);
         }
     }
     Ok(())
@@ -259,7 +208,8 @@ fn kind_and_year(rel: &str) -> Option<(String, i32)> {
         _ if stem.len() == 4 => (parts.last()?.to_string(), stem),
         _ => return None,
     };
-    Some((kind, year.parse().ok()?))
+    let year: i32 = year.parse().ok()?;
+    (1800..=2200).contains(&year).then_some((kind, year))
 }
 
 /// Our long format for tables transcribed from documents (e.g. Leipzig's BISKO balance).
@@ -270,8 +220,11 @@ fn long_table(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<()
     for r in 0..t.height() {
         ctx.report.rows += 1;
         let line = t.line(r);
-        let ags = Ags::parse(t.cell(r, 0))
-            .map_err(|m| InputError::new(&rel, m, "write the 8-digit AGS").at(line).column("ags"))?;
+        let ags = Ags::parse(t.cell(r, 0)).map_err(|m| {
+            InputError::new(&rel, m, "write the 8-digit AGS with leading zeros")
+                .at(line)
+                .column("ags")
+        })?;
         let variable = t.cell(r, 1).trim().to_string();
         if variable.is_empty() {
             return Err(
@@ -298,13 +251,40 @@ fn long_table(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<()
                 .at(line)
                 .column("value")
         })?;
-        let unit = t.cell(r, 6).to_string();
-        let before = ctx.out.len();
-        ctx.emit(&variable, &ags, sector, date, cell, flag, Some(&unit), line);
-        if let Some(o) = ctx.out.get_mut(before) {
-            o.category = carrier;
+        let unit = t.cell(r, 6).trim().to_string();
+        let target = ctx.target(&ags);
+        if target.is_none() {
+            ctx.warnings.push(format!(
+                "{rel}, line {line}: AGS {ags} is not a member of the partnership; the row is ignored"
+            ));
+        }
+        ctx.emit_to(target, &variable, sector, carrier, date, cell, flag, Some(&unit), line);
+    }
+    Ok(())
+}
+
+/// LocalZero's national facts and assumptions (`label,group,description,value,unit,…`): national
+/// reference values, not figures of a municipality. Recognised and counted for `check`; values
+/// that go into the documents are copied into `factors/` with their citation (see DERIVATION.md).
+fn facts_table(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), InputError> {
+    let rel = ctx.rel.clone();
+    let t = table::read(&rel, body, b',', true, first_line)?;
+    ctx.report.table = "national facts".into();
+    let c_value = t.column_index("value");
+    for r in 0..t.height() {
+        ctx.report.rows += 1;
+        if let Some(c) = c_value {
+            let v = t.cell(r, c);
+            if !v.trim().is_empty() && parse_cell(v, NumberStyle::Plain).is_err() {
+                return Err(
+                    InputError::new(&rel, format!("`{}` is not a number", shorten(v)), "fix the value")
+                        .at(t.line(r))
+                        .column("value"),
+                );
+            }
         }
     }
+    ctx.report.variables.insert("national facts".into());
     Ok(())
 }
 
@@ -318,10 +298,22 @@ fn geojson(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
             "download the boundaries again",
         )
         .at(e.line())
+        .column(e.column().to_string())
     })?;
+    if v["type"] != "FeatureCollection" || !v["features"].is_array() {
+        return Err(InputError::new(
+            &rel,
+            "is not a GeoJSON FeatureCollection (no `features` list)",
+            "export the boundaries as GeoJSON FeatureCollection",
+        ));
+    }
     for f in v["features"].as_array().into_iter().flatten() {
         ctx.report.rows += 1;
-        if let Some(Ok(ags)) = f["properties"]["AGS_0"].as_str().map(Ags::parse) {
+        let key = f["properties"]["AGS_0"]
+            .as_str()
+            .or_else(|| f["properties"]["AGS"].as_str())
+            .or_else(|| f["properties"]["RS"].as_str());
+        if let Some(Ok(ags)) = key.map(Ags::parse) {
             if ctx.wants(&ags) {
                 ctx.report.members.insert(ags);
             }
@@ -347,5 +339,6 @@ mod tests {
             Some(("renewable_energy".into(), 2024))
         );
         assert_eq!(kind_and_year("x/areas.csv"), None);
+        assert_eq!(kind_and_year("x/nettonennleistung_by_AGS_2020.csv").unwrap().1, 2020);
     }
 }

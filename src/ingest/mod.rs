@@ -3,12 +3,17 @@
 //! meanings: what a column means comes from `inputs/variables.csv`, where it comes from from
 //! `inputs/sources.toml`.
 
+pub mod checks;
 pub mod error;
 pub mod factors;
 mod formats;
+mod genesis;
+mod mastr;
+mod merge;
 pub mod registry;
 pub mod table;
 pub mod text;
+mod zipped;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -23,6 +28,8 @@ use registry::{Aliases, MunicipalChanges, SourceRegistry};
 use text::Cell;
 
 use crate::model::{Ags, Missing, Observation, RefDate, Source};
+
+pub use checks::{stale, STALE_AFTER_YEARS};
 
 /// Files in `inputs/` that are not statistics: read elsewhere or documentation.
 const CONTROL_FILES: &[&str] = &[
@@ -44,6 +51,10 @@ pub struct FileReport {
     pub years: BTreeSet<i32>,
     /// Data rows in the file (all municipalities, not only members).
     pub rows: usize,
+    /// Districts (5-digit keys) containing members, kept as regional context.
+    pub districts: BTreeSet<String>,
+    /// Member observations that are sums of predecessors' figures (mergers).
+    pub merged: usize,
 }
 
 /// Everything ingest hands to compute.
@@ -54,6 +65,20 @@ pub struct Dataset {
     pub warnings: Vec<String>,
     /// Sources of the factor tables, for the annex.
     pub factor_sources: Vec<Arc<Source>>,
+    /// District observations (5-digit keys of districts containing members), keyed `DDDDD000`:
+    /// regional context, not member figures.
+    pub regional: Vec<Observation>,
+}
+
+/// Where an observation goes.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Target {
+    /// A member of the partnership.
+    Member(Ags),
+    /// A predecessor of a member formed by merger: summed under the member for dates before the merger.
+    Predecessor(Ags),
+    /// A district (Kreis) containing members, keyed `DDDDD000`: regional context.
+    District(Ags),
 }
 
 /// Per-file context handed to a format reader.
@@ -65,6 +90,12 @@ pub(crate) struct FileCtx<'a> {
     changes: &'a MunicipalChanges,
     pub report: FileReport,
     pub out: Vec<Observation>,
+    /// Observations of predecessors of members, merged in [`FileCtx::finish`].
+    preds: Vec<Observation>,
+    /// District observations (regional context).
+    pub regional: Vec<Observation>,
+    /// Warnings about single rows (e.g. a non-member in the long format).
+    pub warnings: Vec<String>,
 }
 
 impl FileCtx<'_> {
@@ -73,14 +104,38 @@ impl FileCtx<'_> {
         self.members.contains(ags)
     }
 
-    /// Records one cell. `raw` is the file's own name for the variable, mapped through
-    /// `variables.csv`; `unit` is the unit the file states, if any.
+    /// Where an 8-digit key's observations go, if anywhere.
+    pub fn target(&self, ags: &Ags) -> Option<Target> {
+        if self.members.contains(ags) {
+            return Some(Target::Member(ags.clone()));
+        }
+        let f = self.changes.successor_of(ags)?;
+        self.members.contains(&f.ags).then(|| Target::Predecessor(ags.clone()))
+    }
+
+    /// Where a 5-digit district key's observations go: a district-free city that is a member is
+    /// the member itself (`14713` → Leipzig `14713000`); a district containing members is kept as
+    /// regional context under `DDDDD000`.
+    pub fn district_target(&self, code: &str) -> Option<Target> {
+        let ags = Ags::from_district(code).ok()?;
+        if self.members.contains(&ags) {
+            Some(Target::Member(ags))
+        } else if self.members.iter().any(|m| m.district() == code) {
+            Some(Target::District(ags))
+        } else {
+            None
+        }
+    }
+
+    /// Records one cell for a target (`None`: counted for the report, then dropped). A `category`
+    /// given here wins over the one from `variables.csv`.
     #[allow(clippy::too_many_arguments)]
-    pub fn emit(
+    pub fn emit_to(
         &mut self,
+        target: Option<Target>,
         raw: &str,
-        ags: &Ags,
         sector: Option<String>,
+        category: Option<String>,
         date: RefDate,
         cell: Cell,
         flag: Option<String>,
@@ -88,143 +143,289 @@ impl FileCtx<'_> {
         line: usize,
     ) {
         self.report.years.insert(date.year);
-        let (variable, category, alias_unit) = match self.aliases.get(raw) {
+        let (variable, alias_category, alias_unit) = match self.aliases.get(raw) {
             Some(a) => (a.variable.clone(), a.category.clone(), a.unit.clone()),
             None => (raw.to_string(), None, None),
         };
         self.report.variables.insert(variable.clone());
-        if !self.wants(ags) {
-            return;
-        }
-        self.report.members.insert(ags.clone());
+        let Some(target) = target else { return };
+        let ags = match &target {
+            Target::Member(a) | Target::Predecessor(a) | Target::District(a) => a.clone(),
+        };
         let value = match cell {
             Cell::Number(v) => Ok(v),
-            Cell::Dash if !self.changes.existed(ags, date) => Err(Missing::NotExisting),
+            Cell::Dash if matches!(target, Target::District(_)) => Ok(0.0),
+            Cell::Dash if !self.changes.existed(&ags, date) => Err(Missing::NotExisting),
             Cell::Dash => Ok(0.0),
             Cell::Missing(m) => Err(m),
         };
         let unit = alias_unit.or_else(|| unit.map(str::to_string)).unwrap_or_default();
-        self.out.push(Observation {
+        let obs = Observation {
             ags: ags.clone(),
             variable,
             sector,
-            category,
+            category: category.or(alias_category),
             date,
             value,
             unit,
             source: self.source.clone(),
             line,
             flag,
-        });
+        };
+        match target {
+            Target::Member(_) => {
+                self.report.members.insert(ags);
+                self.out.push(obs);
+            }
+            Target::Predecessor(_) => self.preds.push(obs),
+            Target::District(_) => {
+                self.report.districts.insert(ags.district().to_string());
+                self.regional.push(obs);
+            }
+        }
     }
+
+    /// After a file is read: predecessors' figures from before a merger are summed under today's
+    /// member (flag `merged`), and one file giving two different values for the same member,
+    /// variable and date is an error.
+    pub fn finish(&mut self) -> Result<(), InputError> {
+        merge::merge_predecessors(
+            self.changes,
+            &mut self.out,
+            std::mem::take(&mut self.preds),
+            &mut self.report,
+        );
+        checks::duplicates_in_file(&self.rel, &self.out)
+    }
+}
+
+/// Files larger than this are refused before they are read: a partnership's exports are a few
+/// megabytes (the national per-AGS tables about 1 MB, the full Zensus file 2 MB); a bigger file is a
+/// national download that should be cut to the region, or not a statistics export at all.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// What reading the inputs gave, including the errors, so `check` can show both.
+pub struct Outcome {
+    pub observations: Vec<Observation>,
+    /// District observations (5-digit keys of districts containing members), keyed `DDDDD000`.
+    pub regional: Vec<Observation>,
+    pub factors: Option<Factors>,
+    pub factor_sources: Vec<Arc<Source>>,
+    pub files: Vec<FileReport>,
+    pub warnings: Vec<String>,
+    pub errors: Vec<InputError>,
 }
 
 /// Reads every statistics file under `inputs/` and the factor tables.
 pub fn ingest(inputs: &Path, members: &BTreeSet<Ags>) -> Result<Dataset, Vec<InputError>> {
-    let registry = SourceRegistry::load(inputs).map_err(|e| vec![e])?;
-    let aliases = Aliases::load(inputs).map_err(|e| vec![e])?;
-    let changes = MunicipalChanges::load(inputs).map_err(|e| vec![e])?;
+    let o = read_all(inputs, members);
+    match o.factors {
+        Some(factors) if o.errors.is_empty() => Ok(Dataset {
+            observations: o.observations,
+            factors,
+            files: o.files,
+            warnings: o.warnings,
+            factor_sources: o.factor_sources,
+            regional: o.regional,
+        }),
+        _ => Err(o.errors),
+    }
+}
 
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    let mut files = Vec::new();
-    let mut observations = Vec::new();
+/// Reads everything it can and collects every error instead of stopping at the first file.
+pub fn read_all(inputs: &Path, members: &BTreeSet<Ags>) -> Outcome {
+    let mut o = Outcome {
+        observations: Vec::new(),
+        regional: Vec::new(),
+        factors: None,
+        factor_sources: Vec::new(),
+        files: Vec::new(),
+        warnings: Vec::new(),
+        errors: Vec::new(),
+    };
+    if !inputs.is_dir() {
+        o.errors.push(InputError::new(
+            inputs.display().to_string(),
+            "is not a folder",
+            "pass the inputs folder with --inputs DIR",
+        ));
+        return o;
+    }
+    let registry = SourceRegistry::load(inputs);
+    let aliases = Aliases::load(inputs);
+    let changes = MunicipalChanges::load(inputs);
+    let (registry, aliases, changes) = match (registry, aliases, changes) {
+        (Ok(r), Ok(a), Ok(c)) => (r, a, c),
+        (r, a, c) => {
+            o.errors.extend(r.err());
+            o.errors.extend(a.err());
+            o.errors.extend(c.err());
+            return o;
+        }
+    };
 
     for entry in WalkDir::new(inputs).follow_links(false).sort_by_file_name() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                errors.push(InputError::new(
-                    e.path().map(|p| p.display().to_string()).unwrap_or_default(),
+                o.errors.push(InputError::new(
+                    e.path().map(|p| relative(inputs, p)).unwrap_or_default(),
                     format!("cannot be read: {e}"),
                     "check the folder's permissions and remove broken links",
                 ));
                 continue;
             }
         };
+        let rel = relative(inputs, entry.path());
+        if skipped(&rel) {
+            continue;
+        }
+        if entry.path_is_symlink() {
+            // Links are not followed: a link loop cannot hang the run, and every figure comes
+            // from a file that is really in inputs/ (and so in the archive of a run's inputs).
+            o.warnings.push(format!(
+                "{rel}: is a symbolic link; links are not followed — copy the file into inputs/ instead"
+            ));
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = relative(inputs, entry.path());
-        if CONTROL_FILES.contains(&rel.as_str())
-            || rel.starts_with("factors/")
-            || rel.starts_with("examples/")
-            || rel.ends_with(".md")
-            || rel.starts_with('.')
-            || rel.contains("/.")
-        {
-            continue;
-        }
-        let bytes = match std::fs::read(entry.path()) {
-            Ok(b) => b,
-            Err(e) => {
-                errors.push(InputError::new(
-                    &rel,
-                    format!("cannot be read: {e}"),
-                    "check that the file is readable",
-                ));
-                continue;
-            }
-        };
-        let source = match registry.lookup(&rel) {
-            Some(s) => s,
-            None => {
-                warnings.push(format!(
-                    "{rel}: no entry in sources.toml; its figures are cited as unknown and graded D"
-                ));
-                SourceRegistry::unknown(&rel)
-            }
-        };
-        let (text, encoding) = text::decode(&bytes);
-        let mut ctx = FileCtx {
-            rel: rel.clone(),
-            source: Arc::new(source),
-            aliases: &aliases,
+        match read_file(
+            entry.path(),
+            &rel,
+            &registry,
+            &aliases,
             members,
-            changes: &changes,
-            report: FileReport {
-                path: rel.clone(),
-                format: "",
-                encoding,
-                table: String::new(),
-                variables: BTreeSet::new(),
-                members: BTreeSet::new(),
-                years: BTreeSet::new(),
-                rows: 0,
-            },
-            out: Vec::new(),
-        };
-        match formats::read_any(&mut ctx, &text) {
-            Ok(()) => {
-                if ctx.report.format.is_empty() {
-                    warnings.push(format!("{rel}: format not recognised, file skipped"));
-                    continue;
-                }
-                observations.append(&mut ctx.out);
-                files.push(ctx.report);
+            &changes,
+            &mut o.warnings,
+        ) {
+            Ok(Some((report, mut obs, mut regional))) => {
+                o.observations.append(&mut obs);
+                o.regional.append(&mut regional);
+                o.files.push(report);
             }
-            Err(e) => errors.push(e),
+            Ok(None) => {}
+            Err(e) => o.errors.push(e),
         }
     }
 
-    let (factors, factor_sources) = match factors::load(inputs, &registry) {
-        Ok(f) => f,
-        Err(e) => {
-            errors.push(e);
-            return Err(errors);
+    match factors::load(inputs, &registry) {
+        Ok((f, s)) => {
+            o.factors = Some(f);
+            o.factor_sources = s;
+        }
+        Err(e) => o.errors.push(e),
+    }
+    o.warnings.extend(conflicts(&o.observations));
+    o.warnings.extend(checks::plausibility(&o.observations));
+    o
+}
+
+/// Control files, documentation and hidden files are not statistics.
+fn skipped(rel: &str) -> bool {
+    CONTROL_FILES.contains(&rel)
+        || rel.starts_with("factors/")
+        || rel == "factors"
+        || rel.starts_with("examples/")
+        || rel.ends_with(".md")
+        || rel.ends_with(".rst")
+        || rel.starts_with('.')
+        || rel.contains("/.")
+}
+
+type FileResult = (FileReport, Vec<Observation>, Vec<Observation>);
+
+/// Reads one statistics file (or the one CSV inside a `*.zip`). `Ok(None)`: not a format we know.
+#[allow(clippy::too_many_arguments)]
+fn read_file(
+    path: &Path,
+    rel: &str,
+    registry: &SourceRegistry,
+    aliases: &Aliases,
+    members: &BTreeSet<Ags>,
+    changes: &MunicipalChanges,
+    warnings: &mut Vec<String>,
+) -> Result<Option<FileResult>, InputError> {
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > MAX_FILE_BYTES {
+        return Err(InputError::new(
+            rel,
+            format!(
+                "is {} MB; files over {} MB are not read",
+                size / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+            "cut the export to your region before downloading (the offices let you choose the regions), or remove the file from inputs/",
+        ));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| InputError::new(rel, format!("cannot be read: {e}"), "check that the file is readable"))?;
+    let (bytes, inner) = if bytes.starts_with(b"PK\x03\x04") || rel.to_ascii_lowercase().ends_with(".zip") {
+        let (name, data) = zipped::single_csv(rel, &bytes, MAX_FILE_BYTES)?;
+        (data, Some(name))
+    } else {
+        (bytes, None)
+    };
+    let (text, encoding) = text::decode_text(&bytes).map_err(|m| {
+        InputError::new(
+            rel,
+            m,
+            "save the table as CSV text (as downloaded from the office), or remove the file from inputs/",
+        )
+    })?;
+    let source = match registry.lookup(rel) {
+        Some(s) => s,
+        None => {
+            warnings.push(format!(
+                "{rel}: no entry in sources.toml; its figures are cited as unknown and graded D"
+            ));
+            SourceRegistry::unknown(rel)
         }
     };
-    if !errors.is_empty() {
-        return Err(errors);
+    let mut ctx = FileCtx {
+        rel: match &inner {
+            Some(name) => format!("{rel} ({name})"),
+            None => rel.to_string(),
+        },
+        source: Arc::new(source),
+        aliases,
+        members,
+        changes,
+        report: FileReport {
+            path: rel.to_string(),
+            format: "",
+            encoding,
+            table: String::new(),
+            variables: BTreeSet::new(),
+            members: BTreeSet::new(),
+            years: BTreeSet::new(),
+            rows: 0,
+            districts: BTreeSet::new(),
+            merged: 0,
+        },
+        out: Vec::new(),
+        preds: Vec::new(),
+        regional: Vec::new(),
+        warnings: Vec::new(),
+    };
+    formats::read_any(&mut ctx, &text)?;
+    if ctx.report.format.is_empty() {
+        warnings.push(format!("{rel}: format not recognised, file skipped"));
+        return Ok(None);
     }
-    warnings.extend(conflicts(&observations));
-    Ok(Dataset {
-        observations,
-        factors,
-        files,
-        warnings,
-        factor_sources,
-    })
+    ctx.finish()?;
+    warnings.append(&mut ctx.warnings);
+    if inner.is_some() {
+        ctx.report.format = match ctx.report.format {
+            "GENESIS flat (ffcsv)" => "GENESIS flat (ffcsv, ZIP)",
+            "GENESIS flat (ffcsv, old columns)" => "GENESIS flat (ffcsv old, ZIP)",
+            "GENESIS-Tabelle (CSV)" => "GENESIS-Tabelle (CSV, ZIP)",
+            other => other,
+        };
+    }
+    warnings.extend(checks::missing_summary(&ctx.report.path, &ctx.out));
+    Ok(Some((ctx.report, ctx.out, ctx.regional)))
 }
 
 /// Warns where two files give different values for the same member, variable and date.
@@ -236,7 +437,7 @@ fn conflicts(obs: &[Observation]) -> Vec<String> {
         let key = (&o.ags, o.variable.as_str(), &o.sector, &o.category, o.date);
         if let Some(prev) = seen.insert(key, o) {
             if let (Ok(a), Ok(b)) = (prev.value, o.value) {
-                if (a - b).abs() > 1e-9 * a.abs().max(1.0) {
+                if prev.source.file != o.source.file && (a - b).abs() > 1e-9 * a.abs().max(1.0) {
                     out.push(format!(
                         "{} {} {}: {} (line {}) says {a}, {} (line {}) says {b}; the later file is used",
                         o.ags,

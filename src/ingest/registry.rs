@@ -11,7 +11,6 @@ use serde::Deserialize;
 
 use super::error::InputError;
 use super::table;
-use super::text::decode;
 use crate::model::{Ags, Grade, RefDate, Source};
 
 #[derive(Debug, Deserialize)]
@@ -231,13 +230,38 @@ impl MunicipalChanges {
         Ok(MunicipalChanges { formations })
     }
 
-    /// Did the municipality exist on this date?
+    /// Did the municipality exist on this date? A municipality formed by merger exists from its
+    /// `valid_from` on; a predecessor that merged into another ceased to exist on that date (unless it
+    /// is the successor itself, as when a town absorbs its neighbours and keeps its key).
     pub fn existed(&self, ags: &Ags, date: RefDate) -> bool {
-        self.formations.get(ags).is_none_or(|f| date >= f.valid_from)
+        if self
+            .formations
+            .get(ags)
+            .is_some_and(|f| date < f.valid_from && !f.predecessors.contains(ags))
+        {
+            return false;
+        }
+        self.formations
+            .values()
+            .all(|f| f.ags == *ags || !f.predecessors.contains(ags) || date < f.valid_from)
+    }
+
+    /// The formation a predecessor municipality merged into, if any.
+    pub fn successor_of(&self, ags: &Ags) -> Option<&Formation> {
+        self.formations
+            .values()
+            .find(|f| f.ags != *ags && f.predecessors.contains(ags))
     }
 }
 
 pub fn read_text(path: &Path, rel: &str) -> Result<String, InputError> {
+    if path.is_dir() {
+        return Err(InputError::new(
+            rel,
+            "is a folder, but a file is expected here",
+            format!("replace the folder by the file {rel} (see the README's table of the inputs folder)"),
+        ));
+    }
     let bytes = std::fs::read(path).map_err(|e| {
         InputError::new(
             rel,
@@ -245,7 +269,13 @@ pub fn read_text(path: &Path, rel: &str) -> Result<String, InputError> {
             "check that the file exists and is readable",
         )
     })?;
-    Ok(decode(&bytes).0)
+    super::text::decode_text(&bytes).map(|(text, _)| text).map_err(|m| {
+        InputError::new(
+            rel,
+            m,
+            format!("{rel} must be a text file; restore it from the bundled inputs"),
+        )
+    })
 }
 
 /// Drops leading `#` comment lines; returns the rest and the file line it starts on.

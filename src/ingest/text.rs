@@ -2,16 +2,82 @@
 
 use crate::model::Missing;
 
-/// Decodes a file's bytes: UTF-8 (with or without BOM) when valid, else ISO-8859-1/Windows-1252.
-/// Returns the text and the name of the encoding that was used.
+/// Decodes a file's bytes: UTF-16 with a byte-order mark, UTF-8 (with or without BOM) when valid,
+/// else ISO-8859-1/Windows-1252. A byte-order mark anywhere in the text (two files pasted together)
+/// is dropped. Returns the text and the name of the encoding that was used.
 pub fn decode(bytes: &[u8]) -> (String, &'static str) {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_string(), "UTF-8"),
-        Err(_) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            (text.into_owned(), "ISO-8859-1")
+    let (text, encoding) = if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        (
+            encoding_rs::UTF_16LE.decode_without_bom_handling(rest).0.into_owned(),
+            "UTF-16",
+        )
+    } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        (
+            encoding_rs::UTF_16BE.decode_without_bom_handling(rest).0.into_owned(),
+            "UTF-16",
+        )
+    } else {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        match std::str::from_utf8(bytes) {
+            Ok(s) => (s.to_string(), "UTF-8"),
+            Err(_) => {
+                let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+                (text.into_owned(), "ISO-8859-1")
+            }
         }
+    };
+    if text.contains('\u{feff}') {
+        (text.replace('\u{feff}', ""), encoding)
+    } else {
+        (text, encoding)
+    }
+}
+
+/// Like [`decode`], but refuses bytes that are not text: NUL bytes or many control characters
+/// (a spreadsheet, an image, a PDF saved under a `.csv` name). The error says what was found.
+pub fn decode_text(bytes: &[u8]) -> Result<(String, &'static str), String> {
+    let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+    if !utf16 {
+        let sample = &bytes[..bytes.len().min(64 * 1024)];
+        let control = sample
+            .iter()
+            .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+            .count();
+        if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+            return Err(format!(
+                "is not a text file (a zero byte at byte {pos}{})",
+                magic_name(bytes)
+                    .map(|n| format!("; it looks like {n}"))
+                    .unwrap_or_default()
+            ));
+        }
+        if control * 50 > sample.len().max(1) {
+            return Err(format!(
+                "is not a text file ({control} control characters in the first {} bytes{})",
+                sample.len(),
+                magic_name(bytes)
+                    .map(|n| format!("; it looks like {n}"))
+                    .unwrap_or_default()
+            ));
+        }
+    }
+    Ok(decode(bytes))
+}
+
+/// Names a few binary formats a clerk might drop into inputs/ by mistake.
+fn magic_name(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        Some("a ZIP archive or an Excel .xlsx workbook")
+    } else if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        Some("an old Excel .xls workbook")
+    } else if bytes.starts_with(b"%PDF") {
+        Some("a PDF")
+    } else if bytes.starts_with(b"\x1F\x8B") {
+        Some("a gzip archive")
+    } else if bytes.starts_with(b"\x89PNG") {
+        Some("a PNG image")
+    } else {
+        None
     }
 }
 
@@ -74,17 +140,30 @@ pub fn parse_cell(raw: &str, style: NumberStyle) -> Result<(Cell, Option<String>
     if let Some(c) = letter {
         flag = Some(c.to_string());
     }
-    parse_number(number, style)
-        .map(|v| (Cell::Number(v), flag))
-        .ok_or_else(|| match style {
-            NumberStyle::German => format!(
-                "`{raw}` is not a number; expected a German number such as 1.234,5 or one of the symbols - . x ... /"
-            ),
-            NumberStyle::Plain => {
-                format!("`{raw}` is not a number; expected a number such as 1234.5")
-            }
-        })
+    if let Some(v) = parse_number(number, style) {
+        if v.abs() >= MAX_ABS_VALUE {
+            return Err(format!(
+                "`{}` is too large for a statistical figure (the limit is 10^15); expected a number such as 1.234,5",
+                super::table::shorten(raw.trim())
+            ));
+        }
+        return Ok((Cell::Number(v), flag));
+    }
+    let raw = super::table::shorten(raw.trim());
+    let raw = raw.as_str();
+    Err(match style {
+        NumberStyle::German => format!(
+            "`{raw}` is not a number; expected a German number such as 1.234,5 or one of the symbols - . x ... /"
+        ),
+        NumberStyle::Plain => {
+            format!("`{raw}` is not a number; expected a number such as 1234.5")
+        }
+    })
 }
+
+/// Figures at or beyond this size are refused: no municipal statistic comes near it (Germany's area
+/// is 3.6 × 10^7 ha, its population 8.3 × 10^7), and above 9 × 10^15 doubles lose whole units.
+pub const MAX_ABS_VALUE: f64 = 1e15;
 
 /// Parses a number in the given style. Returns `None` on anything else (never guesses).
 pub fn parse_number(t: &str, style: NumberStyle) -> Option<f64> {
@@ -131,7 +210,11 @@ pub fn parse_number(t: &str, style: NumberStyle) -> Option<f64> {
 
 /// 1-based line number of a byte offset in a text.
 pub fn line_of_offset(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].matches('\n').count() + 1
 }
 
 #[cfg(test)]

@@ -1,0 +1,468 @@
+//! GENESIS / Regionalstatistik: the table CSV (metadata lines, header rows starting `;;`, data rows,
+//! footer from `__________` on) in its wide and long layouts, and the flat file "ffcsv" with the
+//! current column set (`statistics_code;…;value;value_unit;…;value_q`) and the older one
+//! (`Zeit`, `1_Auspraegung_Code`, value columns named `CODE__Label__Unit`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::error::InputError;
+use super::table::{self, shorten, Record};
+use super::text::{parse_cell, NumberStyle};
+use super::{FileCtx, Target};
+use crate::model::{RefDate, RegionKey};
+
+/// Units the offices write in a header row of their own (`;;ha;ha;…`, `;;;Anzahl;Prozent`).
+const UNITS: &[&str] = &[
+    "anzahl",
+    "prozent",
+    "%",
+    "ha",
+    "qm",
+    "1000 qm",
+    "tsd. qm",
+    "km²",
+    "qkm",
+    "eur",
+    "tsd. eur",
+    "1000 eur",
+    "mio. eur",
+    "kw",
+    "mw",
+    "kwh",
+    "mwh",
+    "gwh",
+    "t",
+    "1000 t",
+    "tsd. t",
+    "personen",
+    "jahre",
+    "1000",
+    "stück",
+    "m³",
+    "1000 m³",
+    "tsd.",
+    "je 1000 einwohner",
+];
+
+fn is_unit(s: &str) -> bool {
+    let s = s.trim().to_lowercase();
+    UNITS.contains(&s.as_str()) || s.starts_with("je ") || s.starts_with("eur je ")
+}
+
+fn is_footer(r: &Record) -> bool {
+    r.fields.first().is_some_and(|f| f.starts_with("__________"))
+}
+
+fn is_header_row(r: &Record) -> bool {
+    r.fields.len() >= 3 && r.fields[0].is_empty() && r.fields[1].is_empty() && r.fields.iter().any(|f| !f.is_empty())
+}
+
+/// The table CSV. Layouts: wide (`code;name;values…`, dates in a header row, a line of their own
+/// or the metadata) and long (`date;code;name;values…`, one block per date).
+pub fn table(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
+    let rel = ctx.rel.clone();
+    // Everything from the footer line on is notes, licence and `Stand:`.
+    let cut = text
+        .match_indices("__________")
+        .find(|(i, _)| *i == 0 || text.as_bytes()[i - 1] == b'\n')
+        .map_or(text.len(), |(i, _)| i);
+    let records = table::scan_file(&rel, &text[..cut], ';', 1)?;
+    let records: Vec<Record> = records.into_iter().take_while(|r| !is_footer(r)).collect();
+
+    let first = records.first().map(|r| r.fields[0].trim()).unwrap_or("");
+    match first.strip_prefix("GENESIS-Tabelle:") {
+        Some(code) if !code.trim().is_empty() => ctx.report.table = code.trim().to_string(),
+        _ => {
+            return Err(InputError::new(
+                &rel,
+                format!("no table code found; the first line is `{}`", shorten(first)),
+                "the first line must read `GENESIS-Tabelle: <code>` as in the office's download",
+            )
+            .at(records.first().map_or(1, |r| r.line)))
+        }
+    }
+    let header_start = records.iter().position(is_header_row).ok_or_else(|| {
+        InputError::new(
+            &rel,
+            "no column header (a line starting with `;;`) found",
+            "download the table as CSV from GENESIS without changing it",
+        )
+    })?;
+    let header_end = (header_start..records.len())
+        .find(|&i| !is_header_row(&records[i]))
+        .unwrap_or(records.len());
+    let meta = &records[1..header_start];
+    let header = &records[header_start..header_end];
+    let data = &records[header_end..];
+    if data.is_empty() {
+        return Err(InputError::new(
+            &rel,
+            "the table has a header but no data rows",
+            "the download is incomplete: download the table again",
+        )
+        .at(header.last().map_or(1, |r| r.line)));
+    }
+
+    // Width: every data row has as many fields as the first one.
+    let width = data[0].fields.len();
+    for r in data {
+        if r.fields.len() != width {
+            return Err(InputError::new(
+                &rel,
+                format!(
+                    "this line has {} fields, the first data line has {width}: `{}`",
+                    r.fields.len(),
+                    shorten(&r.fields.join(";"))
+                ),
+                "the file was cut off or edited: download the table again",
+            )
+            .at(r.line));
+        }
+    }
+
+    // Dates, units and labels per column from the header rows.
+    let data_start = header
+        .iter()
+        .filter_map(|r| r.fields.iter().position(|f| !f.trim().is_empty()))
+        .min()
+        .unwrap_or(2)
+        .min(width);
+    let mut col_date: Vec<Option<RefDate>> = vec![None; width];
+    let mut col_unit: Vec<Option<String>> = vec![None; width];
+    let mut col_label: Vec<Vec<String>> = vec![Vec::new(); width];
+    for row in header {
+        let cells: Vec<&str> = (data_start..width)
+            .map(|c| row.fields.get(c).map_or("", |s| s.trim()))
+            .collect();
+        let unit_row = cells.iter().any(|c| !c.is_empty()) && cells.iter().all(|c| c.is_empty() || is_unit(c));
+        for (i, cell) in cells.iter().enumerate() {
+            let c = data_start + i;
+            if cell.is_empty() {
+                continue;
+            }
+            if unit_row {
+                col_unit[c] = Some(cell.to_string());
+            } else if let Some(d) = RefDate::parse(cell) {
+                col_date[c] = Some(d);
+            } else {
+                col_label[c].push(cell.to_string());
+            }
+        }
+    }
+    // A unit for the whole table may stand in a metadata line: `Bevölkerungsstand (Anzahl)`.
+    let table_unit = meta.iter().rev().find_map(|r| {
+        let l = r.fields[0].trim();
+        let open = l.rfind('(')?;
+        (l.ends_with(')') && is_unit(&l[open + 1..l.len() - 1])).then(|| l[open + 1..l.len() - 1].to_string())
+    });
+    // A table for a single date carries it on a line of its own (`31.12.2015;;;`), else perhaps
+    // in a metadata line (`Stichtag 31.12.2015`).
+    let table_date = meta
+        .iter()
+        .find_map(|r| {
+            let only = r.fields.iter().skip(1).all(|f| f.trim().is_empty());
+            only.then(|| RefDate::parse(&r.fields[0])).flatten()
+        })
+        .or_else(|| {
+            meta.iter()
+                .flat_map(|r| r.fields.iter())
+                .flat_map(|f| f.split([' ', ',']))
+                .find_map(|w| (w.len() == 10).then(|| RefDate::parse(w)).flatten())
+        });
+
+    // Leading columns of a data row: the regional key, its name, a date (long layout), and any
+    // further row attributes (they become part of the variable's name).
+    let lead: Vec<&str> = data[0].fields[..data_start].iter().map(|s| s.trim()).collect();
+    let key_col = lead.iter().position(|c| RegionKey::parse(c).is_some()).ok_or_else(|| {
+        InputError::new(
+            &rel,
+            format!(
+                "no regional key (DG, 2, 5, 8 or 12 digits) in the first {data_start} columns: `{}`",
+                shorten(&data[0].fields.join(";"))
+            ),
+            "download the table again without changing it; the key column must keep its leading zeros",
+        )
+        .at(data[0].line)
+    })?;
+    let date_col = (0..data_start).find(|&c| c != key_col && RefDate::parse(lead[c]).is_some());
+    let name_col = (key_col + 1 < data_start && Some(key_col + 1) != date_col).then_some(key_col + 1);
+    let attr_cols: Vec<usize> = (0..data_start)
+        .filter(|&c| c != key_col && Some(c) != date_col && Some(c) != name_col)
+        .collect();
+
+    // Column labels, made unique per date (a table may repeat a label).
+    let mut labels: Vec<String> = Vec::with_capacity(width);
+    let mut seen: BTreeSet<(String, Option<RefDate>)> = BTreeSet::new();
+    for c in 0..width {
+        let mut label = col_label[c].join(" / ");
+        if c >= data_start && !seen.insert((label.clone(), col_date[c])) {
+            label = format!("{label} (column {})", c + 1);
+        }
+        labels.push(label);
+    }
+
+    // Municipal rows win over the 5-digit row of the same district-free city.
+    let municipal: BTreeSet<String> = data
+        .iter()
+        .filter_map(|r| match RegionKey::parse(&r.fields[key_col]) {
+            Some(RegionKey::Municipality(a)) => Some(a.to_string()),
+            _ => None,
+        })
+        .collect();
+    let table_code = ctx.report.table.clone();
+    for r in data {
+        ctx.report.rows += 1;
+        let code = r.fields[key_col].trim();
+        let target =
+            match RegionKey::parse(code) {
+                Some(RegionKey::Municipality(ags)) => ctx.target(&ags),
+                Some(RegionKey::District(d)) if !municipal.contains(&format!("{d}000")) => ctx.district_target(&d),
+                Some(_) => None,
+                None if code.is_empty() && r.fields.iter().all(|f| f.trim().is_empty()) => continue,
+                None => return Err(InputError::new(
+                    &rel,
+                    format!("`{}` is not a regional key (DG, 2, 5, 8 or 12 digits)", shorten(code)),
+                    "the key column must hold the office's codes with their leading zeros; download the table again",
+                )
+                .at(r.line)
+                .column((key_col + 1).to_string())),
+            };
+        let row_date = match date_col {
+            Some(c) => Some(RefDate::parse(&r.fields[c]).ok_or_else(|| {
+                InputError::new(
+                    &rel,
+                    format!("`{}` is not a date", shorten(&r.fields[c])),
+                    "the first column of this table holds the reference date, e.g. 31.12.2015",
+                )
+                .at(r.line)
+                .column((c + 1).to_string())
+            })?),
+            None => None,
+        };
+        let attrs: Vec<&str> = attr_cols
+            .iter()
+            .map(|&c| r.fields[c].trim())
+            .filter(|s| !s.is_empty())
+            .collect();
+        for c in data_start..width {
+            let Some(date) = row_date.or(col_date[c]).or(table_date) else {
+                return Err(InputError::new(
+                    &rel,
+                    format!("no reference date for column {} (`{}`)", c + 1, labels[c]),
+                    "a GENESIS table states its date in a header row, in the first column or on a line of its own; download it again with the time dimension",
+                )
+                .at(r.line));
+            };
+            let raw_cell = &r.fields[c];
+            let (cell, flag) = parse_cell(raw_cell, NumberStyle::German).map_err(|m| {
+                InputError::new(
+                    &rel,
+                    m,
+                    "the office's symbols are - . x ... / ; anything else must be a number",
+                )
+                .at(r.line)
+                .column(format!("{} ({})", c + 1, labels[c]))
+            })?;
+            let mut raw = format!("{table_code}:{}", labels[c]);
+            for a in &attrs {
+                raw.push_str(" / ");
+                raw.push_str(a);
+            }
+            let unit = col_unit[c].clone().or_else(|| table_unit.clone());
+            ctx.emit_to(
+                target.clone(),
+                &raw,
+                None,
+                None,
+                date,
+                cell,
+                flag,
+                unit.as_deref(),
+                r.line,
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Where a key of a flat file goes.
+fn flat_target(ctx: &FileCtx<'_>, key: &str) -> Option<Target> {
+    match RegionKey::parse(key)? {
+        RegionKey::Municipality(ags) => ctx.target(&ags),
+        RegionKey::District(d) => ctx.district_target(&d),
+        _ => None,
+    }
+}
+
+/// GENESIS flat file (ffcsv), current column set: one value per line with its codes; the region in
+/// the `N_variable_attribute_code` whose `N_variable_code` starts with `GEO` (the 12-digit ARS
+/// for municipalities); further dimensions become part of the variable's name.
+pub fn flat(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), InputError> {
+    let rel = ctx.rel.clone();
+    let t = table::read(&rel, body, b';', true, first_line)?;
+    let col = |n: &str| {
+        t.column_index(n).ok_or_else(|| {
+            InputError::new(
+                &rel,
+                format!("the column `{n}` is missing"),
+                "download the table again as flat file (ffcsv)",
+            )
+            .at(first_line)
+        })
+    };
+    let (c_stat, c_time, c_value, c_unit, c_var) = (
+        col("statistics_code")?,
+        col("time")?,
+        col("value")?,
+        col("value_unit")?,
+        col("value_variable_code")?,
+    );
+    let c_q = t.column_index("value_q");
+    let dims: Vec<(usize, usize)> = (1..=9)
+        .filter_map(|k| {
+            Some((
+                t.column_index(&format!("{k}_variable_code"))?,
+                t.column_index(&format!("{k}_variable_attribute_code"))?,
+            ))
+        })
+        .collect();
+    let region = dims
+        .iter()
+        .position(|&(vc, _)| t.height() > 0 && t.cell(0, vc).starts_with("GEO"))
+        .unwrap_or(0);
+    if dims.is_empty() {
+        col("1_variable_attribute_code")?;
+    }
+    for r in 0..t.height() {
+        ctx.report.rows += 1;
+        let line = t.line(r);
+        if ctx.report.table.is_empty() {
+            ctx.report.table = t.cell(r, c_stat).to_string();
+        }
+        let key = t.cell(r, dims[region].1).trim();
+        let target = flat_target(ctx, key);
+        let time = t.cell(r, c_time);
+        let date = RefDate::parse(time).ok_or_else(|| {
+            InputError::new(
+                &rel,
+                format!("`{}` is not a date", shorten(time)),
+                "the time column must hold YYYY-MM-DD or a year",
+            )
+            .at(line)
+            .column("time")
+        })?;
+        let (cell, mut flag) = parse_cell(t.cell(r, c_value), NumberStyle::German).map_err(|m| {
+            InputError::new(&rel, m, "fix or remove the cell")
+                .at(line)
+                .column("value")
+        })?;
+        if let Some(q) = c_q.map(|c| t.cell(r, c).trim()).filter(|q| !q.is_empty()) {
+            flag = Some(q.to_string());
+        }
+        let mut raw = format!("{}:{}", t.cell(r, c_stat), t.cell(r, c_var));
+        for (i, &(_, ac)) in dims.iter().enumerate() {
+            if i != region {
+                raw.push('/');
+                raw.push_str(t.cell(r, ac).trim());
+            }
+        }
+        let unit = t.cell(r, c_unit).to_string();
+        ctx.emit_to(target, &raw, None, None, date, cell, flag, Some(&unit), line);
+    }
+    Ok(())
+}
+
+/// GENESIS flat file, older column set: `Statistik_Code;…;Zeit;1_Merkmal_Code;…;1_Auspraegung_Code;
+/// 1_Auspraegung_Label;…;CODE__Label__Unit;CODE__Label__q;…` — one column per value variable, its
+/// unit in the last part of the column name, its quality flag in a `__q` column beside it.
+pub fn flat_old(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), InputError> {
+    let rel = ctx.rel.clone();
+    let t = table::read(&rel, body, b';', true, first_line)?;
+    let c_time = t.column_index("Zeit").ok_or_else(|| {
+        InputError::new(
+            &rel,
+            "the column `Zeit` is missing",
+            "download the table again as flat file",
+        )
+        .at(first_line)
+    })?;
+    let c_stat = t.column_index("Statistik_Code");
+    let dims: Vec<usize> = (1..=9)
+        .filter_map(|k| t.column_index(&format!("{k}_Auspraegung_Code")))
+        .collect();
+    if dims.is_empty() {
+        return Err(InputError::new(
+            &rel,
+            "the column `1_Auspraegung_Code` is missing",
+            "download the table again as flat file",
+        )
+        .at(first_line));
+    }
+    let region = dims
+        .iter()
+        .position(|&c| t.height() > 0 && RegionKey::parse(t.cell(0, c)).is_some())
+        .unwrap_or(0);
+    // Value columns: `CODE__Label__Unit`; their flags: `CODE__Label__q`.
+    let mut values: Vec<(usize, String, String, Option<usize>)> = Vec::new();
+    let by_name: BTreeMap<&str, usize> = t.columns.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
+    for (i, name) in t.columns.iter().enumerate() {
+        let parts: Vec<&str> = name.split("__").collect();
+        if parts.len() < 3 || parts.last() == Some(&"q") {
+            continue;
+        }
+        let code = parts[0].to_string();
+        let unit = parts[parts.len() - 1].replace('_', " ");
+        let q = by_name
+            .get(format!("{}__q", parts[..parts.len() - 1].join("__")).as_str())
+            .copied();
+        values.push((i, code, unit, q));
+    }
+    if values.is_empty() {
+        return Err(InputError::new(
+            &rel,
+            "no value column (named `CODE__Label__Unit`) found",
+            "download the table again as flat file",
+        )
+        .at(first_line));
+    }
+    for r in 0..t.height() {
+        ctx.report.rows += 1;
+        let line = t.line(r);
+        let stat = c_stat.map(|c| t.cell(r, c).trim().to_string()).unwrap_or_default();
+        if ctx.report.table.is_empty() {
+            ctx.report.table = stat.clone();
+        }
+        let key = t.cell(r, dims[region]).trim();
+        let target = flat_target(ctx, key);
+        let time = t.cell(r, c_time);
+        let date = RefDate::parse(time).ok_or_else(|| {
+            InputError::new(
+                &rel,
+                format!("`{}` is not a date", shorten(time)),
+                "the column Zeit must hold a year or a date such as 31.12.2015",
+            )
+            .at(line)
+            .column("Zeit")
+        })?;
+        let mut extra = String::new();
+        for (i, &c) in dims.iter().enumerate() {
+            if i != region {
+                extra.push('/');
+                extra.push_str(t.cell(r, c).trim());
+            }
+        }
+        for (c, code, unit, q) in &values {
+            let (cell, mut flag) = parse_cell(t.cell(r, *c), NumberStyle::German).map_err(|m| {
+                InputError::new(&rel, m, "fix or remove the cell")
+                    .at(line)
+                    .column(t.columns[*c].clone())
+            })?;
+            if let Some(f) = q.map(|q| t.cell(r, q).trim()).filter(|f| !f.is_empty()) {
+                flag = Some(f.to_string());
+            }
+            let raw = format!("{stat}:{code}{extra}");
+            ctx.emit_to(target.clone(), &raw, None, None, date, cell, flag, Some(unit), line);
+        }
+    }
+    Ok(())
+}
