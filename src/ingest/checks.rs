@@ -169,7 +169,9 @@ pub fn plausibility(obs: &[Observation]) -> Vec<String> {
 pub fn stale(obs: &[Observation], members: &BTreeSet<Ags>, year: i32, max_age: i32) -> Vec<String> {
     let mut newest: BTreeMap<(&str, &Ags), i32> = BTreeMap::new();
     for o in obs {
-        if o.value.is_err() || o.date.year > year || !members.contains(&o.ags) {
+        // Only the variables the documents use (named in variables.csv or by a reader), not the
+        // raw columns of tables nobody mapped (`12411-02-03-5:…`).
+        if o.value.is_err() || o.date.year > year || !members.contains(&o.ags) || o.variable.contains(':') {
             continue;
         }
         let e = newest.entry((o.variable.as_str(), &o.ags)).or_insert(o.date.year);
@@ -184,11 +186,17 @@ pub fn stale(obs: &[Observation], members: &BTreeSet<Ags>, year: i32, max_age: i
     by_var
         .into_iter()
         .map(|(var, list)| {
-            let oldest = list.iter().map(|(_, y)| *y).min().unwrap_or(year);
-            let who: Vec<String> = list.iter().map(|(a, y)| format!("{a} ({y})")).collect();
+            let years: BTreeSet<i32> = list.iter().map(|(_, y)| *y).collect();
+            let who = if list.len() == members.len() && years.len() == 1 {
+                format!("all {} members ({})", list.len(), years.first().copied().unwrap_or(year))
+            } else {
+                list.iter()
+                    .map(|(a, y)| format!("{a} ({y})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             format!(
-                "{var}: the newest figure is more than {max_age} years older than the reporting year {year} (from {oldest}) for {}; download a newer table",
-                who.join(", ")
+                "{var}: the newest figure is more than {max_age} years older than the reporting year {year} for {who}; download a newer table"
             )
         })
         .collect()

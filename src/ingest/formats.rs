@@ -75,6 +75,11 @@ pub fn read_any(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
     } else if lower_head.starts_with(FACTS_HEADER) {
         ctx.report.format = "Faktentabelle (national, label/value)";
         facts_table(ctx, body, first_line)
+    } else if lower_head.starts_with("column name,") || lower_head.starts_with("column title,") {
+        // LocalZero's column descriptions (`sources.csv` beside a table): documentation.
+        ctx.report.format = "Spaltenbeschreibung (Dokumentation)";
+        ctx.report.variables.insert("documentation".into());
+        Ok(())
     } else if head.starts_with('{') && text.contains("\"FeatureCollection\"") {
         ctx.report.format = "GeoJSON (Gemeindegrenzen)";
         geojson(ctx, text)
@@ -124,15 +129,6 @@ fn key_target(ctx: &FileCtx<'_>, key: &str) -> Result<Option<super::Target>, Str
 /// export) a decimal comma. Columns of text (names, type codes) are recognised and skipped.
 fn national_table(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), InputError> {
     let rel = ctx.rel.clone();
-    let (kind, year) = kind_and_year(&ctx.report.path).ok_or_else(|| {
-        InputError::new(
-            &rel,
-            "the reference year cannot be told from the file name",
-            "name the file <table>_<YYYY>.csv, e.g. population_2021.csv",
-        )
-    })?;
-    ctx.report.table = kind.clone();
-    let date = RefDate::end_of_year(year);
     let head = body.lines().next().unwrap_or("");
     let (sep, style) = if head.contains(';') && !head.contains(',') {
         (b';', NumberStyle::German)
@@ -140,6 +136,11 @@ fn national_table(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Resul
         (b',', NumberStyle::Plain)
     };
     let t = table::read(&rel, body, sep, true, first_line)?;
+    let Some((kind, year)) = kind_and_year(&ctx.report.path) else {
+        return key_list(ctx, &t, style);
+    };
+    ctx.report.table = kind.clone();
+    let date = RefDate::end_of_year(year);
     if t.columns.len() < 2 {
         return Err(InputError::new(
             &rel,
@@ -195,6 +196,36 @@ fn national_table(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Resul
             ctx.emit_to(target.clone(), &raw, None, None, date, cell, flag, None, line);
         }
     }
+    Ok(())
+}
+
+/// A per-AGS table without a year in its name is only accepted as a list of keys and names (such
+/// as LocalZero's `ags/master.csv`): it gives no figures, and `check` shows which members it lists.
+fn key_list(ctx: &mut FileCtx<'_>, t: &table::TextTable, style: NumberStyle) -> Result<(), InputError> {
+    let rel = ctx.rel.clone();
+    let numeric = (1..t.columns.len())
+        .find(|&c| (0..t.height()).any(|r| matches!(parse_cell(t.cell(r, c), style), Ok((Cell::Number(_), _)))));
+    if let Some(c) = numeric {
+        return Err(InputError::new(
+            &rel,
+            format!(
+                "the reference year of column `{}` cannot be told from the file name",
+                t.columns[c]
+            ),
+            "name the file <table>_<YYYY>.csv, e.g. population_2021.csv, or put it in a folder named after the table as <YYYY>.csv",
+        ));
+    }
+    ctx.report.format = "AGS-Verzeichnis (CSV)";
+    ctx.report.table = "keys and names".into();
+    for r in 0..t.height() {
+        ctx.report.rows += 1;
+        if let Some(RegionKey::Municipality(ags)) = RegionKey::parse(t.cell(r, 0)) {
+            if ctx.wants(&ags) {
+                ctx.report.members.insert(ags);
+            }
+        }
+    }
+    ctx.report.variables.insert("names".into());
     Ok(())
 }
 

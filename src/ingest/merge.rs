@@ -5,7 +5,8 @@
 //! figure, their sum becomes an observation of the successor with the flag `merged`; if one of them
 //! is missing, the sum is missing too (never a partial sum). Where the file already has a value
 //! of the successor itself for that date (a table recomputed to today's boundaries), that value wins.
-//! The successor's own `-` before the merger stays "did not exist" beside the merged sum.
+//! The successor's own `-` before the merger stays "did not exist" beside the merged sum. Shares,
+//! rates and averages (unit `%`, `Prozent`, `… je …`, `…/…`) are not summed.
 
 use std::collections::BTreeMap;
 
@@ -48,7 +49,7 @@ pub fn merge_predecessors(
                 None => continue,
             },
         };
-        if o.date >= successor.valid_from {
+        if o.date >= successor.valid_from || !additive(&o.unit) {
             continue;
         }
         let key = (
@@ -106,4 +107,18 @@ pub fn merge_predecessors(
             flag: Some("merged".into()),
         });
     }
+}
+
+/// Only counts, areas, capacities and money add up; a share, a rate or an average of two
+/// municipalities is not the sum of theirs (turnout 52 % and 55 % is not 107 %).
+fn additive(unit: &str) -> bool {
+    let u = unit.trim().to_lowercase();
+    !(u == "%"
+        || u.contains("prozent")
+        || u.contains('/')
+        || u.starts_with("je ")
+        || u.contains(" je ")
+        || u.contains(" pro ")
+        || u.contains("index")
+        || u.contains("=100"))
 }

@@ -24,7 +24,8 @@ use walkdir::WalkDir;
 
 pub use error::InputError;
 pub use factors::Factors;
-use registry::{Aliases, MunicipalChanges, SourceRegistry};
+pub use registry::MunicipalChanges;
+use registry::{Aliases, SourceRegistry};
 use text::Cell;
 
 use crate::model::{Ags, Missing, Observation, RefDate, Source};
@@ -361,19 +362,6 @@ fn read_file(
     }
     let bytes = std::fs::read(path)
         .map_err(|e| InputError::new(rel, format!("cannot be read: {e}"), "check that the file is readable"))?;
-    let (bytes, inner) = if bytes.starts_with(b"PK\x03\x04") || rel.to_ascii_lowercase().ends_with(".zip") {
-        let (name, data) = zipped::single_csv(rel, &bytes, MAX_FILE_BYTES)?;
-        (data, Some(name))
-    } else {
-        (bytes, None)
-    };
-    let (text, encoding) = text::decode_text(&bytes).map_err(|m| {
-        InputError::new(
-            rel,
-            m,
-            "save the table as CSV text (as downloaded from the office), or remove the file from inputs/",
-        )
-    })?;
     let source = match registry.lookup(rel) {
         Some(s) => s,
         None => {
@@ -383,6 +371,53 @@ fn read_file(
             SourceRegistry::unknown(rel)
         }
     };
+    read_bytes(rel, &bytes, source, aliases, members, changes, warnings)
+}
+
+/// Reads one file's bytes (no file system), for tests and the fuzz targets: the format is found
+/// by content, no `variables.csv` mapping applies, the source is "unknown".
+pub fn parse_file(
+    rel: &str,
+    bytes: &[u8],
+    members: &BTreeSet<Ags>,
+    changes: &MunicipalChanges,
+) -> Result<Option<(FileReport, Vec<Observation>, Vec<Observation>)>, InputError> {
+    let mut warnings = Vec::new();
+    let aliases = Aliases::default();
+    read_bytes(
+        rel,
+        bytes,
+        SourceRegistry::unknown(rel),
+        &aliases,
+        members,
+        changes,
+        &mut warnings,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_bytes(
+    rel: &str,
+    bytes: &[u8],
+    source: Source,
+    aliases: &Aliases,
+    members: &BTreeSet<Ags>,
+    changes: &MunicipalChanges,
+    warnings: &mut Vec<String>,
+) -> Result<Option<FileResult>, InputError> {
+    let (bytes, inner) = if bytes.starts_with(b"PK\x03\x04") || rel.to_ascii_lowercase().ends_with(".zip") {
+        let (name, data) = zipped::single_csv(rel, bytes, MAX_FILE_BYTES)?;
+        (std::borrow::Cow::Owned(data), Some(name))
+    } else {
+        (std::borrow::Cow::Borrowed(bytes), None)
+    };
+    let (text, encoding) = text::decode_text(&bytes).map_err(|m| {
+        InputError::new(
+            rel,
+            m,
+            "save the table as CSV text (as downloaded from the office), or remove the file from inputs/",
+        )
+    })?;
     let mut ctx = FileCtx {
         rel: match &inner {
             Some(name) => format!("{rel} ({name})"),

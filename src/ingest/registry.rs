@@ -102,6 +102,7 @@ pub struct Alias {
 }
 
 /// Raw names (`population:total`, `12411-01-01-5:Insgesamt`, `1000A:PRS018`) → canonical variables.
+#[derive(Default)]
 pub struct Aliases {
     map: BTreeMap<String, Alias>,
 }
@@ -183,7 +184,13 @@ impl MunicipalChanges {
             return Ok(MunicipalChanges::default());
         }
         let text = read_text(&path, rel)?;
-        let (body, first) = skip_comments(&text);
+        Self::from_csv(&text)
+    }
+
+    /// Parses the text of `municipal_changes.csv`.
+    pub fn from_csv(text: &str) -> Result<MunicipalChanges, InputError> {
+        let rel = "municipal_changes.csv";
+        let (body, first) = skip_comments(text);
         let t = table::read(rel, body, b',', true, first)?;
         let col = |n: &str| {
             t.column_index(n).ok_or_else(|| {

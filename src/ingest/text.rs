@@ -198,10 +198,20 @@ pub fn parse_number(t: &str, style: NumberStyle) -> Option<f64> {
         }
         NumberStyle::Plain => t.to_string(),
     };
-    let valid = normalised
-        .chars()
-        .enumerate()
-        .all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && (c == '-' || c == '+')));
+    // Plain numbers may carry an exponent (`2.33888E-05`, as spreadsheets write small values).
+    let (mantissa, exponent) = match (style, normalised.find(['e', 'E'])) {
+        (NumberStyle::Plain, Some(i)) => (&normalised[..i], Some(&normalised[i + 1..])),
+        _ => (normalised.as_str(), None),
+    };
+    let valid = mantissa.chars().any(|c| c.is_ascii_digit())
+        && mantissa
+            .chars()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && (c == '-' || c == '+')))
+        && exponent.is_none_or(|e| {
+            let digits = e.strip_prefix(['-', '+']).unwrap_or(e);
+            !digits.is_empty() && digits.len() <= 3 && digits.chars().all(|c| c.is_ascii_digit())
+        });
     if !valid {
         return None;
     }
@@ -231,6 +241,10 @@ mod tests {
         assert_eq!(parse_number("1.23", NumberStyle::German), None);
         assert_eq!(parse_number("12a", NumberStyle::German), None);
         assert_eq!(parse_number("30050.392", NumberStyle::Plain), Some(30050.392));
+        assert_eq!(parse_number("2.33888E-05", NumberStyle::Plain), Some(2.33888e-5));
+        assert_eq!(parse_number("1e", NumberStyle::Plain), None);
+        assert_eq!(parse_number("1e5", NumberStyle::German), None);
+        assert_eq!(parse_number(".", NumberStyle::Plain), None);
     }
 
     #[test]
