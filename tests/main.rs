@@ -360,6 +360,8 @@ mod safety {
     }
 }
 
+mod corpus;
+
 mod check {
     use super::*;
 

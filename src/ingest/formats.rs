@@ -83,7 +83,7 @@ pub fn read_any(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
     } else if head.starts_with('{') && text.contains("\"FeatureCollection\"") {
         ctx.report.format = "GeoJSON (Gemeindegrenzen)";
         geojson(ctx, text)
-    } else if looks_like_data(&ctx.report.path) {
+    } else if data_file(&ctx.report.path) {
         let mut hint = format!("this program reads: {KNOWN}");
         if head.contains('\t') && !head.contains(';') {
             hint =
@@ -102,8 +102,8 @@ pub fn read_any(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
     }
 }
 
-/// Files whose name says they hold data; anything else of unknown format is skipped with a warning.
-fn looks_like_data(path: &str) -> bool {
+/// Files whose name says they hold data; anything else is skipped with a warning, unread.
+pub fn data_file(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     [".csv", ".zip", ".json", ".geojson", ".tsv", ".txt"]
         .iter()
@@ -136,6 +136,7 @@ fn national_table(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Resul
         (b',', NumberStyle::Plain)
     };
     let t = table::read(&rel, body, sep, true, first_line)?;
+    no_rows(&rel, &t, first_line)?;
     let Some((kind, year)) = kind_and_year(&ctx.report.path) else {
         return key_list(ctx, &t, style);
     };
@@ -229,6 +230,19 @@ fn key_list(ctx: &mut FileCtx<'_>, t: &table::TextTable, style: NumberStyle) -> 
     Ok(())
 }
 
+/// A table with a header and nothing below is an incomplete download.
+pub fn no_rows(rel: &str, t: &table::TextTable, first_line: usize) -> Result<(), InputError> {
+    if t.height() == 0 {
+        return Err(InputError::new(
+            rel,
+            "the file has a header but no data rows",
+            "the download is incomplete: download the table again",
+        )
+        .at(first_line));
+    }
+    Ok(())
+}
+
 /// Kind and year from `population_2021.csv` or `population/2021.csv`.
 fn kind_and_year(rel: &str) -> Option<(String, i32)> {
     let mut parts: Vec<&str> = rel.split('/').collect();
@@ -247,6 +261,7 @@ fn kind_and_year(rel: &str) -> Option<(String, i32)> {
 fn long_table(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), InputError> {
     let rel = ctx.rel.clone();
     let t = table::read(&rel, body, b',', true, first_line)?;
+    no_rows(&rel, &t, first_line)?;
     ctx.report.table = ctx.source.table.clone();
     for r in 0..t.height() {
         ctx.report.rows += 1;

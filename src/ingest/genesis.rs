@@ -300,6 +300,7 @@ fn flat_target(ctx: &FileCtx<'_>, key: &str) -> Option<Target> {
 pub fn flat(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), InputError> {
     let rel = ctx.rel.clone();
     let t = table::read(&rel, body, b';', true, first_line)?;
+    super::formats::no_rows(&rel, &t, first_line)?;
     let col = |n: &str| {
         t.column_index(n).ok_or_else(|| {
             InputError::new(
@@ -357,7 +358,7 @@ pub fn flat(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), 
                 .column("value")
         })?;
         if let Some(q) = c_q.map(|c| t.cell(r, c).trim()).filter(|q| !q.is_empty()) {
-            flag = Some(q.to_string());
+            flag = Some(with_quality(flag, q));
         }
         let mut raw = format!("{}:{}", t.cell(r, c_stat), t.cell(r, c_var));
         for (i, &(_, ac)) in dims.iter().enumerate() {
@@ -378,6 +379,7 @@ pub fn flat(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), 
 pub fn flat_old(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), InputError> {
     let rel = ctx.rel.clone();
     let t = table::read(&rel, body, b';', true, first_line)?;
+    super::formats::no_rows(&rel, &t, first_line)?;
     let c_time = t.column_index("Zeit").ok_or_else(|| {
         InputError::new(
             &rel,
@@ -458,11 +460,19 @@ pub fn flat_old(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<
                     .column(t.columns[*c].clone())
             })?;
             if let Some(f) = q.map(|q| t.cell(r, q).trim()).filter(|f| !f.is_empty()) {
-                flag = Some(f.to_string());
+                flag = Some(with_quality(flag, f));
             }
             let raw = format!("{stat}:{code}{extra}");
             ctx.emit_to(target.clone(), &raw, None, None, date, cell, flag, Some(unit), line);
         }
     }
     Ok(())
+}
+
+/// The quality column's flag (`e`, `p`, `r`, `s`), after a `()` from the cell itself.
+fn with_quality(cell_flag: Option<String>, q: &str) -> String {
+    match cell_flag.as_deref() {
+        Some("()") => format!("(){q}"),
+        _ => q.to_string(),
+    }
 }

@@ -76,6 +76,7 @@ pub fn parse_date(s: &str) -> Option<RefDate> {
 pub fn read(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), InputError> {
     let rel = ctx.rel.clone();
     let t = table::read(&rel, body, b';', true, first_line)?;
+    super::formats::no_rows(&rel, &t, first_line)?;
     let col = |n: &str| {
         t.column_index(n).ok_or_else(|| {
             InputError::new(

@@ -292,6 +292,12 @@ pub fn read_all(inputs: &Path, members: &BTreeSet<Ags>) -> Outcome {
         if !entry.file_type().is_file() {
             continue;
         }
+        if !formats::data_file(&rel) {
+            o.warnings.push(format!(
+                "{rel}: not a data file (only .csv, .zip, .json, .geojson, .tsv and .txt are read); skipped"
+            ));
+            continue;
+        }
         match read_file(
             entry.path(),
             &rel,

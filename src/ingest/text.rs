@@ -61,7 +61,27 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, &'static str), String> {
             ));
         }
     }
-    Ok(decode(bytes))
+    let (text, encoding) = decode(bytes);
+    if encoding == "ISO-8859-1" {
+        // Invalid UTF-8, read as Latin-1: if it still holds UTF-8 umlauts (`Ã¤` for `ä`), the file
+        // mixes two encodings (edited in two programs) and no single reading is right.
+        let found = ["Ã¤", "Ã¶", "Ã¼", "ÃŸ", "Ã„", "Ã–", "Ãœ"]
+            .iter()
+            .filter_map(|m| text.find(m).map(|p| (p, *m)))
+            .min();
+        if let Some((pos, pattern)) = found {
+            let line = line_of_offset(&text, pos);
+            let bad = bytes.split(|&b| b == b'\n').enumerate().find_map(|(i, l)| {
+                (std::str::from_utf8(l).is_err()).then_some(i + 1)
+            });
+            return Err(format!(
+                "mixes two encodings: line {line} is UTF-8 (`{}`), {} is ISO-8859-1",
+                pattern,
+                bad.map(|b| format!("line {b}")).unwrap_or_else(|| "another line".into())
+            ));
+        }
+    }
+    Ok((text, encoding))
 }
 
 /// Names a few binary formats a clerk might drop into inputs/ by mistake.

@@ -26,7 +26,11 @@ pub fn single_csv(rel: &str, bytes: &[u8], limit: u64) -> Result<(String, Vec<u8
     let index = match csv.as_slice() {
         [one] => *one,
         [] => {
-            return Err(InputError::new(rel, "the ZIP archive holds no .csv file", hint));
+            return Err(InputError::new(
+                rel,
+                "the ZIP archive holds no .csv file (an Excel .xlsx workbook is such an archive)",
+                "save the sheet as CSV, or unpack the download and put its CSV file into inputs/",
+            ));
         }
         more => {
             return Err(InputError::new(
