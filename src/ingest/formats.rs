@@ -180,10 +180,7 @@ fn national_table(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Resul
             .at(line)
             .column(t.columns[0].clone())
         })?;
-        for c in 1..t.columns.len() {
-            if !numeric[c] {
-                continue;
-            }
+        for (c, _) in numeric.iter().enumerate().skip(1).filter(|(_, &n)| n) {
             let (cell, flag) = parse_cell(t.cell(r, c), style).map_err(|m| {
                 InputError::new(
                     &rel,

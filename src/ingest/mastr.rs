@@ -73,6 +73,9 @@ pub fn parse_date(s: &str) -> Option<RefDate> {
     RefDate::parse(t)
 }
 
+/// Capacity summed for a member and carrier: where it goes, kW, first line, a missing capacity.
+type Sum = (Target, f64, usize, Option<Missing>);
+
 pub fn read(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), InputError> {
     let rel = ctx.rel.clone();
     let t = table::read(&rel, body, b';', true, first_line)?;
@@ -95,7 +98,7 @@ pub fn read(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), 
 
     let mut latest: Option<RefDate> = None;
     // (member, carrier) → (sum, first line, a missing capacity)
-    let mut sums: BTreeMap<(String, String), (Target, f64, usize, Option<Missing>)> = BTreeMap::new();
+    let mut sums: BTreeMap<(String, String), Sum> = BTreeMap::new();
     for r in 0..t.height() {
         ctx.report.rows += 1;
         let line = t.line(r);

@@ -341,7 +341,8 @@ fn skipped(rel: &str) -> bool {
         || rel.contains("/.")
 }
 
-type FileResult = (FileReport, Vec<Observation>, Vec<Observation>);
+/// What one file gave: its report, the member observations and the district (regional) ones.
+pub type FileResult = (FileReport, Vec<Observation>, Vec<Observation>);
 
 /// Reads one statistics file (or the one CSV inside a `*.zip`). `Ok(None)`: not a format we know.
 #[allow(clippy::too_many_arguments)]
@@ -387,7 +388,7 @@ pub fn parse_file(
     bytes: &[u8],
     members: &BTreeSet<Ags>,
     changes: &MunicipalChanges,
-) -> Result<Option<(FileReport, Vec<Observation>, Vec<Observation>)>, InputError> {
+) -> Result<Option<FileResult>, InputError> {
     let mut warnings = Vec::new();
     let aliases = Aliases::default();
     read_bytes(
