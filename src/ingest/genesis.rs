@@ -332,7 +332,13 @@ pub fn flat(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), 
         .position(|&(vc, _)| t.height() > 0 && t.cell(0, vc).starts_with("GEO"))
         .unwrap_or(0);
     if dims.is_empty() {
+        col("1_variable_code")?;
         col("1_variable_attribute_code")?;
+        return Err(InputError::new(
+            &rel,
+            "no regional dimension found",
+            "download the table again as flat file (ffcsv)",
+        ));
     }
     for r in 0..t.height() {
         ctx.report.rows += 1;

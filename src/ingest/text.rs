@@ -71,13 +71,15 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, &'static str), String> {
             .min();
         if let Some((pos, pattern)) = found {
             let line = line_of_offset(&text, pos);
-            let bad = bytes.split(|&b| b == b'\n').enumerate().find_map(|(i, l)| {
-                (std::str::from_utf8(l).is_err()).then_some(i + 1)
-            });
+            let bad = bytes
+                .split(|&b| b == b'\n')
+                .enumerate()
+                .find_map(|(i, l)| (std::str::from_utf8(l).is_err()).then_some(i + 1));
             return Err(format!(
                 "mixes two encodings: line {line} is UTF-8 (`{}`), {} is ISO-8859-1",
                 pattern,
-                bad.map(|b| format!("line {b}")).unwrap_or_else(|| "another line".into())
+                bad.map(|b| format!("line {b}"))
+                    .unwrap_or_else(|| "another line".into())
             ));
         }
     }

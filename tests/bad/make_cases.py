@@ -97,6 +97,9 @@ case("genesis_without_date", [GEN, "no reference date", "line"],
      {GEN: "\n".join(l for l in gen.split("\n") if not l.startswith(";;31.12."))})
 case("ffcsv_missing_column", [ZEN, "`value_unit` is missing"],
      {ZEN: zen.replace(";value_unit;", ";unit;", 1)})
+case("ffcsv_without_variable_code", [ZEN, "`1_variable_code` is missing"],
+     {ZEN: zen.replace(";1_variable_code;", ";1_code;", 1)},
+     note="once a panic (index out of bounds), found while writing the fuzz targets")
 case("ffcsv_bad_time", [ZEN, "`15/05/22` is not a date", "column time"],
      {ZEN: zen.replace("2022-05-15", "15/05/22", 1)})
 case("per_ags_year_not_in_name", ["statistics/national/area_latest.csv", "reference year", "land_total"],

@@ -29,7 +29,14 @@ fn date(y: i32, m: u8, d: u8) -> RefDate {
 }
 
 /// The observations of one file for a member, variable, category and date.
-fn find<'a>(obs: &'a [Observation], file: &str, a: &str, var: &str, cat: Option<&str>, d: RefDate) -> Vec<&'a Observation> {
+fn find<'a>(
+    obs: &'a [Observation],
+    file: &str,
+    a: &str,
+    var: &str,
+    cat: Option<&str>,
+    d: RefDate,
+) -> Vec<&'a Observation> {
     obs.iter()
         .filter(|o| {
             o.source.file.ends_with(file)
@@ -66,7 +73,14 @@ fn iso_8859_1_originals_read_with_umlauts_and_district_keys() {
     assert_eq!((f.encoding, f.table.as_str()), ("ISO-8859-1", "12411-01-01-4"));
     assert!(f.variables.contains("12411-01-01-4:männlich"), "{:?}", f.variables);
     // District level: Leipzig's 5-digit key is the member 14713000 ...
-    let leipzig = one(o, "12411-01-01-4.csv", "14713000", "population", None, date(2015, 12, 31));
+    let leipzig = one(
+        o,
+        "12411-01-01-4.csv",
+        "14713000",
+        "population",
+        None,
+        date(2015, 12, 31),
+    );
     assert_eq!((leipzig.value, leipzig.unit.as_str()), (Ok(560472.0), "Personen"));
     // ... and Landkreis Leipzig (14729) is kept as regional context under 14729000, not as a member.
     assert!(f.districts.contains("14729"));
@@ -80,7 +94,11 @@ fn iso_8859_1_originals_read_with_umlauts_and_district_keys() {
 
     let f = report("regionalstatistik/14111-01-03-4.csv");
     assert_eq!(f.encoding, "ISO-8859-1");
-    assert!(f.variables.iter().any(|v| v.ends_with("Parteien / GRÜNE")), "{:?}", f.variables);
+    assert!(
+        f.variables.iter().any(|v| v.ends_with("Parteien / GRÜNE")),
+        "{:?}",
+        f.variables
+    );
     assert!(f.variables.iter().any(|v| v.starts_with("14111-01-03-4:Gültige")));
 }
 
@@ -88,17 +106,54 @@ fn iso_8859_1_originals_read_with_umlauts_and_district_keys() {
 fn genesis_long_layout_dates_in_the_first_column_and_units_from_the_header() {
     let o = &data().observations;
     let f = "14111-01-03-4.csv";
-    let turnout = one(o, f, "14713000", "14111-01-03-4:Wahlbeteiligung", None, date(2013, 9, 22));
+    let turnout = one(
+        o,
+        f,
+        "14713000",
+        "14111-01-03-4:Wahlbeteiligung",
+        None,
+        date(2013, 9, 22),
+    );
     assert_eq!((turnout.value, turnout.unit.as_str()), (Ok(67.9), "Prozent"));
-    assert_eq!(value(o, f, "14713000", "14111-01-03-4:Wahlberechtigte", None, date(2013, 9, 22)), 430321.0);
+    assert_eq!(
+        value(
+            o,
+            f,
+            "14713000",
+            "14111-01-03-4:Wahlberechtigte",
+            None,
+            date(2013, 9, 22)
+        ),
+        430321.0
+    );
     // `-` (AfD did not stand in 2013) is an exact zero.
-    assert_eq!(value(o, f, "14713000", "14111-01-03-4:Gültige Zweitstimmen / Parteien / AfD", None, date(2013, 9, 22)), 0.0);
+    assert_eq!(
+        value(
+            o,
+            f,
+            "14713000",
+            "14111-01-03-4:Gültige Zweitstimmen / Parteien / AfD",
+            None,
+            date(2013, 9, 22)
+        ),
+        0.0
+    );
     // 1994–2013, one block per election date.
-    assert_eq!(report(f).years.iter().copied().collect::<Vec<_>>(), [1994, 1998, 2002, 2005, 2009, 2013]);
+    assert_eq!(
+        report(f).years.iter().copied().collect::<Vec<_>>(),
+        [1994, 1998, 2002, 2005, 2009, 2013]
+    );
     // A bare year in the first column (73111) is the year's end.
     let f = "73111-01-01-5_00_extract_Sachsen-Leipzig.csv";
     assert_eq!(
-        value(o, f, "14729030", "73111-01-01-5:Lohn- und Einkommensteuerpflichtige", None, date(2010, 12, 31)),
+        value(
+            o,
+            f,
+            "14729030",
+            "73111-01-01-5:Lohn- und Einkommensteuerpflichtige",
+            None,
+            date(2010, 12, 31)
+        ),
         2255.0
     );
     // The car stock table (46251), district level, dated 1 January.
@@ -136,17 +191,36 @@ fn lossatal_predecessors_add_up_before_2012_and_its_own_dash_stays_did_not_exist
     assert!(report(f).merged > 0);
     // Shares are never summed: turnout of Falkenhain and Hohburg in 2009 gives no Lossatal value.
     let f = "14111-01-02-5_00_extract_Sachsen-Leipzig.csv";
-    assert!(find(o, f, "14729245", "14111-01-02-5:Wahlbeteiligung", None, date(2009, 9, 27))
+    assert!(find(
+        o,
+        f,
+        "14729245",
+        "14111-01-02-5:Wahlbeteiligung",
+        None,
+        date(2009, 9, 27)
+    )
+    .iter()
+    .all(|x| x.value.is_err()));
+    let voters = find(
+        o,
+        f,
+        "14729245",
+        "14111-01-02-5:Wahlberechtigte",
+        None,
+        date(2009, 9, 27),
+    );
+    assert!(voters
         .iter()
-        .all(|x| x.value.is_err()));
-    let voters = find(o, f, "14729245", "14111-01-02-5:Wahlberechtigte", None, date(2009, 9, 27));
-    assert!(voters.iter().any(|x| x.value == Ok(3207.0 + 2505.0) && x.flag.as_deref() == Some("merged")));
+        .any(|x| x.value == Ok(3207.0 + 2505.0) && x.flag.as_deref() == Some("merged")));
 }
 
 #[test]
 fn zensus_flat_file_plain_and_zipped_with_quality_flag() {
     let o = &data().observations;
-    for f in ["zensus2022/1000A-0000_de_flat.csv", "zensus2022_zip/1000A-0000_de_flat.zip"] {
+    for f in [
+        "zensus2022/1000A-0000_de_flat.csv",
+        "zensus2022_zip/1000A-0000_de_flat.zip",
+    ] {
         let w = one(o, f, "14729410", "population_census", None, date(2022, 5, 15));
         assert_eq!((w.value, w.flag.as_deref()), (Ok(15902.0), Some("e")), "{f}");
     }
@@ -159,14 +233,24 @@ fn old_flat_file_columns_flags_and_brackets() {
     let f = "variants/12411-0015_de_flat_old.csv";
     let d = date(2015, 12, 31);
     let b = one(o, f, "14729030", "population", None, d);
-    assert_eq!((b.value, b.flag.as_deref(), b.unit.as_str()), (Ok(4906.0), Some("p"), "Personen"));
+    assert_eq!(
+        (b.value, b.flag.as_deref(), b.unit.as_str()),
+        (Ok(4906.0), Some("p"), "Personen")
+    );
     assert_eq!(one(o, f, "14729245", "population", None, d).flag.as_deref(), Some("r"));
     let t = one(o, f, "14729380", "population", None, d);
     assert_eq!((t.value, t.flag.as_deref()), (Ok(3563.0), Some("()s")));
-    assert_eq!(one(o, f, "14729410", "population_male", None, d).value, Err(Missing::Locked));
+    assert_eq!(
+        one(o, f, "14729410", "population_male", None, d).value,
+        Err(Missing::Locked)
+    );
     // The old file's merger rows: Falkenhain + Hohburg under Lossatal.
     let m = find(o, f, "14729245", "population", None, date(2011, 12, 31));
-    assert!(m.iter().any(|x| x.value == Ok(6300.0) && x.flag.as_deref() == Some("merged")), "{m:#?}");
+    assert!(
+        m.iter()
+            .any(|x| x.value == Ok(6300.0) && x.flag.as_deref() == Some("merged")),
+        "{m:#?}"
+    );
 }
 
 #[test]
@@ -176,11 +260,23 @@ fn genesis_table_flags_are_kept() {
     let d = date(2015, 12, 31);
     let b = one(o, f, "14729030", "population", None, d);
     assert_eq!((b.value, b.flag.as_deref()), (Ok(4906.0), Some("()")));
-    assert_eq!(one(o, f, "14729030", "population_male", None, d).flag.as_deref(), Some("p"));
-    assert_eq!(one(o, f, "14729030", "population_female", None, d).flag.as_deref(), Some("r"));
+    assert_eq!(
+        one(o, f, "14729030", "population_male", None, d).flag.as_deref(),
+        Some("p")
+    );
+    assert_eq!(
+        one(o, f, "14729030", "population_female", None, d).flag.as_deref(),
+        Some("r")
+    );
     assert_eq!(one(o, f, "14729380", "population", None, d).flag.as_deref(), Some("s"));
-    assert_eq!(one(o, f, "14729410", "population_male", None, d).value, Err(Missing::TooUncertain));
-    assert_eq!(one(o, f, "14729410", "population_female", None, d).value, Err(Missing::NotYetAvailable));
+    assert_eq!(
+        one(o, f, "14729410", "population_male", None, d).value,
+        Err(Missing::TooUncertain)
+    );
+    assert_eq!(
+        one(o, f, "14729410", "population_female", None, d).value,
+        Err(Missing::NotYetAvailable)
+    );
 }
 
 #[test]
@@ -207,7 +303,14 @@ fn per_ags_tables_key_lists_and_text_columns() {
     let f = "mastr/nettonennleistung_by_AGS_2020.csv";
     let d = date(2020, 12, 31);
     assert_eq!(
-        value(o, f, "14713000", "nettonennleistung_by_AGS:Solare Strahlungsenergie", None, d),
+        value(
+            o,
+            f,
+            "14713000",
+            "nettonennleistung_by_AGS:Solare Strahlungsenergie",
+            None,
+            d
+        ),
         134409.22
     );
     assert_eq!(

@@ -80,7 +80,10 @@ fn expect(case: &Path) -> Expect {
     let exit_ok = match lines.next() {
         Some("exit 0") => true,
         Some("exit 1") => false,
-        other => panic!("{}: expect.txt must start with `exit 0` or `exit 1`, not {other:?}", case.display()),
+        other => panic!(
+            "{}: expect.txt must start with `exit 0` or `exit 1`, not {other:?}",
+            case.display()
+        ),
     };
     Expect {
         exit_ok,
@@ -104,7 +107,11 @@ fn run_case(case: &Path) -> Option<String> {
     // An earlier run's output, which must survive byte for byte.
     let out_dir = tmp.path().join("out");
     fs::create_dir_all(&out_dir).unwrap();
-    fs::write(out_dir.join("bericht_2024_14729380_thallwitz.pdf"), b"%PDF-1.7 earlier run\n").unwrap();
+    fs::write(
+        out_dir.join("bericht_2024_14729380_thallwitz.pdf"),
+        b"%PDF-1.7 earlier run\n",
+    )
+    .unwrap();
     fs::write(out_dir.join("indicators.csv"), b"ags,indicator\n14729380,population\n").unwrap();
     let before = snapshot(&out_dir);
 
@@ -123,7 +130,11 @@ fn run_case(case: &Path) -> Option<String> {
     };
     let mut problems = Vec::new();
     if o.status.success() != ex.exit_ok {
-        problems.push(format!("exit status {:?}, expected {}", o.status.code(), if ex.exit_ok { "0" } else { "non-zero" }));
+        problems.push(format!(
+            "exit status {:?}, expected {}",
+            o.status.code(),
+            if ex.exit_ok { "0" } else { "non-zero" }
+        ));
     }
     if stderr.contains("panicked") || o.status.code() == Some(101) {
         problems.push("the program panicked".into());
@@ -151,7 +162,15 @@ fn run_case(case: &Path) -> Option<String> {
         format!(
             "{name} ({command}): {}\n--- stdout (tail):\n{}\n--- stderr:\n{}",
             problems.join("; "),
-            stdout.lines().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n"),
+            stdout
+                .lines()
+                .rev()
+                .take(8)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect::<Vec<_>>()
+                .join("\n"),
             stderr
         )
     })
@@ -194,14 +213,19 @@ fn bad_inputs_fail_well_and_change_nothing() {
 /// `check` on the bundled inputs and on the format samples prints a clean table and exits 0.
 #[test]
 fn check_on_bundled_inputs_and_format_samples_is_clean() {
-    for dir in [
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs"),
-        fixture("formats"),
-    ] {
+    for dir in [Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs"), fixture("formats")] {
         let o = bin().arg("check").arg("--inputs").arg(&dir).output().unwrap();
         let stdout = String::from_utf8_lossy(&o.stdout);
-        assert!(o.status.success(), "{}: {}", dir.display(), String::from_utf8_lossy(&o.stderr));
-        assert!(stdout.contains("file ") && stdout.contains("format") && stdout.contains(": OK"), "{stdout}");
+        assert!(
+            o.status.success(),
+            "{}: {}",
+            dir.display(),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            stdout.contains("file ") && stdout.contains("format") && stdout.contains(": OK"),
+            "{stdout}"
+        );
         assert!(!stdout.contains("no entry in sources.toml"), "{stdout}");
         assert!(!stdout.contains("format not recognised"), "{stdout}");
     }
