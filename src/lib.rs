@@ -8,6 +8,7 @@ pub mod cli;
 pub mod compute;
 pub mod config;
 pub mod format;
+pub mod formula;
 pub mod ingest;
 pub mod model;
 pub mod output;

@@ -3,7 +3,9 @@
 //! BISKO data-quality grade.
 
 pub mod balance;
+pub mod compensation;
 pub mod land;
+pub mod progress;
 pub mod renewables;
 pub mod select;
 
@@ -121,6 +123,7 @@ pub struct MemberFacts {
     pub sink: Option<land::LandSink>,
     pub renewables: Option<renewables::Renewables>,
     pub balance: Option<balance::Balance>,
+    pub progress: Option<progress::Progress>,
     /// Flat list of all figures, in document order.
     pub figures: Vec<Figure>,
 }
@@ -135,6 +138,8 @@ pub struct RegionFacts {
     pub ghg_t: Option<f64>,
     /// Share of those emissions the existing land sink offsets, in %.
     pub sink_offset_pct: Option<f64>,
+    /// The compensation balance and the offer to land users (needs the toolbox catalogue).
+    pub compensation: Option<compensation::Compensation>,
     /// Per figure id: the members' values sorted descending, for means and ranks (computed once).
     pub distributions: std::collections::BTreeMap<String, Vec<f64>>,
 }
@@ -168,7 +173,7 @@ pub fn compute(p: &Partnership, data: &Dataset, year: i32) -> Facts {
     let mut members = Vec::new();
     let mut failures = Vec::new();
     for m in &p.members {
-        match member_facts(m, &index, data, year) {
+        match member_facts(p, m, &index, data, year) {
             Ok(f) => members.push(f),
             Err(e) => failures.push((m.clone(), e)),
         }
@@ -182,7 +187,13 @@ pub fn compute(p: &Partnership, data: &Dataset, year: i32) -> Facts {
     }
 }
 
-fn member_facts(m: &Member, index: &ObsIndex<'_>, data: &Dataset, year: i32) -> Result<MemberFacts, String> {
+fn member_facts(
+    p: &Partnership,
+    m: &Member,
+    index: &ObsIndex<'_>,
+    data: &Dataset,
+    year: i32,
+) -> Result<MemberFacts, String> {
     let mut figures = Vec::new();
     let population = population(m, index, year);
     if let Some(p) = &population {
@@ -214,6 +225,21 @@ fn member_facts(m: &Member, index: &ObsIndex<'_>, data: &Dataset, year: i32) -> 
     if let Some(b) = &balance {
         figures.extend(b.figures.iter().cloned());
     }
+    let targets = p.targets_for(&m.ags);
+    let progress = progress::progress(
+        &m.ags,
+        index,
+        balance.as_ref().map(|b| {
+            (
+                b.date,
+                b.total_t,
+                b.t_per_inhabitant,
+                b.sectors.iter().map(|s| (s.sector.clone(), s.t)).collect(),
+            )
+        }),
+        &targets,
+        year,
+    );
     Ok(MemberFacts {
         member: m.clone(),
         population,
@@ -221,6 +247,7 @@ fn member_facts(m: &Member, index: &ObsIndex<'_>, data: &Dataset, year: i32) -> 
         sink,
         renewables,
         balance,
+        progress,
         figures,
     })
 }
@@ -299,6 +326,7 @@ fn region_facts(members: &[MemberFacts]) -> RegionFacts {
         land_sink_t,
         ghg_t,
         sink_offset_pct,
+        compensation: None,
         distributions,
     }
 }

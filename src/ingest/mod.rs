@@ -3,6 +3,7 @@
 //! meanings: what a column means comes from `inputs/variables.csv`, where it comes from from
 //! `inputs/sources.toml`.
 
+pub mod catalogues;
 pub mod error;
 pub mod factors;
 mod formats;
@@ -54,6 +55,8 @@ pub struct Dataset {
     pub warnings: Vec<String>,
     /// Sources of the factor tables, for the annex.
     pub factor_sources: Vec<Arc<Source>>,
+    /// The assessment system and the toolbox (empty if `catalogues/` is absent).
+    pub catalogues: catalogues::Catalogues,
 }
 
 /// Per-file context handed to a format reader.
@@ -148,6 +151,7 @@ pub fn ingest(inputs: &Path, members: &BTreeSet<Ags>) -> Result<Dataset, Vec<Inp
         let rel = relative(inputs, entry.path());
         if CONTROL_FILES.contains(&rel.as_str())
             || rel.starts_with("factors/")
+            || rel.starts_with("catalogues/")
             || rel.starts_with("examples/")
             || rel.ends_with(".md")
             || rel.starts_with('.')
@@ -214,6 +218,14 @@ pub fn ingest(inputs: &Path, members: &BTreeSet<Ags>) -> Result<Dataset, Vec<Inp
             return Err(errors);
         }
     };
+    let catalogues = if inputs.join("catalogues").is_dir() {
+        catalogues::load(inputs).unwrap_or_else(|e| {
+            errors.push(e);
+            catalogues::Catalogues::default()
+        })
+    } else {
+        catalogues::Catalogues::default()
+    };
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -224,6 +236,7 @@ pub fn ingest(inputs: &Path, members: &BTreeSet<Ags>) -> Result<Dataset, Vec<Inp
         files,
         warnings,
         factor_sources,
+        catalogues,
     })
 }
 

@@ -119,7 +119,12 @@ pub fn parse_number(t: &str, style: NumberStyle) -> Option<f64> {
         }
         NumberStyle::Plain => t.to_string(),
     };
-    let valid = normalised
+    // Plain numbers may use scientific notation (`8.478e-05`); German ones never do.
+    let mantissa = match style {
+        NumberStyle::Plain => normalised.split(['e', 'E']).next().unwrap_or(""),
+        NumberStyle::German => normalised.as_str(),
+    };
+    let valid = mantissa
         .chars()
         .enumerate()
         .all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && (c == '-' || c == '+')));
@@ -148,6 +153,8 @@ mod tests {
         assert_eq!(parse_number("1.23", NumberStyle::German), None);
         assert_eq!(parse_number("12a", NumberStyle::German), None);
         assert_eq!(parse_number("30050.392", NumberStyle::Plain), Some(30050.392));
+        assert_eq!(parse_number("8.478e-05", NumberStyle::Plain), Some(8.478e-05));
+        assert_eq!(parse_number("1e5", NumberStyle::German), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Render: view models per document → minijinja (with Typst escaping) → typst in-process → PDF.
 //! Templates hold layout, the locale holds words, Rust holds numbers.
 
+mod accounting;
 pub mod escape;
 pub mod locale;
 mod views;

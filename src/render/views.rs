@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::accounting::{self, BalanceView, CompensationView, ProgressView};
 use super::Renderer;
 use crate::chart::{self, Bar, BarChart, PairedChart, StackedChart, LAND_COLOURS};
 use crate::compute::{Facts, Figure, MemberFacts};
@@ -158,7 +159,7 @@ fn meta(r: &Renderer, p: &Partnership, facts: &Facts, title_key: &str, subtitle:
     }
 }
 
-fn alt_for(r: &Renderer, title: &str, values: &[(String, String)]) -> String {
+pub(super) fn alt_for(r: &Renderer, title: &str, values: &[(String, String)]) -> String {
     let vals = values
         .iter()
         .map(|(l, v)| format!("{l} {v}"))
@@ -171,7 +172,7 @@ fn alt_for(r: &Renderer, title: &str, values: &[(String, String)]) -> String {
     )
 }
 
-fn source_line(sources: &[&Source]) -> String {
+pub(super) fn source_line(sources: &[&Source]) -> String {
     let mut seen: Vec<String> = Vec::new();
     for s in sources {
         let c = s.citation();
@@ -183,20 +184,20 @@ fn source_line(sources: &[&Source]) -> String {
 }
 
 /// Charts shared by several documents.
-struct ChartSet {
+pub(super) struct ChartSet {
     files: Vec<(String, Vec<u8>)>,
     views: Vec<ChartView>,
 }
 
 impl ChartSet {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         ChartSet {
             files: Vec::new(),
             views: Vec::new(),
         }
     }
 
-    fn add(&mut self, name: &str, svg: String, title: String, alt: String, source: String) -> usize {
+    pub(super) fn add(&mut self, name: &str, svg: String, title: String, alt: String, source: String) -> usize {
         let path = format!("/charts/{name}.svg");
         self.files.push((path.clone(), svg.into_bytes()));
         self.views.push(ChartView {
@@ -234,7 +235,11 @@ fn land_use_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>, set: &mu
             (m.member.name.clone(), shares, highlight == Some(m.member.ags.as_str()))
         })
         .collect();
-    let svg = chart::stacked(&StackedChart { segments, rows });
+    let svg = chart::stacked(&StackedChart {
+        absolute: None,
+        segments,
+        rows,
+    });
     let date = lands
         .iter()
         .map(|(_, l)| l.date)
@@ -417,48 +422,6 @@ fn sink_chart(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) {
     set.add("senke", svg, title, alt, source_line(&sources));
 }
 
-fn sector_chart(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) {
-    let Some(b) = &m.balance else { return };
-    let bars: Vec<Bar> = b
-        .sectors
-        .iter()
-        .map(|s| Bar {
-            label: r.locale.label("sector_short", &s.sector),
-            value: s.t,
-            highlight: false,
-        })
-        .collect();
-    let title = format!(
-        "{} – {} ({})",
-        r.locale.text("chart_sectors"),
-        m.member.name,
-        b.date.year
-    );
-    let values: Vec<(String, String)> = bars
-        .iter()
-        .map(|x| (x.label.clone(), format!("{} t CO₂e", de_number(x.value, 0))))
-        .collect();
-    let svg = chart::bars(&BarChart {
-        unit: r.locale.unit("t CO2e"),
-        bars,
-        decimals: 0,
-    });
-    let alt = alt_for(r, &title, &values);
-    let sources: Vec<&Source> = m
-        .figures
-        .iter()
-        .find(|f| f.id == "ghg_t")
-        .map(|f| f.sources.iter().map(AsRef::as_ref).collect())
-        .unwrap_or_default();
-    set.add(
-        &format!("sektoren-{}", m.member.ags),
-        svg,
-        title,
-        alt,
-        source_line(&sources),
-    );
-}
-
 #[derive(Serialize)]
 pub struct MemberView {
     pub name: String,
@@ -499,18 +462,6 @@ pub struct RenewablesView {
     pub date: String,
     pub previous_date: String,
     pub rows: Vec<[String; 4]>,
-    pub refs: String,
-}
-
-#[derive(Serialize)]
-pub struct BalanceView {
-    pub year: i32,
-    pub sectors: Vec<[String; 6]>,
-    pub carriers: Vec<[String; 5]>,
-    pub total_mwh: String,
-    pub total_t: String,
-    pub per_inhabitant: String,
-    pub grade: String,
     pub refs: String,
 }
 
@@ -608,53 +559,6 @@ fn renewables_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Opti
     })
 }
 
-fn balance_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Option<BalanceView> {
-    let b = m.balance.as_ref()?;
-    let refs = m
-        .figures
-        .iter()
-        .find(|f| f.id == "ghg_t")
-        .map(|f| book.refs(&f.sources))
-        .unwrap_or_default();
-    Some(BalanceView {
-        year: b.date.year,
-        sectors: b
-            .sectors
-            .iter()
-            .map(|s| {
-                [
-                    r.locale.label("sector", &s.sector),
-                    de_number(s.mwh, 0),
-                    de_number(s.t, 0),
-                    de_number(s.share_pct, 1),
-                    s.published_t.map(|v| de_number(v, 0)).unwrap_or_default(),
-                    s.deviation_pct
-                        .map(|v| format!("{} %", de_number(v, 3)))
-                        .unwrap_or_default(),
-                ]
-            })
-            .collect(),
-        carriers: b
-            .rows
-            .iter()
-            .map(|x| {
-                [
-                    r.locale.label("sector_short", &x.sector),
-                    r.locale.label("carrier", &x.carrier),
-                    de_number(x.mwh, 0),
-                    de_number(x.g_per_kwh, 1),
-                    de_number(x.t, 0),
-                ]
-            })
-            .collect(),
-        total_mwh: de_number(b.total_mwh, 0),
-        total_t: de_number(b.total_t, 0),
-        per_inhabitant: b.t_per_inhabitant.map(|v| de_number(v, 2)).unwrap_or_default(),
-        grade: b.grade.letter().to_string(),
-        refs,
-    })
-}
-
 #[derive(Serialize)]
 pub struct ReportView {
     pub t: BTreeMap<String, toml::Value>,
@@ -666,6 +570,8 @@ pub struct ReportView {
     pub sink: Option<SinkView>,
     pub renewables: Option<RenewablesView>,
     pub balance: Option<BalanceView>,
+    pub progress: Option<ProgressView>,
+    pub compensation: Option<CompensationView>,
     pub charts: BTreeMap<String, ChartView>,
     pub sources: Vec<SourceRow>,
 }
@@ -705,13 +611,15 @@ pub fn report(r: &Renderer, p: &Partnership, facts: &Facts, m: &MemberFacts) -> 
     let land = land_view(r, m);
     let sink = sink_view(r, m, &mut book);
     let renewables = renewables_view(r, m, &mut book);
-    let balance = balance_view(r, m, &mut book);
+    let balance = accounting::balance_view(r, m, &mut book);
     let mut set = ChartSet::new();
     let hl = Some(m.member.ags.as_str());
-    sector_chart(r, m, &mut set);
+    accounting::sector_chart(r, m, &mut set);
     land_use_chart(r, facts, hl, &mut set);
     sink_chart(r, m, &mut set);
     re_chart(r, facts, hl, &mut set);
+    let progress = accounting::progress_view(r, m, &mut set);
+    let compensation = accounting::compensation_view(r, facts, Some(m.member.ags.as_str()), &mut set);
     let (charts, files) = chart_map(set);
     let subtitle = m.member.name.clone();
     let view = ReportView {
@@ -724,6 +632,8 @@ pub fn report(r: &Renderer, p: &Partnership, facts: &Facts, m: &MemberFacts) -> 
         sink,
         renewables,
         balance,
+        progress,
+        compensation,
         charts,
         sources: book.rows(r),
     };
@@ -745,6 +655,8 @@ pub struct BriefingView {
     pub figures: Vec<FigureRow>,
     pub insights: Vec<Insight>,
     pub has_balance: bool,
+    pub balance_note: String,
+    pub compensation_line: String,
     pub charts: BTreeMap<String, ChartView>,
     pub sources: Vec<SourceRow>,
 }
@@ -824,10 +736,64 @@ pub fn briefing(r: &Renderer, p: &Partnership, facts: &Facts, m: &MemberFacts) -
         figures,
         insights,
         has_balance: m.balance.is_some(),
+        balance_note: m
+            .balance
+            .as_ref()
+            .filter(|b| b.estimated_cells > 0)
+            .map(|b| {
+                r.locale.fill(
+                    "text",
+                    "briefing_start_balance",
+                    &[
+                        ("quality", de_number(b.quality, 2)),
+                        ("grade", b.grade.letter().to_string()),
+                    ],
+                )
+            })
+            .unwrap_or_default(),
+        compensation_line: briefing_compensation(r, facts, m),
         charts,
         sources: book.rows(r),
     };
     (view, files)
+}
+
+/// One sentence on compensation for a council: what the member's land users could earn, or how much
+/// of the city's emissions the region can offset.
+fn briefing_compensation(r: &Renderer, facts: &Facts, m: &MemberFacts) -> String {
+    let Some(c) = facts.region.compensation.as_ref() else {
+        return String::new();
+    };
+    match m.member.role {
+        Role::Rural => c
+            .members
+            .iter()
+            .find(|x| x.ags == m.member.ags.as_str())
+            .filter(|x| x.removal_t > 0.0)
+            .map(|x| {
+                r.locale.fill(
+                    "text",
+                    "briefing_offer_rural",
+                    &[
+                        ("removal", de_number(x.removal_t, 0)),
+                        ("payment", de_number(x.payment_eur, 0)),
+                        ("price", de_number(c.price_eur_per_t, 0)),
+                    ],
+                )
+            })
+            .unwrap_or_default(),
+        Role::City => r.locale.fill(
+            "text",
+            "briefing_offer_city",
+            &[
+                (
+                    "pct",
+                    c.offset_city_pct.map(|v| de_number(v, 1)).unwrap_or_else(|| "–".into()),
+                ),
+                ("payment", de_number(c.payment_total_eur, 0)),
+            ],
+        ),
+    }
 }
 
 #[derive(Serialize)]
@@ -848,9 +814,28 @@ pub struct HandbookView {
     pub balances: Vec<(String, BalanceView)>,
     pub emission_factors: Vec<[String; 4]>,
     pub fluxes: Vec<[String; 4]>,
-    pub compensation: String,
+    pub compensation: Option<CompensationView>,
+    pub progress: Vec<(String, ProgressView)>,
+    pub start_balance_method: Vec<[String; 5]>,
     pub charts: BTreeMap<String, ChartView>,
     pub sources: Vec<SourceRow>,
+}
+
+/// The start-balance intensities as table rows for the method chapter.
+fn start_balance_rows(r: &Renderer, factors: &Factors) -> Vec<[String; 5]> {
+    factors
+        .start
+        .iter()
+        .map(|s| {
+            [
+                r.locale.label("sector_short", &s.sector),
+                r.locale.label("carrier", &s.carrier),
+                r.locale.label("driver", &s.driver),
+                format!("{} {}", de_number(s.mwh_per_unit, 3), s.unit),
+                s.grade.letter().to_string(),
+            ]
+        })
+        .collect()
 }
 
 pub fn handbook(r: &Renderer, p: &Partnership, facts: &Facts, factors: &Factors) -> (HandbookView, Files) {
@@ -889,7 +874,7 @@ pub fn handbook(r: &Renderer, p: &Partnership, facts: &Facts, factors: &Factors)
     let balances = facts
         .members
         .iter()
-        .filter_map(|m| Some((m.member.name.clone(), balance_view(r, m, &mut book)?)))
+        .filter_map(|m| Some((m.member.name.clone(), accounting::balance_view(r, m, &mut book)?)))
         .collect();
     let emission_factors = factors
         .emission
@@ -920,45 +905,22 @@ pub fn handbook(r: &Renderer, p: &Partnership, facts: &Facts, factors: &Factors)
             ]
         })
         .collect();
-    let reg = &facts.region;
-    let compensation = match (reg.ghg_t, reg.sink_offset_pct) {
-        (Some(ghg), Some(pct)) => {
-            let ghg_year = facts
-                .members
-                .iter()
-                .filter_map(|m| m.balance.as_ref())
-                .map(|b| b.date.year)
-                .max()
-                .unwrap_or(facts.year);
-            let sink_year = facts
-                .members
-                .iter()
-                .filter_map(|m| m.sink.as_ref())
-                .map(|s| s.date.year)
-                .max()
-                .unwrap_or(facts.year);
-            r.locale.fill(
-                "text",
-                "compensation_text",
-                &[
-                    ("ghg", de_number(ghg, 0)),
-                    ("ghg_year", ghg_year.to_string()),
-                    ("sink", de_number(reg.land_sink_t, 0)),
-                    ("sink_year", sink_year.to_string()),
-                    ("pct", format!("{} %", de_number(pct, 2))),
-                ],
-            )
-        }
-        _ => r.locale.text("compensation_no_balance"),
-    };
-    let _ = de_signed_pct;
     let mut set = ChartSet::new();
-    for m in &facts.members {
-        sector_chart(r, m, &mut set);
-    }
+    accounting::members_per_inhabitant_chart(r, facts, None, &mut set);
     land_use_chart(r, facts, None, &mut set);
     re_chart(r, facts, None, &mut set);
     sink_members_chart(r, facts, None, &mut set);
+    let compensation = accounting::compensation_view(r, facts, None, &mut set);
+    let progress: Vec<(String, ProgressView)> = facts
+        .members
+        .iter()
+        .filter_map(|m| {
+            Some((
+                m.member.name.clone(),
+                accounting::progress_view(r, m, &mut set).filter(|p| p.has_series)?,
+            ))
+        })
+        .collect();
     let (charts, files) = chart_map(set);
     let view = HandbookView {
         t: r.locale.texts(),
@@ -970,6 +932,8 @@ pub fn handbook(r: &Renderer, p: &Partnership, facts: &Facts, factors: &Factors)
         emission_factors,
         fluxes,
         compensation,
+        progress,
+        start_balance_method: start_balance_rows(r, factors),
         charts,
         sources: book.rows(r),
     };
