@@ -2,6 +2,7 @@
 //! Compute knows meanings, not formats. Every figure keeps its reference date, its sources and a
 //! BISKO data-quality grade.
 
+pub mod assessment;
 pub mod balance;
 pub mod compensation;
 pub mod land;
@@ -124,6 +125,8 @@ pub struct MemberFacts {
     pub renewables: Option<renewables::Renewables>,
     pub balance: Option<balance::Balance>,
     pub progress: Option<progress::Progress>,
+    /// Ratings and recommendations (empty without catalogues).
+    pub assessment: Option<assessment::Assessment>,
     /// Flat list of all figures, in document order.
     pub figures: Vec<Figure>,
 }
@@ -140,6 +143,8 @@ pub struct RegionFacts {
     pub sink_offset_pct: Option<f64>,
     /// The compensation balance and the offer to land users (needs the toolbox catalogue).
     pub compensation: Option<compensation::Compensation>,
+    /// Mean field scores of the partnership and the joint measures.
+    pub assessment: Option<assessment::PartnershipAssessment>,
     /// Per figure id: the members' values sorted descending, for means and ranks (computed once).
     pub distributions: std::collections::BTreeMap<String, Vec<f64>>,
 }
@@ -178,7 +183,27 @@ pub fn compute(p: &Partnership, data: &Dataset, year: i32) -> Facts {
             Err(e) => failures.push((m.clone(), e)),
         }
     }
-    let region = region_facts(&members);
+    if !data.catalogues.indicators.is_empty() {
+        for mf in &mut members {
+            // Facts of earlier years, for the trend of each indicator against its previous year.
+            let years: std::collections::BTreeSet<i32> =
+                mf.figures.iter().filter_map(|f| f.date).map(|d| d.year - 1).collect();
+            let previous: std::collections::BTreeMap<i32, MemberFacts> = years
+                .into_iter()
+                .filter_map(|y| Some((y, member_facts(p, &mf.member, &index, data, y).ok()?)))
+                .collect();
+            mf.assessment = Some(assessment::assess(mf, &previous, &index, &data.catalogues, year));
+        }
+    }
+    let mut region = region_facts(&members);
+    region.compensation = compensation::compensation(&members, &data.catalogues.measures, &p.scenario);
+    if !data.catalogues.indicators.is_empty() {
+        let pairs: Vec<(&MemberFacts, &assessment::Assessment)> = members
+            .iter()
+            .filter_map(|m| Some((m, m.assessment.as_ref()?)))
+            .collect();
+        region.assessment = Some(assessment::partnership(&pairs, &data.catalogues));
+    }
     Facts {
         year,
         members,
@@ -248,6 +273,7 @@ fn member_facts(
         renewables,
         balance,
         progress,
+        assessment: None,
         figures,
     })
 }
@@ -327,6 +353,7 @@ fn region_facts(members: &[MemberFacts]) -> RegionFacts {
         ghg_t,
         sink_offset_pct,
         compensation: None,
+        assessment: None,
         distributions,
     }
 }

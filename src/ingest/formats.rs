@@ -29,6 +29,9 @@ pub fn read_any(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
     } else if head.starts_with("statistics_code;") && head.contains(";value;") {
         ctx.report.format = "GENESIS flat (ffcsv)";
         genesis_flat(ctx, body, first_line)
+    } else if head == super::local::LOCAL_HEADER {
+        ctx.report.format = "Angaben der Verwaltung";
+        super::local::read_local(ctx, body, first_line)
     } else if head == LONG_HEADER {
         ctx.report.format = "klimapartner-long";
         long_table(ctx, body, first_line)

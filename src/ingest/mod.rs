@@ -7,6 +7,7 @@ pub mod catalogues;
 pub mod error;
 pub mod factors;
 mod formats;
+pub mod local;
 pub mod registry;
 pub mod table;
 pub mod text;
@@ -30,6 +31,7 @@ const CONTROL_FILES: &[&str] = &[
     "partnership.toml",
     "sources.toml",
     "variables.csv",
+    local::STATUS_FILE,
     "municipal_changes.csv",
 ];
 
@@ -57,6 +59,8 @@ pub struct Dataset {
     pub factor_sources: Vec<Arc<Source>>,
     /// The assessment system and the toolbox (empty if `catalogues/` is absent).
     pub catalogues: catalogues::Catalogues,
+    /// Adopted measures and their status (`local/measure_status.csv`).
+    pub measure_status: Vec<local::MeasureStatus>,
 }
 
 /// Per-file context handed to a format reader.
@@ -226,6 +230,11 @@ pub fn ingest(inputs: &Path, members: &BTreeSet<Ags>) -> Result<Dataset, Vec<Inp
     } else {
         catalogues::Catalogues::default()
     };
+    let measure_ids = catalogues.measures.iter().map(|m| m.id.clone()).collect();
+    let measure_status = local::load_status(inputs, members, &measure_ids).unwrap_or_else(|e| {
+        errors.push(e);
+        Vec::new()
+    });
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -237,6 +246,7 @@ pub fn ingest(inputs: &Path, members: &BTreeSet<Ags>) -> Result<Dataset, Vec<Inp
         warnings,
         factor_sources,
         catalogues,
+        measure_status,
     })
 }
 

@@ -11,7 +11,7 @@ use super::Renderer;
 use crate::chart::{self, Bar, BarChart, PairedChart, StackedChart, LAND_COLOURS};
 use crate::compute::{Facts, Figure, MemberFacts};
 use crate::config::{Partnership, Role};
-use crate::format::{de_number, de_signed_pct};
+use crate::format::de_number;
 use crate::ingest::Factors;
 use crate::model::{RefDate, Source};
 
