@@ -126,7 +126,17 @@ pub fn assess(
                 }
                 _ => (None, None),
             };
-            let trend = match (value, previous_value) {
+            // Trends only between like figures: not from or to a start balance (an estimate moves
+            // with its drivers, not with emissions), and not across different data grades.
+            let uses_balance = ind.expr.as_ref().is_some_and(|e| {
+                e.variables()
+                    .iter()
+                    .any(|v| v.starts_with("ghg_t") || v.starts_with("final_energy"))
+            });
+            let estimated = |f: &MemberFacts| f.balance.as_ref().is_some_and(|b| b.estimated_cells > 0);
+            let comparable = !(uses_balance
+                && (estimated(m) || date.and_then(|d| previous.get(&(d.year - 1))).is_some_and(estimated)));
+            let trend = match (value, previous_value.filter(|_| comparable)) {
                 (Some(v), Some(p)) => {
                     let rel = if p.abs() > f64::EPSILON {
                         (v - p) / p.abs()
@@ -207,7 +217,7 @@ fn recommend(m: &MemberFacts, cat: &Catalogues, ratings: &[Rating], fields: &[Fi
     let mut scored: Vec<&FieldScore> = fields.iter().filter(|f| f.score.is_some()).collect();
     scored.sort_by(|a, b| a.score.unwrap_or(5.0).total_cmp(&b.score.unwrap_or(5.0)));
     let weak: Vec<&str> = scored.iter().take(2).map(|f| f.field.as_str()).collect();
-    let fig = |id: &str| m.figures.iter().find(|f| f.id == id).and_then(|f| f.value);
+    let fig = |id: &str| super::compensation::figure(m, id);
     let mut recs: Vec<Recommendation> = cat
         .measures
         .iter()
@@ -248,11 +258,12 @@ fn recommend(m: &MemberFacts, cat: &Catalogues, ratings: &[Rating], fields: &[Fi
         .fold(f64::MAX, f64::min);
     for r in &mut recs {
         let e = if max_pot > 0.0 { r.potential_t / max_pot } else { 0.0 };
+        // A cost of 0 in the catalogue means "not quantified": neutral, not best.
         let c = match r.cost_per_t {
-            Some(c) if c <= 0.0 => 1.0,
-            Some(c) if min_cost < f64::MAX => min_cost / c,
-            _ => 0.0,
+            Some(c) if c > 0.0 && min_cost < f64::MAX => min_cost / c,
+            _ => 0.5,
         };
+
         let low_rated = r.weak_indicator.as_ref().and_then(|w| w.1).is_some_and(|l| l <= 2);
         let w = if r.lifts_weak_field {
             1.0

@@ -84,8 +84,12 @@ pub struct Compensation {
     pub payment_total_eur: f64,
 }
 
-fn figure(m: &MemberFacts, id: &str) -> Option<f64> {
-    m.figures.iter().find(|f| f.id == id).and_then(|f| f.value)
+/// A member's value for a name: a computed figure, else a locally supplied one.
+pub fn figure(m: &MemberFacts, id: &str) -> Option<f64> {
+    match m.figures.iter().find(|f| f.id == id) {
+        Some(f) => f.value,
+        None => m.local.get(id).copied(),
+    }
 }
 
 /// Whether a measure's rule and roles let it apply to a member.

@@ -125,6 +125,8 @@ pub struct MemberFacts {
     pub renewables: Option<renewables::Renewables>,
     pub balance: Option<balance::Balance>,
     pub progress: Option<progress::Progress>,
+    /// Values the administration supplied (`local/…` files): variable → latest value ≤ year.
+    pub local: std::collections::BTreeMap<String, f64>,
     /// Ratings and recommendations (empty without catalogues).
     pub assessment: Option<assessment::Assessment>,
     /// Flat list of all figures, in document order.
@@ -251,20 +253,7 @@ fn member_facts(
         figures.extend(b.figures.iter().cloned());
     }
     let targets = p.targets_for(&m.ags);
-    let progress = progress::progress(
-        &m.ags,
-        index,
-        balance.as_ref().map(|b| {
-            (
-                b.date,
-                b.total_t,
-                b.t_per_inhabitant,
-                b.sectors.iter().map(|s| (s.sector.clone(), s.t)).collect(),
-            )
-        }),
-        &targets,
-        year,
-    );
+    let progress = progress::progress(&m.ags, index, balance.as_ref(), &targets, year);
     Ok(MemberFacts {
         member: m.clone(),
         population,
@@ -274,8 +263,26 @@ fn member_facts(
         balance,
         progress,
         assessment: None,
+        local: local_values(&m.ags, data, year),
         figures,
     })
+}
+
+/// Latest local value ≤ year per variable, from files under `local/`.
+fn local_values(ags: &crate::model::Ags, data: &Dataset, year: i32) -> std::collections::BTreeMap<String, f64> {
+    let mut best: std::collections::BTreeMap<String, (RefDate, f64)> = std::collections::BTreeMap::new();
+    for o in data
+        .observations
+        .iter()
+        .filter(|o| &o.ags == ags && o.source.file.starts_with("local/") && o.date.year <= year)
+    {
+        if let Ok(v) = o.value {
+            if best.get(&o.variable).is_none_or(|(d, _)| *d <= o.date) {
+                best.insert(o.variable.clone(), (o.date, v));
+            }
+        }
+    }
+    best.into_iter().map(|(k, (_, v))| (k, v)).collect()
 }
 
 /// Running population (Fortschreibung) of the latest date ≤ year, and the census beside it.

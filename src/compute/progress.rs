@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::select::ObsIndex;
 use crate::config::Target;
-use crate::model::{Ags, RefDate};
+use crate::model::Ags;
 
 /// One year of the series.
 #[derive(Debug, Clone, Serialize)]
@@ -66,7 +66,7 @@ fn slope(points: &[(f64, f64)]) -> Option<f64> {
 pub fn progress(
     ags: &Ags,
     index: &ObsIndex<'_>,
-    balance: Option<(RefDate, f64, Option<f64>, Vec<(String, f64)>)>,
+    balance: Option<&super::balance::Balance>,
     targets: &[&Target],
     year: i32,
 ) -> Option<Progress> {
@@ -112,13 +112,14 @@ pub fn progress(
         let i = point(&mut points, o.date.year, "series");
         points[i].per_inhabitant = o.value.ok();
     }
-    if let Some((date, total, per_inh, sectors)) = balance {
-        let i = point(&mut points, date.year, "balance");
+    if let Some(b) = balance {
+        let i = point(&mut points, b.date.year, "balance");
         points[i].kind = "balance".into();
-        points[i].total_t = Some(total);
-        points[i].per_inhabitant = per_inh.or(points[i].per_inhabitant);
-        points[i].sectors = sectors;
+        points[i].total_t = Some(b.total_t);
+        points[i].per_inhabitant = b.t_per_inhabitant.or(points[i].per_inhabitant);
+        points[i].sectors = b.sectors.iter().map(|s| (s.sector.clone(), s.t)).collect();
     }
+
     if points.is_empty() {
         return None;
     }

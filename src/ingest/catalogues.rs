@@ -204,7 +204,27 @@ pub fn load(inputs: &Path) -> Result<Catalogues, InputError> {
     let ifile: IndicatorFile = toml::from_str(&itext).map_err(|e| toml_error(INDICATORS, &itext, e))?;
     let mtext = read_text(&inputs.join(MEASURES), MEASURES)?;
     let mfile: MeasureFile = toml::from_str(&mtext).map_err(|e| toml_error(MEASURES, &mtext, e))?;
-    validate(ifile.field, ifile.indicator, mfile.measure, &itext, &mtext)
+    let declared = declared_local(inputs);
+    validate(ifile.field, ifile.indicator, mfile.measure, &itext, &mtext, &declared)
+}
+
+/// Local variables declared in the comment lines of `local/local_data.csv` (`# name – meaning`).
+fn declared_local(inputs: &Path) -> BTreeSet<String> {
+    let Ok(text) = std::fs::read_to_string(inputs.join("local/local_data.csv")) else {
+        return BTreeSet::new();
+    };
+    text.lines()
+        .filter_map(|l| l.strip_prefix('#'))
+        .filter_map(|l| {
+            let mut parts = l.split_whitespace();
+            let name = parts.next()?;
+            let dash = parts.next()?;
+            let valid = name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            (valid && (dash == "–" || dash == "-")).then(|| name.to_string())
+        })
+        .collect()
 }
 
 fn validate(
@@ -213,7 +233,9 @@ fn validate(
     mut measures: Vec<Measure>,
     itext: &str,
     mtext: &str,
+    declared: &BTreeSet<String>,
 ) -> Result<Catalogues, InputError> {
+    let known = |v: &str| FIGURES.contains(&v) || declared.contains(v);
     let field_ids: BTreeSet<&str> = fields.iter().map(|f| f.id.as_str()).collect();
     if field_ids.len() != fields.len() {
         return Err(InputError::new(
@@ -255,6 +277,14 @@ fn validate(
                 "use numbers, figure ids, + - * / and parentheses",
             )
         })?;
+        if ind.data == DataKind::Local && !declared.is_empty() {
+            if let Some(v) = expr.variables().into_iter().find(|v| !known(v)) {
+                return Err(err(
+                    format!("formula uses `{v}`, which is neither a computed figure nor declared in local/local_data.csv"),
+                    "declare the variable in the comment lines of inputs/local/local_data.csv (`# name – meaning – supplier`) or fix the name",
+                ));
+            }
+        }
         if ind.data == DataKind::Public {
             if let Some(v) = expr.variables().into_iter().find(|v| !FIGURES.contains(&v.as_str())) {
                 return Err(err(
@@ -302,7 +332,7 @@ fn validate(
                 "give the years the measure lasts",
             ));
         }
-        if !FIGURES.contains(&m.basis.as_str()) {
+        if !known(&m.basis) {
             return Err(err(
                 format!("basis `{}` is not a figure the program computes", m.basis),
                 "use a figure id such as area_agriculture or population",
@@ -317,7 +347,7 @@ fn validate(
         if let Some(v) = rule
             .variables()
             .into_iter()
-            .find(|v| !FIGURES.contains(&v.as_str()) && !indicator_ids.contains(v))
+            .find(|v| !known(v) && !indicator_ids.contains(v))
         {
             return Err(err(
                 format!("rule uses the unknown name `{v}`"),
@@ -343,7 +373,7 @@ mod tests {
     fn check(ind: &str) -> Result<Catalogues, InputError> {
         let text = format!("{FIELDS}{ind}");
         let f: IndicatorFile = toml::from_str(&text).map_err(|e| toml_error(INDICATORS, &text, e))?;
-        validate(f.field, f.indicator, Vec::new(), &text, "")
+        validate(f.field, f.indicator, Vec::new(), &text, "", &BTreeSet::new())
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! Templates hold layout, the locale holds words, Rust holds numbers.
 
 mod accounting;
+mod assessment;
 pub mod escape;
 pub mod locale;
 mod views;
@@ -14,6 +15,7 @@ use serde::Serialize;
 
 use crate::compute::{Facts, MemberFacts};
 use crate::config::Partnership;
+use crate::ingest::Dataset;
 use crate::model::RefDate;
 pub use locale::Locale;
 use world::DocumentWorld;
@@ -119,18 +121,18 @@ impl Renderer {
         })
     }
 
-    pub fn report(&self, p: &Partnership, facts: &Facts, m: &MemberFacts) -> Result<Generated> {
-        let (view, files) = views::report(self, p, facts, m);
+    pub fn report(&self, p: &Partnership, data: &Dataset, facts: &Facts, m: &MemberFacts) -> Result<Generated> {
+        let (view, files) = views::report(self, p, data, facts, m);
         self.generate(DocKind::Report, &view, files, view.meta.title.clone(), view.meta.date)
     }
 
-    pub fn briefing(&self, p: &Partnership, facts: &Facts, m: &MemberFacts) -> Result<Generated> {
-        let (view, files) = views::briefing(self, p, facts, m);
+    pub fn briefing(&self, p: &Partnership, data: &Dataset, facts: &Facts, m: &MemberFacts) -> Result<Generated> {
+        let (view, files) = views::briefing(self, p, data, facts, m);
         self.generate(DocKind::Briefing, &view, files, view.meta.title.clone(), view.meta.date)
     }
 
-    pub fn handbook(&self, p: &Partnership, facts: &Facts, factor_view: &crate::ingest::Factors) -> Result<Generated> {
-        let (view, files) = views::handbook(self, p, facts, factor_view);
+    pub fn handbook(&self, p: &Partnership, data: &Dataset, facts: &Facts) -> Result<Generated> {
+        let (view, files) = views::handbook(self, p, data, facts);
         self.generate(DocKind::Handbook, &view, files, view.meta.title.clone(), view.meta.date)
     }
 

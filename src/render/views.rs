@@ -7,12 +7,13 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::accounting::{self, BalanceView, CompensationView, ProgressView};
+use super::assessment::{self as rating, AssessmentView, CatalogueView};
 use super::Renderer;
 use crate::chart::{self, Bar, BarChart, PairedChart, StackedChart, LAND_COLOURS};
 use crate::compute::{Facts, Figure, MemberFacts};
 use crate::config::{Partnership, Role};
 use crate::format::de_number;
-use crate::ingest::Factors;
+use crate::ingest::{Dataset, Factors};
 use crate::model::{RefDate, Source};
 
 #[derive(Serialize)]
@@ -572,6 +573,7 @@ pub struct ReportView {
     pub balance: Option<BalanceView>,
     pub progress: Option<ProgressView>,
     pub compensation: Option<CompensationView>,
+    pub assessment: Option<AssessmentView>,
     pub charts: BTreeMap<String, ChartView>,
     pub sources: Vec<SourceRow>,
 }
@@ -598,7 +600,7 @@ fn chart_map(set: ChartSet) -> (BTreeMap<String, ChartView>, Files) {
     (map, set.files)
 }
 
-pub fn report(r: &Renderer, p: &Partnership, facts: &Facts, m: &MemberFacts) -> (ReportView, Files) {
+pub fn report(r: &Renderer, p: &Partnership, data: &Dataset, facts: &Facts, m: &MemberFacts) -> (ReportView, Files) {
     let mut book = SourceBook::default();
     let figures: Vec<FigureRow> = m.figures.iter().map(|f| row(r, f, &mut book)).collect();
     let population_note = m
@@ -634,6 +636,10 @@ pub fn report(r: &Renderer, p: &Partnership, facts: &Facts, m: &MemberFacts) -> 
         balance,
         progress,
         compensation,
+        assessment: m
+            .assessment
+            .as_ref()
+            .map(|a| rating::assessment_view(r, facts, &data.catalogues, m, a, &data.measure_status, None)),
         charts,
         sources: book.rows(r),
     };
@@ -657,6 +663,7 @@ pub struct BriefingView {
     pub has_balance: bool,
     pub balance_note: String,
     pub compensation_line: String,
+    pub assessment: Option<AssessmentView>,
     pub charts: BTreeMap<String, ChartView>,
     pub sources: Vec<SourceRow>,
 }
@@ -685,7 +692,13 @@ const COMPARED: &[&str] = &[
     "pv_growth_pct",
 ];
 
-pub fn briefing(r: &Renderer, p: &Partnership, facts: &Facts, m: &MemberFacts) -> (BriefingView, Files) {
+pub fn briefing(
+    r: &Renderer,
+    p: &Partnership,
+    data: &Dataset,
+    facts: &Facts,
+    m: &MemberFacts,
+) -> (BriefingView, Files) {
     let mut book = SourceBook::default();
     let figures: Vec<FigureRow> = BRIEFING_FIGURES
         .iter()
@@ -752,6 +765,10 @@ pub fn briefing(r: &Renderer, p: &Partnership, facts: &Facts, m: &MemberFacts) -
             })
             .unwrap_or_default(),
         compensation_line: briefing_compensation(r, facts, m),
+        assessment: m
+            .assessment
+            .as_ref()
+            .map(|a| rating::assessment_view(r, facts, &data.catalogues, m, a, &data.measure_status, Some(5))),
         charts,
         sources: book.rows(r),
     };
@@ -817,6 +834,7 @@ pub struct HandbookView {
     pub compensation: Option<CompensationView>,
     pub progress: Vec<(String, ProgressView)>,
     pub start_balance_method: Vec<[String; 5]>,
+    pub catalogue: Option<CatalogueView>,
     pub charts: BTreeMap<String, ChartView>,
     pub sources: Vec<SourceRow>,
 }
@@ -838,7 +856,8 @@ fn start_balance_rows(r: &Renderer, factors: &Factors) -> Vec<[String; 5]> {
         .collect()
 }
 
-pub fn handbook(r: &Renderer, p: &Partnership, facts: &Facts, factors: &Factors) -> (HandbookView, Files) {
+pub fn handbook(r: &Renderer, p: &Partnership, data: &Dataset, facts: &Facts) -> (HandbookView, Files) {
+    let factors = &data.factors;
     let mut book = SourceBook::default();
     // Comparison matrix: one row per figure id, one column per member, in first-seen order.
     let mut ids: Vec<(String, String)> = Vec::new();
@@ -934,6 +953,7 @@ pub fn handbook(r: &Renderer, p: &Partnership, facts: &Facts, factors: &Factors)
         compensation,
         progress,
         start_balance_method: start_balance_rows(r, factors),
+        catalogue: (!data.catalogues.indicators.is_empty()).then(|| rating::catalogue_view(r, facts, &data.catalogues)),
         charts,
         sources: book.rows(r),
     };
