@@ -37,7 +37,7 @@ pub fn build(args: &BuildArgs) -> Result<()> {
         eprintln!("warning: {w}");
     }
     let facts = compute::compute(&partnership, &data, year);
-    let renderer = Renderer::new(&args.lang, source_date_epoch()?)?;
+    let renderer = Renderer::new(&args.lang, source_date_epoch()?, args.templates.as_deref())?;
 
     std::fs::create_dir_all(&args.output)
         .with_context(|| format!("cannot create the output folder {}", args.output.display()))?;

@@ -609,3 +609,185 @@ mod assessment {
         assert_eq!(rating(&rows, "14729380", "ghg_per_inhabitant"), "5");
     }
 }
+
+mod documents {
+    use super::*;
+
+    fn tool(cmd: &str, args: &[&str], file: &Path) -> String {
+        let out = Command::new(cmd)
+            .args(args)
+            .arg(file)
+            .output()
+            .unwrap_or_else(|_| panic!("{cmd} missing (scripts/test.sh installs it)"));
+        assert!(out.status.success(), "{cmd} failed on {}", file.display());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Share of non-white pixels of a page rendered in grey at low resolution.
+    fn ink(pdf: &Path, page: usize) -> f64 {
+        let dir = tempfile::tempdir().unwrap();
+        let prefix = dir.path().join("p");
+        let status = Command::new("pdftoppm")
+            .args(["-gray", "-r", "20", "-f", &page.to_string(), "-l", &page.to_string()])
+            .arg(pdf)
+            .arg(&prefix)
+            .status()
+            .expect("pdftoppm (poppler-utils)");
+        assert!(status.success(), "pdftoppm failed on {} page {page}", pdf.display());
+        let file = fs::read_dir(dir.path()).unwrap().next().unwrap().unwrap().path();
+        let bytes = fs::read(file).unwrap();
+        // PGM: "P5\n<w> <h>\n255\n" then one byte per pixel.
+        let mut fields = 0;
+        let mut pos = 0;
+        while fields < 4 {
+            while bytes[pos].is_ascii_whitespace() {
+                pos += 1;
+            }
+            while !bytes[pos].is_ascii_whitespace() {
+                pos += 1;
+            }
+            fields += 1;
+        }
+        let pixels = &bytes[pos + 1..];
+        pixels.iter().filter(|&&p| p < 200).count() as f64 / pixels.len() as f64
+    }
+
+    #[test]
+    fn every_document_renders_pages_that_are_not_blank() {
+        let dir = super::pipeline_dir();
+        for name in pdfs(dir) {
+            let pdf = dir.join(&name);
+            let info = tool("pdfinfo", &[], &pdf);
+            let pages: usize = info
+                .lines()
+                .find(|l| l.starts_with("Pages:"))
+                .unwrap()
+                .split_whitespace()
+                .last()
+                .unwrap()
+                .parse()
+                .unwrap();
+            for page in [1, pages.div_ceil(2), pages] {
+                let share = ink(&pdf, page);
+                assert!(share > 0.003, "{name} page {page} looks blank ({share})");
+            }
+        }
+    }
+
+    /// PDF/A-2a + PDF/UA-1 as declared: tagged, title shown, language, output intent, alt texts,
+    /// XMP identification; qpdf finds no structural errors.
+    #[test]
+    fn pdfs_declare_and_carry_what_the_standards_need() {
+        let dir = super::pipeline_dir();
+        for name in pdfs(dir) {
+            let pdf = dir.join(&name);
+            let info = tool("pdfinfo", &[], &pdf);
+            assert!(
+                info.contains("Tagged:          yes") && info.lines().any(|l| l.starts_with("Title:") && l.len() > 20),
+                "{name}: {info}"
+            );
+            let check = tool("qpdf", &["--check"], &pdf);
+            assert!(check.contains("No syntax or stream encoding errors"), "{name}: {check}");
+            let tmp = tempfile::tempdir().unwrap();
+            let qdf = tmp.path().join("q.pdf");
+            let st = Command::new("qpdf")
+                .args(["--qdf", "--object-streams=disable"])
+                .arg(&pdf)
+                .arg(&qdf)
+                .status()
+                .unwrap();
+            assert!(st.success() || st.code() == Some(3));
+            let raw = String::from_utf8_lossy(&fs::read(&qdf).unwrap()).into_owned();
+            assert!(raw.contains("/Lang (de)"), "{name}: no document language");
+            assert!(raw.contains("/DisplayDocTitle true"), "{name}");
+            assert!(raw.contains("/OutputIntents"), "{name}: no PDF/A output intent");
+            assert!(
+                raw.contains("pdfaid:part") && raw.contains("pdfuaid:part"),
+                "{name}: no PDF/A or PDF/UA identification"
+            );
+            let figures = raw.matches("/S /Figure").count();
+            let alts = raw.matches("/Alt ").count();
+            assert!(
+                figures > 0 && alts >= figures,
+                "{name}: {figures} figures but {alts} alt texts"
+            );
+            let structure = tool("pdfinfo", &["-struct"], &pdf);
+            assert!(
+                structure.contains("H1") && structure.contains("Table") && structure.contains("Figure"),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_override_template_replaces_only_its_built_in() {
+        let tmp = tempfile::tempdir().unwrap();
+        let tdir = tmp.path().join("tpl");
+        fs::create_dir_all(&tdir).unwrap();
+        let builtin =
+            fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("report-templates/briefing.typ.j2")).unwrap();
+        fs::write(
+            tdir.join("briefing.typ.j2"),
+            builtin.replace(
+                "{{ t.briefing_intro }}",
+                "Eigene Vorlage der Stadtverwaltung. {{ t.briefing_intro }}",
+            ),
+        )
+        .unwrap();
+        let out = tmp.path().join("out");
+        let o = build(
+            &fixture("small"),
+            &out,
+            &["--member", "14729380", "--templates", tdir.to_str().unwrap()],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let briefing = pdftotext(&out.join("ratsinfo_2024_14729380_thallwitz.pdf"));
+        assert!(briefing.contains("Eigene Vorlage der Stadtverwaltung"));
+        let report = pdftotext(&out.join("bericht_2024_14729380_thallwitz.pdf"));
+        assert!(!report.contains("Eigene Vorlage") && report.contains("Klimabericht"));
+    }
+
+    #[test]
+    fn a_template_error_names_template_line_and_variable() {
+        let tmp = tempfile::tempdir().unwrap();
+        let tdir = tmp.path().join("tpl");
+        fs::create_dir_all(&tdir).unwrap();
+        fs::write(
+            tdir.join("briefing.typ.j2"),
+            "#set document(title: \"x\")\nZeile zwei\n{{ meta.gibtsnicht }}\n",
+        )
+        .unwrap();
+        let out = tmp.path().join("out");
+        let o = build(
+            &fixture("small"),
+            &out,
+            &["--member", "14729380", "--templates", tdir.to_str().unwrap()],
+        );
+        assert!(!o.status.success());
+        let err = stderr(&o);
+        assert!(
+            err.contains("briefing.typ.j2") && err.contains("line 3") && err.contains("meta.gibtsnicht"),
+            "{err}"
+        );
+        // The report of the same member was still written; the run names the failed document.
+        assert!(out.join("bericht_2024_14729380_thallwitz.pdf").exists());
+    }
+
+    #[test]
+    fn english_edition() {
+        let tmp = tempfile::tempdir().unwrap();
+        let o = build(&fixture("small"), tmp.path(), &["--member", "14713000", "--lang", "en"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let report = pdftotext(&tmp.path().join("bericht_2024_14713000_leipzig.pdf"));
+        for needle in [
+            "Climate report",
+            "Key figures at a glance",
+            "1,440,015",
+            "2019-12-31",
+            "Sources and data quality",
+        ] {
+            assert!(report.contains(needle), "English report lacks {needle}");
+        }
+        assert!(!report.contains("Kennzahlen im Überblick"));
+    }
+}

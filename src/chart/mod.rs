@@ -3,16 +3,18 @@
 //! Colours are solid (no alpha) and differ in lightness, and every bar carries its value as a
 //! direct label, so the charts read in greyscale print.
 
+pub mod map;
+
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::format::de_number;
+use crate::format::fmt_number;
 
 /// Font family of all chart text: must match a font loaded into typst exactly.
 pub const FONT: &str = "DejaVu Sans";
 
 const WIDTH: u32 = 640;
-const INK: RGBColor = RGBColor(30, 30, 30);
+pub(crate) const INK: RGBColor = RGBColor(30, 30, 30);
 const GRID: RGBColor = RGBColor(200, 200, 200);
 /// Bar colours in order of decreasing darkness.
 pub const SERIES: [RGBColor; 3] = [RGBColor(27, 42, 73), RGBColor(110, 150, 200), RGBColor(200, 200, 200)];
@@ -123,7 +125,7 @@ pub fn bars(spec: &BarChart) -> String {
                 [(a, y + 4), (c.max(a + 1), y + ROW_H - 4)],
                 colour.filled(),
             ))?;
-            let label = de_number(b.value, spec.decimals);
+            let label = fmt_number(b.value, spec.decimals);
             let (lx, pos) = if b.value >= 0.0 {
                 (c + 4, HPos::Left)
             } else {
@@ -205,7 +207,7 @@ pub fn paired(spec: &PairedChart) -> String {
                     c.filled(),
                 ))?;
                 root.draw(&Text::new(
-                    de_number(*v, spec.decimals),
+                    fmt_number(*v, spec.decimals),
                     (scale(*v) + 4, yy + 6),
                     text(10.0, Pos::new(HPos::Left, VPos::Center)),
                 ))?;
@@ -280,8 +282,8 @@ pub fn stacked(spec: &StackedChart) -> String {
                         .color(&ink)
                         .pos(Pos::new(HPos::Center, VPos::Center));
                     let label = match &spec.absolute {
-                        Some(_) => de_number(*share, 0),
-                        None => format!("{} %", de_number(*share, 0)),
+                        Some(_) => fmt_number(*share, 0),
+                        None => format!("{} %", fmt_number(*share, 0)),
                     };
                     root.draw(&Text::new(label, ((a + b) / 2, y + row_h / 2), style))?;
                 }
@@ -290,7 +292,7 @@ pub fn stacked(spec: &StackedChart) -> String {
                 let total: f64 = shares.iter().sum();
                 let xe = x0 + (total / full * w) as i32;
                 root.draw(&Text::new(
-                    de_number(total, 0),
+                    fmt_number(total, 0),
                     (xe + 4, y + row_h / 2),
                     text(10.0, Pos::new(HPos::Left, VPos::Center)),
                 ))?;
@@ -368,7 +370,7 @@ pub fn lines(spec: &LineChart) -> String {
             let y = sy(v);
             root.draw(&PathElement::new(vec![(px0, y), (px1, y)], GRID.stroke_width(1)))?;
             root.draw(&Text::new(
-                de_number(v, if ymax < 20.0 { 1 } else { 0 }),
+                fmt_number(v, if ymax < 20.0 { 1 } else { 0 }),
                 (px0 - 6, y),
                 text(10.0, Pos::new(HPos::Right, VPos::Center)),
             ))?;
@@ -430,7 +432,7 @@ pub fn lines(spec: &LineChart) -> String {
                     }
                 }
                 root.draw(&Text::new(
-                    de_number(p.1, 2),
+                    fmt_number(p.1, 2),
                     (x + 5, y - 9),
                     text(9.0, Pos::new(HPos::Left, VPos::Center)),
                 ))?;
@@ -516,9 +518,9 @@ pub fn waterfall(spec: &Waterfall) -> String {
             root.draw(&Rectangle::new([(l, y + 4), (r, y + ROW_H - 4)], colour.filled()))?;
             root.draw(&Rectangle::new([(l, y + 4), (r, y + ROW_H - 4)], INK.stroke_width(1)))?;
             let label = if s.total {
-                de_number(s.value, 0)
+                fmt_number(s.value, 0)
             } else {
-                format!("{}{}", if s.value > 0.0 { "+" } else { "" }, de_number(s.value, 0))
+                format!("{}{}", if s.value > 0.0 { "+" } else { "" }, fmt_number(s.value, 0))
             };
             root.draw(&Text::new(
                 label,

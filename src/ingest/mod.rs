@@ -7,6 +7,7 @@ pub mod catalogues;
 pub mod error;
 pub mod factors;
 mod formats;
+pub mod geometry;
 pub mod local;
 pub mod registry;
 pub mod table;
@@ -61,6 +62,8 @@ pub struct Dataset {
     pub catalogues: catalogues::Catalogues,
     /// Adopted measures and their status (`local/measure_status.csv`).
     pub measure_status: Vec<local::MeasureStatus>,
+    /// Members' boundaries for maps (empty without `geometry/`).
+    pub boundaries: Vec<geometry::Boundary>,
 }
 
 /// Per-file context handed to a format reader.
@@ -235,6 +238,10 @@ pub fn ingest(inputs: &Path, members: &BTreeSet<Ags>) -> Result<Dataset, Vec<Inp
         errors.push(e);
         Vec::new()
     });
+    let boundaries = geometry::load(inputs, members).unwrap_or_else(|e| {
+        errors.push(e);
+        Vec::new()
+    });
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -247,6 +254,7 @@ pub fn ingest(inputs: &Path, members: &BTreeSet<Ags>) -> Result<Dataset, Vec<Inp
         factor_sources,
         catalogues,
         measure_status,
+        boundaries,
     })
 }
 
@@ -264,7 +272,7 @@ fn conflicts(obs: &[Observation]) -> Vec<String> {
                         "{} {} {}: {} (line {}) says {a}, {} (line {}) says {b}; the later file is used",
                         o.ags,
                         o.variable,
-                        o.date.german(),
+                        o.date.display(),
                         prev.source.file,
                         prev.line,
                         o.source.file,

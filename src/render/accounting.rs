@@ -11,7 +11,7 @@ use crate::chart::{
 use crate::compute::balance::ETS;
 use crate::compute::{Facts, MemberFacts};
 use crate::config::Role;
-use crate::format::{de_number, de_signed_pct};
+use crate::format::{fmt_number, fmt_signed_pct};
 use crate::model::Source;
 
 #[derive(Serialize)]
@@ -46,7 +46,7 @@ pub fn balance_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Opt
         .find(|f| f.id == "ghg_t")
         .map(|f| book.refs(&f.sources))
         .unwrap_or_default();
-    let dev = |v: Option<f64>| v.map(de_signed_pct).unwrap_or_default();
+    let dev = |v: Option<f64>| v.map(fmt_signed_pct).unwrap_or_default();
     Some(BalanceView {
         year: b.date.year,
         sectors: b
@@ -55,10 +55,10 @@ pub fn balance_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Opt
             .map(|s| {
                 [
                     r.locale.label("sector", &s.sector),
-                    de_number(s.mwh, 0),
-                    de_number(s.t, 0),
-                    de_number(s.share_pct, 1),
-                    s.published_t.map(|v| de_number(v, 0)).unwrap_or_default(),
+                    fmt_number(s.mwh, 0),
+                    fmt_number(s.t, 0),
+                    fmt_number(s.share_pct, 1),
+                    s.published_t.map(|v| fmt_number(v, 0)).unwrap_or_default(),
                     dev(s.deviation_pct),
                 ]
             })
@@ -73,14 +73,14 @@ pub fn balance_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Opt
                     if x.carrier == ETS {
                         "–".into()
                     } else {
-                        de_number(x.mwh, 0)
+                        fmt_number(x.mwh, 0)
                     },
                     if x.carrier == ETS {
                         "–".into()
                     } else {
-                        de_number(x.g_per_kwh, 1)
+                        fmt_number(x.g_per_kwh, 1)
                     },
-                    de_number(x.t, 0),
+                    fmt_number(x.t, 0),
                     r.locale.text(if x.local { "origin_local" } else { "origin_estimate" }),
                     x.grade.letter().to_string(),
                 ]
@@ -92,16 +92,16 @@ pub fn balance_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Opt
             .map(|c| {
                 [
                     r.locale.label("carrier", &c.carrier),
-                    de_number(c.mwh, 0),
-                    de_number(c.t, 0),
-                    de_number(c.share_pct, 1),
+                    fmt_number(c.mwh, 0),
+                    fmt_number(c.t, 0),
+                    fmt_number(c.share_pct, 1),
                 ]
             })
             .collect(),
-        total_mwh: de_number(b.total_mwh, 0),
-        total_t: de_number(b.total_t, 0),
-        per_inhabitant: b.t_per_inhabitant.map(|v| de_number(v, 2)).unwrap_or_default(),
-        quality: de_number(b.quality, 2),
+        total_mwh: fmt_number(b.total_mwh, 0),
+        total_t: fmt_number(b.total_t, 0),
+        per_inhabitant: b.t_per_inhabitant.map(|v| fmt_number(v, 2)).unwrap_or_default(),
+        quality: fmt_number(b.quality, 2),
         grade: b.grade.letter().to_string(),
         is_start_balance: b.estimated_cells > 0,
         has_published: b.sectors.iter().any(|s| s.published_t.is_some()),
@@ -114,9 +114,9 @@ pub fn balance_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Opt
             .map(|v| {
                 [
                     r.locale.label("sector", &v.sector),
-                    de_number(v.local_t, 0),
-                    de_number(v.estimate_t, 0),
-                    de_signed_pct(v.deviation_pct),
+                    fmt_number(v.local_t, 0),
+                    fmt_number(v.estimate_t, 0),
+                    fmt_signed_pct(v.deviation_pct),
                 ]
             })
             .collect(),
@@ -148,7 +148,7 @@ pub fn sector_chart(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) {
     );
     let values: Vec<(String, String)> = bars
         .iter()
-        .map(|x| (x.label.clone(), format!("{} t CO₂e", de_number(x.value, 0))))
+        .map(|x| (x.label.clone(), format!("{} t CO₂e", fmt_number(x.value, 0))))
         .collect();
     let svg = chart::bars(&BarChart {
         unit: r.locale.unit("t CO2e"),
@@ -194,8 +194,8 @@ pub fn progress_view(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) -> Optio
             .map(|x| {
                 [
                     x.year.to_string(),
-                    x.total_t.map(|v| de_number(v, 0)).unwrap_or_else(|| "–".into()),
-                    x.per_inhabitant.map(|v| de_number(v, 2)).unwrap_or_else(|| "–".into()),
+                    x.total_t.map(|v| fmt_number(v, 0)).unwrap_or_else(|| "–".into()),
+                    x.per_inhabitant.map(|v| fmt_number(v, 2)).unwrap_or_else(|| "–".into()),
                     r.locale.text(if x.kind == "balance" {
                         "point_balance"
                     } else {
@@ -204,23 +204,23 @@ pub fn progress_view(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) -> Optio
                 ]
             })
             .collect(),
-        change_previous: p.change_previous_pct.map(de_signed_pct).unwrap_or_default(),
-        change_base: p.change_base_pct.map(de_signed_pct).unwrap_or_default(),
+        change_previous: p.change_previous_pct.map(fmt_signed_pct).unwrap_or_default(),
+        change_base: p.change_base_pct.map(fmt_signed_pct).unwrap_or_default(),
         base_year: p.base_year.map(|y| y.to_string()).unwrap_or_default(),
         trend: p
             .trend_per_year
-            .map(|v| format!("{} {per_inh_unit}/Jahr", de_number(v, 3)))
+            .map(|v| format!("{} {per_inh_unit}/{}", fmt_number(v, 3), r.locale.text("year_short")))
             .unwrap_or_default(),
         targets: p
             .targets
             .iter()
             .map(|t| {
                 let target = match t.indicator.as_str() {
-                    "ghg_t_per_inhabitant" => format!("{} {per_inh_unit}", de_number(t.value, 2)),
+                    "ghg_t_per_inhabitant" => format!("{} {per_inh_unit}", fmt_number(t.value, 2)),
                     _ => r.locale.fill(
                         "text",
                         "target_reduction",
-                        &[("pct", de_number(t.value, 0)), ("level", de_number(t.level, 0))],
+                        &[("pct", fmt_number(t.value, 0)), ("level", fmt_number(t.level, 0))],
                     ),
                 };
                 let unit = if t.indicator == "ghg_t_per_inhabitant" {
@@ -235,7 +235,7 @@ pub fn progress_view(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) -> Optio
                         .map(|v| {
                             format!(
                                 "{} {unit}",
-                                de_number(v, if t.indicator == "ghg_t_per_inhabitant" { 2 } else { 0 })
+                                fmt_number(v, if t.indicator == "ghg_t_per_inhabitant" { 2 } else { 0 })
                             )
                         })
                         .unwrap_or_else(|| "–".into()),
@@ -248,7 +248,7 @@ pub fn progress_view(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) -> Optio
                         .map(|v| {
                             format!(
                                 "{} {unit}",
-                                de_number(v, if t.indicator == "ghg_t_per_inhabitant" { 3 } else { 0 })
+                                fmt_number(v, if t.indicator == "ghg_t_per_inhabitant" { 3 } else { 0 })
                             )
                         })
                         .unwrap_or_default(),
@@ -287,7 +287,7 @@ pub fn progress_view(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) -> Optio
             let title = format!("{} – {}", r.locale.text("chart_sector_history"), m.member.name);
             let values: Vec<(String, String)> = rows
                 .iter()
-                .map(|(y, v, _)| (y.clone(), format!("{} kt", de_number(v.iter().sum(), 0))))
+                .map(|(y, v, _)| (y.clone(), format!("{} kt", fmt_number(v.iter().sum(), 0))))
                 .collect();
             let svg = chart::stacked(&StackedChart {
                 absolute: Some("kt".into()),
@@ -333,8 +333,10 @@ pub fn progress_view(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) -> Optio
                 });
             }
             let title = format!("{} – {}", r.locale.text("chart_per_inhabitant_path"), m.member.name);
-            let values: Vec<(String, String)> =
-                actual.iter().map(|(y, v)| (format!("{y}"), de_number(*v, 2))).collect();
+            let values: Vec<(String, String)> = actual
+                .iter()
+                .map(|(y, v)| (format!("{y}"), fmt_number(*v, 2)))
+                .collect();
             let svg = chart::lines(&LineChart {
                 unit: per_inh_unit.clone(),
                 lines,
@@ -377,8 +379,8 @@ pub fn compensation_view(
     set: &mut ChartSet,
 ) -> Option<CompensationView> {
     let c = facts.region.compensation.as_ref()?;
-    let t = |v: f64| de_number(v, 0);
-    let eur = |v: f64| format!("{} €", de_number(v, 0));
+    let t = |v: f64| fmt_number(v, 0);
+    let eur = |v: f64| format!("{} €", fmt_number(v, 0));
     let headline = r.locale.fill(
         "text",
         "compensation_headline",
@@ -387,30 +389,30 @@ pub fn compensation_view(
             ("sink", t(-c.existing_sink_t)),
             ("measures", t(c.measures_removal_t)),
             ("remaining", t(c.remaining_t)),
-            ("pct_region", format!("{} %", de_number(c.offset_region_pct, 1))),
+            ("pct_region", format!("{} %", fmt_number(c.offset_region_pct, 1))),
             (
                 "pct_city",
                 c.offset_city_pct
-                    .map(|v| format!("{} %", de_number(v, 1)))
+                    .map(|v| format!("{} %", fmt_number(v, 1)))
                     .unwrap_or_else(|| "–".into()),
             ),
         ],
     );
     let members_in = |ags: &str| only.is_none_or(|o| o == ags);
     let view = CompensationView {
-        price: format!("{} €/t", de_number(c.price_eur_per_t, 0)),
+        price: format!("{} €/t", fmt_number(c.price_eur_per_t, 0)),
         price_source: c.price_source.clone(),
-        buffer_pct: format!("{} %", de_number(c.buffer_share * 100.0, 0)),
+        buffer_pct: format!("{} %", fmt_number(c.buffer_share * 100.0, 0)),
         contract_years: c.contract_years,
         region_gross: t(c.region_gross_t),
         city_gross: c.city_gross_t.map(t).unwrap_or_default(),
         existing_sink: t(c.existing_sink_t),
         measures_removal: t(c.measures_removal_t),
         remaining: t(c.remaining_t),
-        offset_region: format!("{} %", de_number(c.offset_region_pct, 1)),
+        offset_region: format!("{} %", fmt_number(c.offset_region_pct, 1)),
         offset_city: c
             .offset_city_pct
-            .map(|v| format!("{} %", de_number(v, 2)))
+            .map(|v| format!("{} %", fmt_number(v, 2)))
             .unwrap_or_default(),
         payment_total: eur(c.payment_total_eur),
         headline,
@@ -436,12 +438,20 @@ pub fn compensation_view(
                 m.potentials.iter().map(move |p| {
                     [
                         m.name.clone(),
-                        format!("{}{}", p.title, if p.assumption { " (Annahme)" } else { "" }),
-                        de_number(p.eligible, 0),
-                        format!("{} %", de_number(p.uptake * 100.0, 0)),
-                        de_number(p.contracted, 0),
-                        de_number(p.removal_t, 0),
-                        format!("{} €", de_number(p.payment_eur, 0)),
+                        format!(
+                            "{}{}",
+                            p.title,
+                            if p.assumption {
+                                format!(" ({})", r.locale.text("assumption"))
+                            } else {
+                                String::new()
+                            }
+                        ),
+                        fmt_number(p.eligible, 0),
+                        format!("{} %", fmt_number(p.uptake * 100.0, 0)),
+                        fmt_number(p.contracted, 0),
+                        fmt_number(p.removal_t, 0),
+                        format!("{} €", fmt_number(p.payment_eur, 0)),
                     ]
                 })
             })
@@ -453,14 +463,18 @@ pub fn compensation_view(
                 [
                     o.title.clone(),
                     o.unit.clone(),
-                    de_number(o.removal_per_unit, 2),
-                    format!("{} €", de_number(o.payment_per_unit, 0)),
-                    format!("{} €", de_number(o.cost_per_unit, 0)),
+                    fmt_number(o.removal_per_unit, 2),
+                    format!("{} €", fmt_number(o.payment_per_unit, 0)),
+                    format!("{} €", fmt_number(o.cost_per_unit, 0)),
                     r.locale.text(if o.covers_cost { "yes" } else { "no" }),
                     o.break_even_price
-                        .map(|v| format!("{} €/t", de_number(v, 0)))
+                        .map(|v| format!("{} €/t", fmt_number(v, 0)))
                         .unwrap_or_else(|| "–".into()),
-                    if o.assumption { "Annahme".into() } else { String::new() },
+                    if o.assumption {
+                        r.locale.text("assumption")
+                    } else {
+                        String::new()
+                    },
                 ]
             })
             .collect(),
@@ -496,13 +510,13 @@ pub fn compensation_view(
     let title = r.locale.text("chart_waterfall");
     let values: Vec<(String, String)> = steps
         .iter()
-        .map(|s| (s.label.clone(), format!("{} kt", de_number(s.value, 1))))
+        .map(|s| (s.label.clone(), format!("{} kt", fmt_number(s.value, 1))))
         .collect();
     let alt = alt_for(r, &title, &values);
     set.add(
         "kompensation",
         chart::waterfall(&Waterfall {
-            unit: "kt CO₂e/Jahr".into(),
+            unit: r.locale.text("unit_kt_per_year"),
             steps,
         }),
         title,
@@ -523,7 +537,7 @@ pub fn compensation_view(
         .collect();
     let title = r
         .locale
-        .fill("text", "chart_offer", &[("price", de_number(c.price_eur_per_t, 0))]);
+        .fill("text", "chart_offer", &[("price", fmt_number(c.price_eur_per_t, 0))]);
     let values: Vec<(String, String)> = c
         .offers
         .iter()
@@ -532,8 +546,8 @@ pub fn compensation_view(
                 o.title.clone(),
                 format!(
                     "{} € / {} €",
-                    de_number(o.payment_per_unit, 0),
-                    de_number(o.cost_per_unit, 0)
+                    fmt_number(o.payment_per_unit, 0),
+                    fmt_number(o.cost_per_unit, 0)
                 ),
             )
         })
@@ -573,7 +587,7 @@ pub fn members_per_inhabitant_chart(r: &Renderer, facts: &Facts, highlight: Opti
         return;
     }
     let title = r.locale.text("chart_members_per_inhabitant");
-    let values: Vec<(String, String)> = bars.iter().map(|b| (b.label.clone(), de_number(b.value, 2))).collect();
+    let values: Vec<(String, String)> = bars.iter().map(|b| (b.label.clone(), fmt_number(b.value, 2))).collect();
     let svg = chart::bars(&BarChart {
         unit: r.locale.unit("t CO2e/EW"),
         bars,

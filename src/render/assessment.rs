@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::Renderer;
 use crate::compute::assessment::{Assessment, Trend};
 use crate::compute::{Facts, MemberFacts};
-use crate::format::de_number;
+use crate::format::fmt_number;
 use crate::ingest::catalogues::{Catalogues, DataKind, Direction, Indicator, Measure};
 use crate::ingest::local::{MeasureStatus, Status};
 use crate::model::RefDate;
@@ -94,14 +94,14 @@ fn value_text(v: f64, u: &str) -> String {
     } else {
         2
     };
-    format!("{} {u}", de_number(v, d))
+    format!("{} {u}", fmt_number(v, d))
 }
 
 fn target_text(r: &Renderer, ind: &Indicator) -> String {
     match (ind.target, ind.target_year) {
         (Some(t), Some(y)) => format!(
             "{} {} ({y})",
-            de_number(t, if t.abs() < 10.0 { 2 } else { 0 }),
+            fmt_number(t, if t.abs() < 10.0 { 2 } else { 0 }),
             unit(r, &ind.unit)
         ),
         _ => String::new(),
@@ -137,14 +137,14 @@ fn reason(r: &Renderer, cat: &Catalogues, m: &Measure, rec: &crate::compute::ass
             "text",
             "reason_potential",
             &[
-                ("t", de_number(rec.potential_t, 0)),
-                ("eligible", de_number(rec.eligible, 0)),
+                ("t", fmt_number(rec.potential_t, 0)),
+                ("eligible", fmt_number(rec.eligible, 0)),
                 ("basis", r.locale.label("basis", &m.basis)),
             ],
         ));
     }
     if let Some(c) = rec.cost_per_t.filter(|c| *c > 0.0) {
-        parts.push(r.locale.fill("text", "reason_cost", &[("cost", de_number(c, 0))]));
+        parts.push(r.locale.fill("text", "reason_cost", &[("cost", fmt_number(c, 0))]));
     }
     if rec.lifts_weak_field {
         parts.push(r.locale.text("reason_weak_field"));
@@ -180,7 +180,7 @@ pub fn assessment_view(
                 .value
                 .map(|v| value_text(v, &unit(r, &ind.unit)))
                 .unwrap_or_else(|| r.locale.text("no_data")),
-            date: x.date.map(|d| d.german()).unwrap_or_default(),
+            date: x.date.map(|d| d.display()).unwrap_or_default(),
             level: x.level.unwrap_or(0),
             level_text: level_text(r, x.level),
             trend: match x.trend {
@@ -205,7 +205,7 @@ pub fn assessment_view(
             (
                 f.name.clone(),
                 s.score
-                    .map(|v| de_number(v, 1))
+                    .map(|v| fmt_number(v, 1))
                     .unwrap_or_else(|| r.locale.text("no_data")),
                 s.score.map_or(0, |v| v.round() as u8),
                 format!("{}/{}", s.rated, s.total),
@@ -239,14 +239,14 @@ pub fn assessment_view(
                 title: meas.title.clone(),
                 field: field_name(cat, &meas.field),
                 potential: if rec.potential_t > 0.0 {
-                    de_number(rec.potential_t, 0)
+                    fmt_number(rec.potential_t, 0)
                 } else {
                     "–".into()
                 },
                 cost: rec
                     .cost_per_t
                     .filter(|c| *c > 0.0)
-                    .map(|c| de_number(c, 0))
+                    .map(|c| fmt_number(c, 0))
                     .unwrap_or_else(|| "–".into()),
 
                 reason: reason(r, cat, meas, rec),
@@ -264,7 +264,11 @@ pub fn assessment_view(
             let effect = match (s.status, s.quantity) {
                 (Status::Done, Some(q)) => {
                     done_effect += -meas.effect * q;
-                    format!("{} t CO₂e/Jahr", de_number(-meas.effect * q, 0))
+                    format!(
+                        "{} {}",
+                        fmt_number(-meas.effect * q, 0),
+                        r.locale.text("unit_t_per_year")
+                    )
                 }
                 _ => String::new(),
             };
@@ -276,8 +280,8 @@ pub fn assessment_view(
                     Status::Done => "status_done",
                     Status::Delayed => "status_delayed",
                 }),
-                start: s.start.map(|d| d.german()).unwrap_or_default(),
-                due: s.due.map(|d| d.german()).unwrap_or_default(),
+                start: s.start.map(|d| d.display()).unwrap_or_default(),
+                due: s.due.map(|d| d.display()).unwrap_or_default(),
                 overdue,
                 responsible: s.responsible.clone(),
                 effect,
@@ -289,13 +293,13 @@ pub fn assessment_view(
         fields,
         overall: a
             .overall
-            .map(|v| de_number(v, 1))
+            .map(|v| fmt_number(v, 1))
             .unwrap_or_else(|| r.locale.text("no_data")),
         missing,
         recommendations,
         overdue: status_rows.iter().filter(|s| s.overdue).count(),
         status: status_rows,
-        done_effect: de_number(done_effect, 0),
+        done_effect: fmt_number(done_effect, 0),
     }
 }
 
@@ -369,11 +373,11 @@ pub fn catalogue_view(r: &Renderer, facts: &Facts, cat: &Catalogues) -> Catalogu
                     levels: i
                         .levels
                         .iter()
-                        .map(|v| de_number(*v, if v.abs() < 10.0 { 2 } else { 0 }))
+                        .map(|v| fmt_number(*v, if v.abs() < 10.0 { 2 } else { 0 }))
                         .collect::<Vec<_>>()
                         .join(" | "),
                     levels_source: i.levels_source.clone(),
-                    weight: de_number(i.weight, 1),
+                    weight: fmt_number(i.weight, 1),
                     data: if i.data == DataKind::Local {
                         format!("{} ({})", r.locale.text("data_local"), i.supplier)
                     } else {
@@ -418,20 +422,20 @@ pub fn catalogue_view(r: &Renderer, facts: &Facts, cat: &Catalogues) -> Catalogu
                     applies: m.applies.clone(),
                     effect: format!(
                         "{} {} ({} {} {})",
-                        de_number(m.effect, 2),
+                        fmt_number(m.effect, 2),
                         m.effect_unit,
                         r.locale.text("eligible_share"),
-                        de_number(m.eligible_share * 100.0, 0),
+                        fmt_number(m.eligible_share * 100.0, 0),
                         "%"
                     ),
                     effect_source: m.effect_source.clone(),
                     cost: format!(
                         "{} {} {} · {} {} {}",
                         r.locale.text("investment"),
-                        de_number(m.investment, 0),
+                        fmt_number(m.investment, 0),
                         m.cost_unit,
                         r.locale.text("running"),
-                        de_number(m.running_cost, 0),
+                        fmt_number(m.running_cost, 0),
                         m.cost_unit
                     ),
                     cost_source: m.cost_source.clone(),
@@ -439,8 +443,8 @@ pub fn catalogue_view(r: &Renderer, facts: &Facts, cat: &Catalogues) -> Catalogu
                         "text",
                         "time_text",
                         &[
-                            ("effect", de_number(m.years_to_effect, 0)),
-                            ("life", de_number(m.lifetime_years, 0)),
+                            ("effect", fmt_number(m.years_to_effect, 0)),
+                            ("life", fmt_number(m.lifetime_years, 0)),
                         ],
                     ),
                     co_benefits: m
@@ -474,13 +478,13 @@ pub fn catalogue_view(r: &Renderer, facts: &Facts, cat: &Catalogues) -> Catalogu
                     m.assessment
                         .as_ref()
                         .and_then(|a| a.fields.iter().find(|x| x.field == f.id)?.score)
-                        .map(|v| de_number(v, 1))
+                        .map(|v| fmt_number(v, 1))
                         .unwrap_or_else(|| "–".into())
                 })
                 .collect();
             let mean = pa
                 .and_then(|p| p.fields.iter().find(|x| x.field == f.id)?.score)
-                .map(|v| de_number(v, 1))
+                .map(|v| fmt_number(v, 1))
                 .unwrap_or_else(|| "–".into());
             (f.name.clone(), per_member, mean)
         })
@@ -493,12 +497,12 @@ pub fn catalogue_view(r: &Renderer, facts: &Facts, cat: &Catalogues) -> Catalogu
                 m.assessment
                     .as_ref()
                     .and_then(|a| a.overall)
-                    .map(|v| de_number(v, 1))
+                    .map(|v| fmt_number(v, 1))
                     .unwrap_or_else(|| "–".into())
             })
             .collect(),
         pa.and_then(|p| p.overall)
-            .map(|v| de_number(v, 1))
+            .map(|v| fmt_number(v, 1))
             .unwrap_or_else(|| "–".into()),
     );
     let joint = pa

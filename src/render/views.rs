@@ -8,11 +8,11 @@ use serde::Serialize;
 
 use super::accounting::{self, BalanceView, CompensationView, ProgressView};
 use super::assessment::{self as rating, AssessmentView, CatalogueView};
-use super::Renderer;
+use super::{maps, Renderer};
 use crate::chart::{self, Bar, BarChart, PairedChart, StackedChart, LAND_COLOURS};
 use crate::compute::{Facts, Figure, MemberFacts};
 use crate::config::{Partnership, Role};
-use crate::format::de_number;
+use crate::format::fmt_number;
 use crate::ingest::{Dataset, Factors};
 use crate::model::{RefDate, Source};
 
@@ -121,7 +121,7 @@ pub fn decimals(unit: &str, v: f64) -> usize {
 
 fn row(r: &Renderer, f: &Figure, book: &mut SourceBook) -> FigureRow {
     let value = match f.value {
-        Some(v) => de_number(v, decimals(&f.unit, v)),
+        Some(v) => fmt_number(v, decimals(&f.unit, v)),
         None => r.locale.text("no_data"),
     };
     FigureRow {
@@ -129,7 +129,7 @@ fn row(r: &Renderer, f: &Figure, book: &mut SourceBook) -> FigureRow {
         label: r.locale.label("label", &f.id),
         value,
         unit: r.locale.unit(&f.unit),
-        date: f.date.map(|d| d.german()).unwrap_or_default(),
+        date: f.date.map(|d| d.display()).unwrap_or_default(),
         grade: f.grade.letter().to_string(),
         refs: book.refs(&f.sources),
         flag: f.flag.clone().unwrap_or_default(),
@@ -153,9 +153,9 @@ fn meta(r: &Renderer, p: &Partnership, facts: &Facts, title_key: &str, subtitle:
         partnership: p.name.clone(),
         publisher: p.publisher.clone(),
         year: facts.year,
-        data_date: latest.german(),
+        data_date: latest.display(),
         date,
-        date_text: date.german(),
+        date_text: date.display(),
         lang: r.locale.lang.clone(),
     }
 }
@@ -245,7 +245,7 @@ fn land_use_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>, set: &mu
         .iter()
         .map(|(_, l)| l.date)
         .max()
-        .map(|d| d.german())
+        .map(|d| d.display())
         .unwrap_or_default();
     let title = format!("{} ({date})", r.locale.text("chart_land_use"));
     let values: Vec<(String, String)> = lands
@@ -258,7 +258,7 @@ fn land_use_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>, set: &mu
                     format!(
                         "{} {} %",
                         r.locale.label("land_class", &c.id),
-                        de_number(c.share_pct, 0)
+                        fmt_number(c.share_pct, 0)
                     )
                 })
                 .collect::<Vec<_>>()
@@ -306,8 +306,8 @@ fn re_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>, set: &mut Char
         })
         .collect();
     let series = [
-        prev.map(|d| d.german()).unwrap_or_default(),
-        now.map(|d| d.german()).unwrap_or_default(),
+        prev.map(|d| d.display()).unwrap_or_default(),
+        now.map(|d| d.display()).unwrap_or_default(),
     ];
     let title = r.locale.text("chart_re_per_inhabitant");
     let values: Vec<(String, String)> = rows
@@ -317,7 +317,7 @@ fn re_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>, set: &mut Char
                 n.clone(),
                 v.iter()
                     .zip(&series)
-                    .filter_map(|(v, s)| v.map(|v| format!("{s}: {}", de_number(v, 2))))
+                    .filter_map(|(v, s)| v.map(|v| format!("{s}: {}", fmt_number(v, 2))))
                     .collect::<Vec<_>>()
                     .join(", "),
             )
@@ -360,7 +360,7 @@ fn sink_members_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>, set:
         .iter()
         .map(|(_, s)| s.date)
         .max()
-        .map(|d| d.german())
+        .map(|d| d.display())
         .unwrap_or_default();
     let title = format!("{} ({date})", r.locale.text("chart_sink_members"));
     let values: Vec<(String, String)> = bars
@@ -368,7 +368,7 @@ fn sink_members_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>, set:
         .map(|b| {
             (
                 b.label.clone(),
-                format!("{} {}", de_number(b.value, 0), r.locale.unit("t CO2e/a")),
+                format!("{} {}", fmt_number(b.value, 0), r.locale.unit("t CO2e/a")),
             )
         })
         .collect();
@@ -405,9 +405,9 @@ fn sink_chart(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) {
         "{} – {} ({})",
         r.locale.text("chart_sink"),
         m.member.name,
-        s.date.german()
+        s.date.display()
     );
-    let values: Vec<(String, String)> = bars.iter().map(|b| (b.label.clone(), de_number(b.value, 0))).collect();
+    let values: Vec<(String, String)> = bars.iter().map(|b| (b.label.clone(), fmt_number(b.value, 0))).collect();
     let svg = chart::bars(&BarChart {
         unit: r.locale.unit("t CO2e/a"),
         bars,
@@ -473,27 +473,27 @@ fn land_view(r: &Renderer, m: &MemberFacts) -> Option<LandView> {
             "text",
             "land_take",
             &[
-                ("from", pd.german()),
-                ("to", l.date.german()),
+                ("from", pd.display()),
+                ("to", l.date.display()),
                 (
                     "rate",
-                    format!("{}{}", if rate > 0.0 { "+" } else { "" }, de_number(rate, 1)),
+                    format!("{}{}", if rate > 0.0 { "+" } else { "" }, fmt_number(rate, 1)),
                 ),
             ],
         ),
         _ => String::new(),
     };
     Some(LandView {
-        date: l.date.german(),
-        total: de_number(l.total_ha, 0),
+        date: l.date.display(),
+        total: fmt_number(l.total_ha, 0),
         classes: l
             .classes
             .iter()
             .map(|c| {
                 (
                     r.locale.label("land_class", &c.id),
-                    de_number(c.ha, 0),
-                    de_number(c.share_pct, 1),
+                    fmt_number(c.ha, 0),
+                    fmt_number(c.share_pct, 1),
                 )
             })
             .collect(),
@@ -510,7 +510,7 @@ fn sink_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Option<Sin
         .map(|f| book.refs(&f.sources))
         .unwrap_or_default();
     Some(SinkView {
-        date: s.date.german(),
+        date: s.date.display(),
         rows: s
             .rows
             .iter()
@@ -518,13 +518,13 @@ fn sink_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Option<Sin
                 [
                     r.locale.label("land_category", &x.category),
                     r.locale.label("soil", &x.soil),
-                    de_number(x.area_ha, 0),
-                    de_number(x.t_per_ha, 2),
-                    de_number(x.t, 0),
+                    fmt_number(x.area_ha, 0),
+                    fmt_number(x.t_per_ha, 2),
+                    fmt_number(x.t, 0),
                 ]
             })
             .collect(),
-        total: de_number(s.total_t, 0),
+        total: fmt_number(s.total_t, 0),
         refs,
     })
 }
@@ -538,8 +538,8 @@ fn renewables_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Opti
         .map(|f| book.refs(&f.sources))
         .unwrap_or_default();
     Some(RenewablesView {
-        date: x.date.german(),
-        previous_date: x.previous_date.map(|d| d.german()).unwrap_or_default(),
+        date: x.date.display(),
+        previous_date: x.previous_date.map(|d| d.display()).unwrap_or_default(),
         rows: x
             .capacities
             .iter()
@@ -547,11 +547,11 @@ fn renewables_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Opti
                 [
                     r.locale.label("technology", &c.technology),
                     c.previous_kw
-                        .map(|v| de_number(v, 0))
+                        .map(|v| fmt_number(v, 0))
                         .unwrap_or_else(|| r.locale.text("no_data")),
-                    de_number(c.kw, 0),
+                    fmt_number(c.kw, 0),
                     c.kw_per_inhabitant
-                        .map(|v| de_number(v, 3))
+                        .map(|v| fmt_number(v, 3))
                         .unwrap_or_else(|| r.locale.text("no_data")),
                 ]
             })
@@ -620,6 +620,7 @@ pub fn report(r: &Renderer, p: &Partnership, data: &Dataset, facts: &Facts, m: &
     land_use_chart(r, facts, hl, &mut set);
     sink_chart(r, m, &mut set);
     re_chart(r, facts, hl, &mut set);
+    maps::map(r, data, facts, maps::Metric::GhgPerInhabitant, hl, &mut set);
     let progress = accounting::progress_view(r, m, &mut set);
     let compensation = accounting::compensation_view(r, facts, Some(m.member.ags.as_str()), &mut set);
     let (charts, files) = chart_map(set);
@@ -722,7 +723,7 @@ pub fn briefing(
         }
         let d = decimals(&f.unit, v);
         let unit = r.locale.unit(&f.unit);
-        let avg_text = format!("{} {unit}", de_number(avg, d));
+        let avg_text = format!("{} {unit}", fmt_number(avg, d));
         let key = if v >= avg { "above_average" } else { "below_average" };
         let text = format!(
             "{}; {}.",
@@ -733,14 +734,14 @@ pub fn briefing(
         let _ = book.refs(&f.sources);
         insights.push(Insight {
             label: r.locale.label("label", id),
-            value: format!("{} {unit}", de_number(v, d)),
+            value: format!("{} {unit}", fmt_number(v, d)),
             text,
         });
     }
     let mut set = ChartSet::new();
     let hl = Some(m.member.ags.as_str());
     re_chart(r, facts, hl, &mut set);
-    sink_members_chart(r, facts, hl, &mut set);
+    maps::map(r, data, facts, maps::Metric::GhgPerInhabitant, hl, &mut set);
     let (charts, files) = chart_map(set);
     let view = BriefingView {
         t: r.locale.texts(),
@@ -758,7 +759,7 @@ pub fn briefing(
                     "text",
                     "briefing_start_balance",
                     &[
-                        ("quality", de_number(b.quality, 2)),
+                        ("quality", fmt_number(b.quality, 2)),
                         ("grade", b.grade.letter().to_string()),
                     ],
                 )
@@ -792,9 +793,9 @@ fn briefing_compensation(r: &Renderer, facts: &Facts, m: &MemberFacts) -> String
                     "text",
                     "briefing_offer_rural",
                     &[
-                        ("removal", de_number(x.removal_t, 0)),
-                        ("payment", de_number(x.payment_eur, 0)),
-                        ("price", de_number(c.price_eur_per_t, 0)),
+                        ("removal", fmt_number(x.removal_t, 0)),
+                        ("payment", fmt_number(x.payment_eur, 0)),
+                        ("price", fmt_number(c.price_eur_per_t, 0)),
                     ],
                 )
             })
@@ -805,9 +806,11 @@ fn briefing_compensation(r: &Renderer, facts: &Facts, m: &MemberFacts) -> String
             &[
                 (
                     "pct",
-                    c.offset_city_pct.map(|v| de_number(v, 1)).unwrap_or_else(|| "–".into()),
+                    c.offset_city_pct
+                        .map(|v| fmt_number(v, 1))
+                        .unwrap_or_else(|| "–".into()),
                 ),
-                ("payment", de_number(c.payment_total_eur, 0)),
+                ("payment", fmt_number(c.payment_total_eur, 0)),
             ],
         ),
     }
@@ -849,7 +852,7 @@ fn start_balance_rows(r: &Renderer, factors: &Factors) -> Vec<[String; 5]> {
                 r.locale.label("sector_short", &s.sector),
                 r.locale.label("carrier", &s.carrier),
                 r.locale.label("driver", &s.driver),
-                format!("{} {}", de_number(s.mwh_per_unit, 3), s.unit),
+                format!("{} {}", fmt_number(s.mwh_per_unit, 3), s.unit),
                 s.grade.letter().to_string(),
             ]
         })
@@ -881,7 +884,7 @@ pub fn handbook(r: &Renderer, p: &Partnership, data: &Dataset, facts: &Facts) ->
                 values: figs
                     .iter()
                     .map(|f| match f.map(|f| f.value) {
-                        Some(Some(v)) => de_number(v, decimals(unit, v)),
+                        Some(Some(v)) => fmt_number(v, decimals(unit, v)),
                         Some(None) => r.locale.text("no_data"),
                         None => "–".into(),
                     })
@@ -908,7 +911,7 @@ pub fn handbook(r: &Renderer, p: &Partnership, data: &Dataset, facts: &Facts) ->
                 r.locale.label("carrier", &f.carrier),
                 sector,
                 f.valid_year.to_string(),
-                de_number(f.g_co2e_per_kwh, 1),
+                fmt_number(f.g_co2e_per_kwh, 1),
             ]
         })
         .collect();
@@ -919,13 +922,17 @@ pub fn handbook(r: &Renderer, p: &Partnership, data: &Dataset, facts: &Facts) ->
             [
                 r.locale.label("land_category", &f.category),
                 r.locale.label("soil", &f.soil),
-                de_number(f.t_co2e_per_ha, 2),
+                fmt_number(f.t_co2e_per_ha, 2),
                 f.source.clone(),
             ]
         })
         .collect();
     let mut set = ChartSet::new();
     accounting::members_per_inhabitant_chart(r, facts, None, &mut set);
+    maps::map(r, data, facts, maps::Metric::GhgPerInhabitant, None, &mut set);
+    maps::map(r, data, facts, maps::Metric::RatingScore, None, &mut set);
+    maps::map(r, data, facts, maps::Metric::OffsetPerHa, None, &mut set);
+
     land_use_chart(r, facts, None, &mut set);
     re_chart(r, facts, None, &mut set);
     sink_members_chart(r, facts, None, &mut set);
