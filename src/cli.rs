@@ -37,9 +37,14 @@ pub struct BuildArgs {
     /// Comparisons still use all members.
     #[arg(long = "member", value_name = "AGS")]
     pub members: Vec<String>,
-    /// Language of the documents.
-    #[arg(long, value_name = "LANG", default_value = "de")]
+    /// Language of the documents: `de` (German, default) or `en` (English).
+    #[arg(long, value_name = "LANG", default_value = "de", value_parser = ["de", "en"])]
     pub lang: String,
+    /// Folder with your own templates: a file named like a built-in template (report.typ.j2,
+    /// briefing.typ.j2, handbook.typ.j2, theme.typ.j2, macros.typ.j2) replaces that one; the
+    /// others stay built in.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

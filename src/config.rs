@@ -25,6 +25,72 @@ struct RawConfig {
     publisher: Option<String>,
     /// Members of the partnership, one `[[member]]` table each.
     member: Vec<RawMember>,
+    /// Parameters of the compensation scenario and the offer to land users.
+    #[serde(default)]
+    scenario: Scenario,
+    /// Emission targets (per member or for all members).
+    #[serde(default)]
+    target: Vec<RawTarget>,
+}
+
+/// The compensation scenario: how much of the eligible land takes part, at which carbon price.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Price paid per tonne of CO2e removed, in € (the offer to land users).
+    pub carbon_price_eur_per_t: f64,
+    /// Where the price comes from.
+    pub carbon_price_source: String,
+    /// Share of removals held back as a buffer against reversal (not paid out), 0–1.
+    pub buffer_share: f64,
+    /// Length of a contract with a land user, in years.
+    pub contract_years: u32,
+    /// Uptake per measure id: share of the measure's eligible area that is contracted, 0–1.
+    /// Measures not listed use `default_uptake`.
+    #[serde(default)]
+    pub uptake: std::collections::BTreeMap<String, f64>,
+    /// Uptake of measures not listed in `uptake`.
+    pub default_uptake: f64,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Scenario {
+            carbon_price_eur_per_t: f64::NAN,
+            carbon_price_source: String::new(),
+            buffer_share: 0.0,
+            contract_years: 0,
+            uptake: Default::default(),
+            default_uptake: 0.0,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTarget {
+    /// AGS of the member, or "*" for every member.
+    ags: Spanned<String>,
+    /// What the target is about: `ghg_t_per_inhabitant` (t per inhabitant) or `ghg_reduction_pct`
+    /// (reduction of total emissions against `base_year`, in %).
+    indicator: String,
+    year: i32,
+    value: f64,
+    #[serde(default)]
+    base_year: Option<i32>,
+    source: String,
+}
+
+/// An emission target of a member.
+#[derive(Debug, Clone, Serialize)]
+pub struct Target {
+    /// `None` = applies to every member.
+    pub ags: Option<Ags>,
+    pub indicator: String,
+    pub year: i32,
+    pub value: f64,
+    pub base_year: Option<i32>,
+    pub source: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -59,9 +125,22 @@ pub struct Partnership {
     pub reporting_year: i32,
     pub publisher: String,
     pub members: Vec<Member>,
+    pub scenario: Scenario,
+    pub targets: Vec<Target>,
 }
 
 impl Partnership {
+    /// Targets that apply to a member, ordered by year.
+    pub fn targets_for(&self, ags: &Ags) -> Vec<&Target> {
+        let mut v: Vec<&Target> = self
+            .targets
+            .iter()
+            .filter(|t| t.ags.as_ref().is_none_or(|a| a == ags))
+            .collect();
+        v.sort_by_key(|t| t.year);
+        v
+    }
+
     pub fn member_keys(&self) -> BTreeSet<Ags> {
         self.members.iter().map(|m| m.ags.clone()).collect()
     }
@@ -129,6 +208,64 @@ pub fn parse(text: &str) -> Result<Partnership, InputError> {
             role: m.role,
         });
     }
+    let sc = &raw.scenario;
+    let in_unit = |v: f64| (0.0..=1.0).contains(&v);
+    if !(sc.carbon_price_eur_per_t.is_nan() || sc.carbon_price_eur_per_t >= 0.0)
+        || !in_unit(sc.buffer_share)
+        || !in_unit(sc.default_uptake)
+    {
+        return Err(InputError::new(
+            FILE,
+            "[scenario]: carbon_price_eur_per_t must be ≥ 0, buffer_share and default_uptake between 0 and 1",
+            "e.g. carbon_price_eur_per_t = 45.0, buffer_share = 0.2, default_uptake = 0.25",
+        ));
+    }
+    if let Some((id, v)) = sc.uptake.iter().find(|(_, v)| !in_unit(**v)) {
+        return Err(InputError::new(
+            FILE,
+            format!("[scenario.uptake] {id} = {v} is not a share between 0 and 1"),
+            "write e.g. 0.3 for 30 %",
+        ));
+    }
+    let mut targets = Vec::new();
+    for t in raw.target {
+        let line = line_of_offset(text, t.ags.span().start);
+        let ags = match t.ags.get_ref().as_str() {
+            "*" => None,
+            a => Some(Ags::parse(a).map_err(|m| {
+                InputError::new(
+                    FILE,
+                    format!("target.ags: {m}"),
+                    "write an 8-digit AGS or \"*\" for all members",
+                )
+                .at(line)
+            })?),
+        };
+        if !matches!(t.indicator.as_str(), "ghg_t_per_inhabitant" | "ghg_reduction_pct") {
+            return Err(InputError::new(
+                FILE,
+                format!("target.indicator `{}` is not known", t.indicator),
+                "use ghg_t_per_inhabitant or ghg_reduction_pct",
+            )
+            .at(line));
+        }
+        if t.indicator == "ghg_reduction_pct" && t.base_year.is_none() {
+            return Err(InputError::new(
+                FILE,
+                "a ghg_reduction_pct target needs base_year",
+                "add e.g. base_year = 1990",
+            )
+            .at(line));
+        }
+        targets.push(Target {
+            ags,
+            indicator: t.indicator,
+            year: t.year,
+            value: t.value,
+            base_year: t.base_year,
+            source: t.source,
+        });
+    }
     if members.is_empty() {
         return Err(InputError::new(FILE, "no members", "add at least one [[member]] table"));
     }
@@ -137,6 +274,8 @@ pub fn parse(text: &str) -> Result<Partnership, InputError> {
         reporting_year: raw.reporting_year,
         publisher: raw.publisher.unwrap_or_else(|| "Klimapartnerschaft".into()),
         members,
+        scenario: raw.scenario,
+        targets,
     })
 }
 

@@ -1,7 +1,32 @@
-//! German number formatting (`1.234,5`), shared by charts and documents.
+//! Number formatting in the documents' style — German `1.234,5` by default, English `1,234.5` —
+//! shared by charts and documents. The style is set once per process from `--lang`.
+
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// How numbers and dates are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    German,
+    English,
+}
+
+static STYLE: AtomicU8 = AtomicU8::new(0);
+
+/// Sets the style for this process (called once, when the renderer is created).
+pub fn set_style(s: Style) {
+    STYLE.store(if s == Style::English { 1 } else { 0 }, Ordering::Relaxed);
+}
+
+pub fn style() -> Style {
+    if STYLE.load(Ordering::Relaxed) == 1 {
+        Style::English
+    } else {
+        Style::German
+    }
+}
 
 /// Formats a number with `decimals` places, a comma as decimal mark and points grouping thousands.
-pub fn de_number(v: f64, decimals: usize) -> String {
+pub fn fmt_number(v: f64, decimals: usize) -> String {
     if !v.is_finite() {
         return "–".into();
     }
@@ -10,10 +35,14 @@ pub fn de_number(v: f64, decimals: usize) -> String {
         Some((i, f)) => (i.to_string(), Some(f.to_string())),
         None => (s.clone(), None),
     };
+    let (group, decimal) = match style() {
+        Style::German => ('.', ','),
+        Style::English => (',', '.'),
+    };
     let mut grouped = String::new();
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push('.');
+            grouped.push(group);
         }
         grouped.push(c);
     }
@@ -24,9 +53,10 @@ pub fn de_number(v: f64, decimals: usize) -> String {
     }
     out.push_str(&grouped);
     if let Some(f) = frac {
-        out.push(',');
+        out.push(decimal);
         out.push_str(&f);
     }
+
     out
 }
 
@@ -43,11 +73,11 @@ pub fn auto_decimals(v: f64) -> usize {
 }
 
 /// A signed percentage change, `+3,4 %` / `−1,2 %`.
-pub fn de_signed_pct(v: f64) -> String {
+pub fn fmt_signed_pct(v: f64) -> String {
     if v > 0.0 {
-        format!("+{} %", de_number(v, 1))
+        format!("+{} %", fmt_number(v, 1))
     } else {
-        format!("{} %", de_number(v, 1))
+        format!("{} %", fmt_number(v, 1))
     }
 }
 
@@ -57,11 +87,11 @@ mod tests {
 
     #[test]
     fn german_format() {
-        assert_eq!(de_number(1234.5, 1), "1.234,5");
-        assert_eq!(de_number(1440023.0, 0), "1.440.023");
-        assert_eq!(de_number(-3.88, 2), "−3,88");
-        assert_eq!(de_number(-0.001, 1), "0,0");
-        assert_eq!(de_number(999.0, 0), "999");
-        assert_eq!(de_signed_pct(2.26), "+2,3 %");
+        assert_eq!(fmt_number(1234.5, 1), "1.234,5");
+        assert_eq!(fmt_number(1440023.0, 0), "1.440.023");
+        assert_eq!(fmt_number(-3.88, 2), "−3,88");
+        assert_eq!(fmt_number(-0.001, 1), "0,0");
+        assert_eq!(fmt_number(999.0, 0), "999");
+        assert_eq!(fmt_signed_pct(2.26), "+2,3 %");
     }
 }

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod compute;
 pub mod config;
 pub mod format;
+pub mod formula;
 pub mod ingest;
 pub mod model;
 pub mod output;
@@ -36,7 +37,7 @@ pub fn build(args: &BuildArgs) -> Result<()> {
         eprintln!("warning: {w}");
     }
     let facts = compute::compute(&partnership, &data, year);
-    let renderer = Renderer::new(&args.lang, source_date_epoch()?)?;
+    let renderer = Renderer::new(&args.lang, source_date_epoch()?, args.templates.as_deref())?;
 
     std::fs::create_dir_all(&args.output)
         .with_context(|| format!("cannot create the output folder {}", args.output.display()))?;
@@ -76,15 +77,15 @@ pub fn build(args: &BuildArgs) -> Result<()> {
             let name = file_name(kind, year, Some((&m.member.ags, &m.member.name)));
             let ident = format!("{}-{}-{year}", kind.slug(), m.member.ags);
             let make = || match kind {
-                render::DocKind::Briefing => renderer.briefing(&partnership, &facts, m),
-                _ => renderer.report(&partnership, &facts, m),
+                render::DocKind::Briefing => renderer.briefing(&partnership, &data, &facts, m),
+                _ => renderer.report(&partnership, &data, &facts, m),
             };
             if let Some(e) = write_doc(name, ident, &make) {
                 failures.push(format!("{} ({}), {e}", m.member.name, m.member.ags));
             }
         }
     }
-    let make = || renderer.handbook(&partnership, &facts, &data.factors);
+    let make = || renderer.handbook(&partnership, &data, &facts);
     if let Some(e) = write_doc(
         file_name(render::DocKind::Handbook, year, None),
         format!("handbuch-{year}"),
@@ -97,6 +98,12 @@ pub fn build(args: &BuildArgs) -> Result<()> {
     let rows = output::indicator_rows(&facts, |id| renderer.locale.label("label", id));
     output::write_atomic(&args.output, "indicators.csv", &output::indicators_csv(&rows)?)?;
     output::write_atomic(&args.output, "indicators.json", &output::indicators_json(&rows)?)?;
+    let (ratings, recs) = output::rating_rows(&facts);
+    if !ratings.is_empty() {
+        output::write_atomic(&args.output, "ratings.csv", &output::to_csv(&ratings)?)?;
+        output::write_atomic(&args.output, "recommendations.csv", &output::to_csv(&recs)?)?;
+    }
+
     eprintln!(
         "{written} PDF(s) and indicators.csv/json ({} rows) in {} after {:.1} s",
         rows.len(),

@@ -133,9 +133,12 @@ impl RefDate {
         RefDate::new(y, m, d)
     }
 
-    /// German display form, `31.12.2021`.
-    pub fn german(&self) -> String {
-        format!("{:02}.{:02}.{}", self.day, self.month, self.year)
+    /// Display form in the documents' style: German `31.12.2021`, English `2021-12-31`.
+    pub fn display(&self) -> String {
+        match crate::format::style() {
+            crate::format::Style::German => format!("{:02}.{:02}.{}", self.day, self.month, self.year),
+            crate::format::Style::English => self.iso(),
+        }
     }
 
     pub fn iso(&self) -> String {

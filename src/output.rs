@@ -79,3 +79,76 @@ pub fn indicators_json(rows: &[IndicatorRow]) -> Result<Vec<u8>> {
     v.push(b'\n');
     Ok(v)
 }
+
+/// One row of `ratings.csv`: an indicator of the assessment system rated for a member.
+#[derive(Debug, Serialize)]
+pub struct RatingRow {
+    pub ags: String,
+    pub name: String,
+    pub field: String,
+    pub indicator: String,
+    pub value: Option<f64>,
+    pub reference_date: String,
+    /// 1 (weak) to 5 (good); empty = no data.
+    pub level: Option<u8>,
+    pub trend: String,
+    pub quality: String,
+}
+
+/// One row of `recommendations.csv`.
+#[derive(Debug, Serialize)]
+pub struct RecommendationRow {
+    pub ags: String,
+    pub name: String,
+    pub rank: usize,
+    pub measure: String,
+    pub potential_t_per_year: f64,
+    pub cost_eur_per_t: Option<f64>,
+    pub score: f64,
+}
+
+pub fn rating_rows(facts: &Facts) -> (Vec<RatingRow>, Vec<RecommendationRow>) {
+    let mut ratings = Vec::new();
+    let mut recs = Vec::new();
+    for m in &facts.members {
+        let Some(a) = &m.assessment else { continue };
+        for r in &a.ratings {
+            ratings.push(RatingRow {
+                ags: m.member.ags.to_string(),
+                name: m.member.name.clone(),
+                field: r.field.clone(),
+                indicator: r.indicator.clone(),
+                value: r.value.map(|v| (v * 1e6).round() / 1e6),
+                reference_date: r.date.map(|d| d.iso()).unwrap_or_default(),
+                level: r.level,
+                trend: r.trend.map(|t| format!("{t:?}").to_lowercase()).unwrap_or_default(),
+                quality: if r.value.is_some() {
+                    r.grade.letter().to_string()
+                } else {
+                    String::new()
+                },
+            });
+        }
+        for (i, x) in a.recommendations.iter().enumerate() {
+            recs.push(RecommendationRow {
+                ags: m.member.ags.to_string(),
+                name: m.member.name.clone(),
+                rank: i + 1,
+                measure: x.measure.clone(),
+                potential_t_per_year: (x.potential_t * 100.0).round() / 100.0,
+                cost_eur_per_t: x.cost_per_t.map(|c| (c * 100.0).round() / 100.0),
+                score: (x.score * 1e4).round() / 1e4,
+            });
+        }
+    }
+    (ratings, recs)
+}
+
+/// Any serialisable rows as CSV.
+pub fn to_csv<T: Serialize>(rows: &[T]) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.serialize(r)?;
+    }
+    Ok(w.into_inner()?)
+}

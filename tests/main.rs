@@ -110,19 +110,23 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// One full build on the fixture, shared by the assertions of all modules (a build takes seconds).
+fn pipeline_dir() -> &'static Path {
+    use std::sync::OnceLock;
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let out = build(&fixture("small"), &dir, &[]);
+        assert!(out.status.success(), "build failed: {}", stderr(&out));
+        dir
+    })
+}
+
 mod pipeline {
     use super::*;
 
-    /// One full build shared by the assertions below (a build takes seconds in debug mode).
     fn built() -> &'static Path {
-        use std::sync::OnceLock;
-        static DIR: OnceLock<PathBuf> = OnceLock::new();
-        DIR.get_or_init(|| {
-            let dir = tempfile::tempdir().unwrap().keep();
-            let out = build(&fixture("small"), &dir, &[]);
-            assert!(out.status.success(), "build failed: {}", stderr(&out));
-            dir
-        })
+        super::pipeline_dir()
     }
 
     #[test]
@@ -159,7 +163,7 @@ mod pipeline {
     }
 
     #[test]
-    fn leipzig_2019_sectors_match_published_totals_within_one_percent() {
+    fn leipzig_2019_sectors_match_published_totals_within_half_a_percent() {
         let ind = indicators(built());
         for (id, published) in [
             ("ghg_t_buildings", 1_440_023.0),
@@ -168,7 +172,7 @@ mod pipeline {
         ] {
             let (v, year, _) = ind[&("14713000".to_string(), id.to_string())];
             assert_eq!(year, 2019);
-            assert!(((v - published) / published).abs() < 0.01, "{id}: {v} vs {published}");
+            assert!(((v - published) / published).abs() < 0.005, "{id}: {v} vs {published}");
         }
         let (per_inh, _, _) = ind[&("14713000".to_string(), "ghg_t_per_inhabitant".to_string())];
         assert!((5.2..=5.3).contains(&per_inh), "per inhabitant {per_inh}");
@@ -398,5 +402,394 @@ mod check {
             .unwrap();
         assert!(out.status.success());
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
+}
+
+mod accounting {
+    use super::*;
+
+    fn built() -> &'static Path {
+        super::pipeline_dir()
+    }
+
+    fn get(ind: &BTreeMap<(String, String), (f64, i32, String)>, ags: &str, id: &str) -> (f64, i32, String) {
+        ind.get(&(ags.to_string(), id.to_string()))
+            .cloned()
+            .unwrap_or_else(|| panic!("{ags} {id} missing"))
+    }
+
+    #[test]
+    fn every_member_has_a_balance_and_rural_ones_are_start_balances() {
+        let ind = indicators(built());
+        for ags in ["14713000", "14729030", "14729245", "14729380", "14729410"] {
+            let (t, _, _) = get(&ind, ags, "ghg_t");
+            assert!(t > 0.0, "{ags} has no balance");
+        }
+        assert_eq!(get(&ind, "14713000", "balance_quality").0, 1.0);
+        for ags in ["14729030", "14729245", "14729380", "14729410"] {
+            let (q, year, grade) = get(&ind, ags, "balance_quality");
+            assert!(q < 0.3 && year == 2021 && grade == "C", "{ags}: {q} {year} {grade}");
+        }
+        // Wurzen's glass plant (DEHSt, 47,919 t) is in its industry line.
+        assert!(get(&ind, "14729410", "ghg_t_industry").0 > 47_919.0);
+    }
+
+    /// The start balance, run on Leipzig as if it had no data, against its own 2019 balance.
+    /// These deviations are printed in the handbook's method chapter.
+    #[test]
+    fn start_balance_validation_on_leipzig_is_pinned() {
+        let ind = indicators(built());
+        for (sector, expected) in [("buildings", 35.42), ("transport", 61.16), ("industry", 14.77)] {
+            let (v, _, _) = get(&ind, "14713000", &format!("start_balance_deviation_pct_{sector}"));
+            assert!((v - expected).abs() < 0.05, "{sector}: {v} % (pinned {expected} %)");
+        }
+    }
+
+    /// A local file for one sector and carrier replaces exactly that estimate and raises the grade.
+    #[test]
+    fn local_cell_replaces_its_estimate_and_raises_quality() {
+        let tmp = tempfile::tempdir().unwrap();
+        let inputs = copy_fixture("small", tmp.path());
+        fs::write(
+            inputs.join("statistics/thallwitz_strom_2021.csv"),
+            "ags,variable,sector,carrier,date,value,unit,note\n14729380,final_energy,households,electricity,2021-12-31,5000,MWh,test\n",
+        )
+        .unwrap();
+        let mut reg = fs::read_to_string(inputs.join("sources.toml")).unwrap();
+        reg.push_str("\n[[source]]\npath = \"statistics/thallwitz_strom_2021.csv\"\npublisher = \"Netzbetreiber\"\ntitle = \"Stromabsatz Haushalte\"\nlicence = \"-\"\nattribution = \"-\"\ngrade = \"A\"\n");
+        fs::write(inputs.join("sources.toml"), reg).unwrap();
+        let out = tmp.path().join("out");
+        let o = build(&inputs, &out, &["--member", "14729380"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let before = indicators(built());
+        let after = indicators(&out);
+        let q0 = get(&before, "14729380", "balance_quality").0;
+        let q1 = get(&after, "14729380", "balance_quality").0;
+        assert!(q1 > q0, "quality {q0} -> {q1}");
+        // Estimate: 1.6636 MWh per inhabitant (start_balance.csv) x 3,548 inhabitants; factor 478 g/kWh.
+        let expected = (5000.0 - 1.6636 * 3548.0) * 478.0 / 1000.0;
+        let d = get(&after, "14729380", "ghg_t_households").0 - get(&before, "14729380", "ghg_t_households").0;
+        assert!(
+            (d - expected).abs() < 0.5,
+            "households changed by {d}, expected {expected}"
+        );
+        for s in ["ghg_t_transport", "ghg_t_industry", "ghg_t_commerce"] {
+            assert_eq!(
+                get(&after, "14729380", s).0,
+                get(&before, "14729380", s).0,
+                "{s} must not change"
+            );
+        }
+        let report = pdfs(&out).into_iter().find(|n| n.starts_with("bericht")).unwrap();
+        assert!(pdftotext(&out.join(report)).contains("lokal"));
+    }
+
+    #[test]
+    fn compensation_headline_is_honest_and_offer_is_shown() {
+        let dir = built();
+        let handbook = pdftotext(&dir.join("handbuch_2024.pdf"));
+        for needle in [
+            "Ausgleich",
+            "Brutto-Emissionen",
+            "Das Angebot je Hektar",
+            "Humusaufbau",
+            "Break-even",
+            "Zielpfad",
+            "auf Kurs",
+        ] {
+            assert!(handbook.contains(needle), "handbook lacks {needle}");
+        }
+        // Measures on rural land offset only a few percent of Leipzig's emissions: the text says how much.
+        let line = handbook
+            .lines()
+            .find(|l| l.contains("der Emissionen Leipzigs") || l.contains("Emissionen Leipzigs"))
+            .unwrap_or("");
+        assert!(!line.is_empty(), "no sentence on Leipzig's share");
+        let leipzig = pdftotext(&dir.join("bericht_2024_14713000_leipzig.pdf"));
+        assert!(leipzig.contains("Entwicklung und Ziele") && leipzig.contains("1990"));
+    }
+}
+
+mod assessment {
+    use super::*;
+
+    fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
+        let mut r = csv::Reader::from_path(path).unwrap();
+        let h = r.headers().unwrap().clone();
+        r.records()
+            .map(|rec| {
+                h.iter()
+                    .zip(rec.unwrap().iter())
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn rating(rows: &[BTreeMap<String, String>], ags: &str, ind: &str) -> String {
+        rows.iter()
+            .find(|r| r["ags"] == ags && r["indicator"] == ind)
+            .map(|r| r["level"].clone())
+            .unwrap_or_else(|| panic!("{ags} {ind}"))
+    }
+
+    /// One indicator per field that has public data, rated for Thallwitz and Leipzig.
+    #[test]
+    fn ratings_are_pinned() {
+        let rows = csv_rows(&super::pipeline_dir().join("ratings.csv"));
+        assert_eq!(rating(&rows, "14713000", "ghg_per_inhabitant"), "3"); // 5.28 t
+        assert_eq!(rating(&rows, "14729380", "ghg_per_inhabitant"), "1"); // start balance 11.8 t
+        let land = rows
+            .iter()
+            .find(|r| r["ags"] == "14729380" && r["field"] == "land_soil" && !r["level"].is_empty())
+            .unwrap();
+        assert!(!land["level"].is_empty());
+        let mob = rows
+            .iter()
+            .find(|r| r["ags"] == "14729380" && r["field"] == "mobility" && !r["level"].is_empty())
+            .unwrap();
+        assert!(!mob["level"].is_empty());
+        // Local indicators without data are "no data", never a rating of zero.
+        let food = rows
+            .iter()
+            .find(|r| r["ags"] == "14729380" && r["field"] == "regional_value")
+            .unwrap();
+        assert_eq!(food["level"], "");
+        assert_eq!(food["value"], "");
+    }
+
+    #[test]
+    fn top_recommendations_and_their_reasons() {
+        let dir = super::pipeline_dir();
+        let rows = csv_rows(&dir.join("recommendations.csv"));
+        let top = |ags: &str| rows.iter().find(|r| r["ags"] == ags && r["rank"] == "1").unwrap()["measure"].clone();
+        assert_eq!(top("14729380"), "wind_onshore_repowering");
+        assert_eq!(top("14713000"), "rooftop_pv");
+        let briefing = pdftotext(&dir.join("ratsinfo_2024_14729380_thallwitz.pdf"));
+        assert!(briefing.contains("Die wichtigsten Maßnahmen"));
+        assert!(briefing.contains("Windenergie"), "top measure missing in the briefing");
+        assert!(
+            briefing.contains("Bewertung 1 von 5") || briefing.contains("Bewertung 2 von 5"),
+            "reason text missing"
+        );
+        let handbook = pdftotext(&dir.join("handbuch_2024.pdf"));
+        assert!(handbook.contains("Der Werkzeugkoffer") && handbook.contains("Das Bewertungssystem"));
+    }
+
+    #[test]
+    fn catalogue_errors_stop_with_entry_and_fix() {
+        let tmp = tempfile::tempdir().unwrap();
+        let inputs = copy_fixture("small", tmp.path());
+        let p = inputs.join("catalogues/measures.toml");
+        let text = fs::read_to_string(&p)
+            .unwrap()
+            .replacen("lifts = [", "lifts = [\"no_such_indicator\", ", 1);
+        fs::write(&p, text).unwrap();
+        let out = bin().args(["check", "--inputs"]).arg(&inputs).output().unwrap();
+        assert!(!out.status.success());
+        let err = stderr(&out);
+        assert!(
+            err.contains("catalogues/measures.toml") && err.contains("no_such_indicator") && err.contains("measure `"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_threshold_change_in_the_catalogue_changes_the_rating() {
+        let tmp = tempfile::tempdir().unwrap();
+        let inputs = copy_fixture("small", tmp.path());
+        let p = inputs.join("catalogues/indicators.toml");
+        let text = fs::read_to_string(&p).unwrap();
+        let start = text.find("id = \"ghg_per_inhabitant\"").unwrap();
+        let lv = start + text[start..].find("levels = [").unwrap();
+        let end = lv + text[lv..].find(']').unwrap() + 1;
+        let text = format!("{}levels = [20.0, 30.0, 40.0, 50.0]{}", &text[..lv], &text[end..]);
+        fs::write(&p, text).unwrap();
+        let out = tmp.path().join("out");
+        assert!(build(&inputs, &out, &["--member", "14729380"]).status.success());
+        let rows = csv_rows(&out.join("ratings.csv"));
+        assert_eq!(rating(&rows, "14729380", "ghg_per_inhabitant"), "5");
+    }
+}
+
+mod documents {
+    use super::*;
+
+    fn tool(cmd: &str, args: &[&str], file: &Path) -> String {
+        let out = Command::new(cmd)
+            .args(args)
+            .arg(file)
+            .output()
+            .unwrap_or_else(|_| panic!("{cmd} missing (scripts/test.sh installs it)"));
+        assert!(out.status.success(), "{cmd} failed on {}", file.display());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Share of non-white pixels of a page rendered in grey at low resolution.
+    fn ink(pdf: &Path, page: usize) -> f64 {
+        let dir = tempfile::tempdir().unwrap();
+        let prefix = dir.path().join("p");
+        let status = Command::new("pdftoppm")
+            .args(["-gray", "-r", "20", "-f", &page.to_string(), "-l", &page.to_string()])
+            .arg(pdf)
+            .arg(&prefix)
+            .status()
+            .expect("pdftoppm (poppler-utils)");
+        assert!(status.success(), "pdftoppm failed on {} page {page}", pdf.display());
+        let file = fs::read_dir(dir.path()).unwrap().next().unwrap().unwrap().path();
+        let bytes = fs::read(file).unwrap();
+        // PGM: "P5\n<w> <h>\n255\n" then one byte per pixel.
+        let mut fields = 0;
+        let mut pos = 0;
+        while fields < 4 {
+            while bytes[pos].is_ascii_whitespace() {
+                pos += 1;
+            }
+            while !bytes[pos].is_ascii_whitespace() {
+                pos += 1;
+            }
+            fields += 1;
+        }
+        let pixels = &bytes[pos + 1..];
+        pixels.iter().filter(|&&p| p < 200).count() as f64 / pixels.len() as f64
+    }
+
+    #[test]
+    fn every_document_renders_pages_that_are_not_blank() {
+        let dir = super::pipeline_dir();
+        for name in pdfs(dir) {
+            let pdf = dir.join(&name);
+            let info = tool("pdfinfo", &[], &pdf);
+            let pages: usize = info
+                .lines()
+                .find(|l| l.starts_with("Pages:"))
+                .unwrap()
+                .split_whitespace()
+                .last()
+                .unwrap()
+                .parse()
+                .unwrap();
+            for page in [1, pages.div_ceil(2), pages] {
+                let share = ink(&pdf, page);
+                assert!(share > 0.003, "{name} page {page} looks blank ({share})");
+            }
+        }
+    }
+
+    /// PDF/A-2a + PDF/UA-1 as declared: tagged, title shown, language, output intent, alt texts,
+    /// XMP identification; qpdf finds no structural errors.
+    #[test]
+    fn pdfs_declare_and_carry_what_the_standards_need() {
+        let dir = super::pipeline_dir();
+        for name in pdfs(dir) {
+            let pdf = dir.join(&name);
+            let info = tool("pdfinfo", &[], &pdf);
+            assert!(
+                info.contains("Tagged:          yes") && info.lines().any(|l| l.starts_with("Title:") && l.len() > 20),
+                "{name}: {info}"
+            );
+            let check = tool("qpdf", &["--check"], &pdf);
+            assert!(check.contains("No syntax or stream encoding errors"), "{name}: {check}");
+            let tmp = tempfile::tempdir().unwrap();
+            let qdf = tmp.path().join("q.pdf");
+            let st = Command::new("qpdf")
+                .args(["--qdf", "--object-streams=disable"])
+                .arg(&pdf)
+                .arg(&qdf)
+                .status()
+                .unwrap();
+            assert!(st.success() || st.code() == Some(3));
+            let raw = String::from_utf8_lossy(&fs::read(&qdf).unwrap()).into_owned();
+            assert!(raw.contains("/Lang (de)"), "{name}: no document language");
+            assert!(raw.contains("/DisplayDocTitle true"), "{name}");
+            assert!(raw.contains("/OutputIntents"), "{name}: no PDF/A output intent");
+            assert!(
+                raw.contains("pdfaid:part") && raw.contains("pdfuaid:part"),
+                "{name}: no PDF/A or PDF/UA identification"
+            );
+            let figures = raw.matches("/S /Figure").count();
+            let alts = raw.matches("/Alt ").count();
+            assert!(
+                figures > 0 && alts >= figures,
+                "{name}: {figures} figures but {alts} alt texts"
+            );
+            let structure = tool("pdfinfo", &["-struct"], &pdf);
+            assert!(
+                structure.contains("H1") && structure.contains("Table") && structure.contains("Figure"),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_override_template_replaces_only_its_built_in() {
+        let tmp = tempfile::tempdir().unwrap();
+        let tdir = tmp.path().join("tpl");
+        fs::create_dir_all(&tdir).unwrap();
+        let builtin =
+            fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("report-templates/briefing.typ.j2")).unwrap();
+        fs::write(
+            tdir.join("briefing.typ.j2"),
+            builtin.replace(
+                "{{ t.briefing_intro }}",
+                "Eigene Vorlage der Stadtverwaltung. {{ t.briefing_intro }}",
+            ),
+        )
+        .unwrap();
+        let out = tmp.path().join("out");
+        let o = build(
+            &fixture("small"),
+            &out,
+            &["--member", "14729380", "--templates", tdir.to_str().unwrap()],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let briefing = pdftotext(&out.join("ratsinfo_2024_14729380_thallwitz.pdf"));
+        assert!(briefing.contains("Eigene Vorlage der Stadtverwaltung"));
+        let report = pdftotext(&out.join("bericht_2024_14729380_thallwitz.pdf"));
+        assert!(!report.contains("Eigene Vorlage") && report.contains("Klimabericht"));
+    }
+
+    #[test]
+    fn a_template_error_names_template_line_and_variable() {
+        let tmp = tempfile::tempdir().unwrap();
+        let tdir = tmp.path().join("tpl");
+        fs::create_dir_all(&tdir).unwrap();
+        fs::write(
+            tdir.join("briefing.typ.j2"),
+            "#set document(title: \"x\")\nZeile zwei\n{{ meta.gibtsnicht }}\n",
+        )
+        .unwrap();
+        let out = tmp.path().join("out");
+        let o = build(
+            &fixture("small"),
+            &out,
+            &["--member", "14729380", "--templates", tdir.to_str().unwrap()],
+        );
+        assert!(!o.status.success());
+        let err = stderr(&o);
+        assert!(
+            err.contains("briefing.typ.j2") && err.contains("line 3") && err.contains("meta.gibtsnicht"),
+            "{err}"
+        );
+        // The report of the same member was still written; the run names the failed document.
+        assert!(out.join("bericht_2024_14729380_thallwitz.pdf").exists());
+    }
+
+    #[test]
+    fn english_edition() {
+        let tmp = tempfile::tempdir().unwrap();
+        let o = build(&fixture("small"), tmp.path(), &["--member", "14713000", "--lang", "en"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let report = pdftotext(&tmp.path().join("bericht_2024_14713000_leipzig.pdf"));
+        for needle in [
+            "Climate report",
+            "Key figures at a glance",
+            "1,440,015",
+            "2019-12-31",
+            "Sources and data quality",
+        ] {
+            assert!(report.contains(needle), "English report lacks {needle}");
+        }
+        assert!(!report.contains("Kennzahlen im Überblick"));
     }
 }

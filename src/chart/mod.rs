@@ -3,16 +3,18 @@
 //! Colours are solid (no alpha) and differ in lightness, and every bar carries its value as a
 //! direct label, so the charts read in greyscale print.
 
+pub mod map;
+
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::format::de_number;
+use crate::format::fmt_number;
 
 /// Font family of all chart text: must match a font loaded into typst exactly.
 pub const FONT: &str = "DejaVu Sans";
 
 const WIDTH: u32 = 640;
-const INK: RGBColor = RGBColor(30, 30, 30);
+pub(crate) const INK: RGBColor = RGBColor(30, 30, 30);
 const GRID: RGBColor = RGBColor(200, 200, 200);
 /// Bar colours in order of decreasing darkness.
 pub const SERIES: [RGBColor; 3] = [RGBColor(27, 42, 73), RGBColor(110, 150, 200), RGBColor(200, 200, 200)];
@@ -45,9 +47,11 @@ pub struct PairedChart {
     pub decimals: usize,
 }
 
-/// 100 % stacked bars (shares of a whole), e.g. land use by member.
+/// Stacked bars, e.g. land use by member (shares, 100 %) or emissions by sector over the years.
 #[derive(Debug, Clone)]
 pub struct StackedChart {
+    /// `None`: rows are shares in % that fill the width; `Some(unit)`: absolute values on a common scale.
+    pub absolute: Option<String>,
     /// Segment names in stacking order, with their colour.
     pub segments: Vec<(String, RGBColor)>,
     /// Row label, shares in % per segment, highlight.
@@ -121,7 +125,7 @@ pub fn bars(spec: &BarChart) -> String {
                 [(a, y + 4), (c.max(a + 1), y + ROW_H - 4)],
                 colour.filled(),
             ))?;
-            let label = de_number(b.value, spec.decimals);
+            let label = fmt_number(b.value, spec.decimals);
             let (lx, pos) = if b.value >= 0.0 {
                 (c + 4, HPos::Left)
             } else {
@@ -203,7 +207,7 @@ pub fn paired(spec: &PairedChart) -> String {
                     c.filled(),
                 ))?;
                 root.draw(&Text::new(
-                    de_number(*v, spec.decimals),
+                    fmt_number(*v, spec.decimals),
                     (scale(*v) + 4, yy + 6),
                     text(10.0, Pos::new(HPos::Left, VPos::Center)),
                 ))?;
@@ -225,14 +229,27 @@ pub fn paired(spec: &PairedChart) -> String {
 pub fn stacked(spec: &StackedChart) -> String {
     let row_h = 28;
     let legend_rows = spec.segments.len().div_ceil(4) as i32;
-    let h = 8 + row_h * spec.rows.len() as i32 + 16 + legend_rows * 20;
+    let unit_h = if spec.absolute.is_some() { 18 } else { 0 };
+    let h = 8 + row_h * spec.rows.len() as i32 + 16 + unit_h + legend_rows * 20;
     let mut buf = String::new();
     let r = (|| -> Res {
         let root = SVGBackend::with_string(&mut buf, (WIDTH, h as u32)).into_drawing_area();
         root.fill(&WHITE)?;
         let label_w = label_width(spec.rows.iter().map(|r| r.0.as_str())) + 14;
-        let (x0, x1) = (label_w + 10, WIDTH as i32 - 20);
+        let (x0, x1) = (
+            label_w + 10,
+            WIDTH as i32 - if spec.absolute.is_some() { 80 } else { 20 },
+        );
         let w = f64::from(x1 - x0);
+        let full = match &spec.absolute {
+            Some(_) => spec
+                .rows
+                .iter()
+                .map(|r| r.1.iter().sum::<f64>())
+                .fold(0.0_f64, f64::max)
+                .max(f64::EPSILON),
+            None => 100.0,
+        };
         for (i, (label, shares, hl)) in spec.rows.iter().enumerate() {
             let y = 8 + i as i32 * row_h;
             let style = if *hl {
@@ -247,9 +264,9 @@ pub fn stacked(spec: &StackedChart) -> String {
             ))?;
             let mut acc = 0.0;
             for (k, share) in shares.iter().enumerate() {
-                let a = x0 + (acc / 100.0 * w) as i32;
+                let a = x0 + (acc / full * w) as i32;
                 acc += share;
-                let b = x0 + (acc / 100.0 * w) as i32;
+                let b = x0 + (acc / full * w) as i32;
                 let colour = spec.segments[k].1;
                 root.draw(&Rectangle::new([(a, y + 3), (b, y + row_h - 3)], colour.filled()))?;
                 root.draw(&PathElement::new(
@@ -264,15 +281,32 @@ pub fn stacked(spec: &StackedChart) -> String {
                         .into_font()
                         .color(&ink)
                         .pos(Pos::new(HPos::Center, VPos::Center));
-                    root.draw(&Text::new(
-                        format!("{} %", de_number(*share, 0)),
-                        ((a + b) / 2, y + row_h / 2),
-                        style,
-                    ))?;
+                    let label = match &spec.absolute {
+                        Some(_) => fmt_number(*share, 0),
+                        None => format!("{} %", fmt_number(*share, 0)),
+                    };
+                    root.draw(&Text::new(label, ((a + b) / 2, y + row_h / 2), style))?;
                 }
             }
+            if spec.absolute.is_some() {
+                let total: f64 = shares.iter().sum();
+                let xe = x0 + (total / full * w) as i32;
+                root.draw(&Text::new(
+                    fmt_number(total, 0),
+                    (xe + 4, y + row_h / 2),
+                    text(10.0, Pos::new(HPos::Left, VPos::Center)),
+                ))?;
+            }
         }
-        let ly0 = 8 + row_h * spec.rows.len() as i32 + 10;
+        if let Some(unit) = &spec.absolute {
+            let yb = 8 + row_h * spec.rows.len() as i32;
+            root.draw(&Text::new(
+                unit.clone(),
+                ((x0 + x1) / 2, yb + 4),
+                text(10.0, Pos::new(HPos::Center, VPos::Top)),
+            ))?;
+        }
+        let ly0 = 8 + row_h * spec.rows.len() as i32 + 10 + unit_h;
         for (k, (name, colour)) in spec.segments.iter().enumerate() {
             let (col, row) = (k as i32 % 4, k as i32 / 4);
             let x = 20 + col * 155;
@@ -285,6 +319,222 @@ pub fn stacked(spec: &StackedChart) -> String {
                 text(11.0, Pos::new(HPos::Left, VPos::Center)),
             ))?;
         }
+        root.present()
+    })();
+    finish(buf, r)
+}
+
+/// How a line is drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LineStyle {
+    /// Actual values: dark solid line with filled circles.
+    Actual,
+    /// Target path: dashed grey line with open squares.
+    Target,
+}
+
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub name: String,
+    pub points: Vec<(f64, f64)>,
+    pub style: LineStyle,
+}
+
+/// A line chart over years, e.g. emissions per inhabitant against the target path.
+#[derive(Debug, Clone)]
+pub struct LineChart {
+    pub unit: String,
+    pub lines: Vec<Line>,
+}
+
+pub fn lines(spec: &LineChart) -> String {
+    let (w, h) = (WIDTH as i32, 300);
+    let mut buf = String::new();
+    let r = (|| -> Res {
+        let root = SVGBackend::with_string(&mut buf, (WIDTH, h as u32)).into_drawing_area();
+        root.fill(&WHITE)?;
+        let pts: Vec<(f64, f64)> = spec.lines.iter().flat_map(|l| l.points.iter().copied()).collect();
+        if pts.is_empty() {
+            return root.present();
+        }
+        let (xmin, xmax) = pts
+            .iter()
+            .fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.0), a.1.max(p.0)));
+        let ymax = pts.iter().map(|p| p.1).fold(0.0_f64, f64::max) * 1.1;
+        let (px0, px1, py0, py1) = (60, w - 20, 40, h - 40);
+        let sx = |x: f64| px0 + ((x - xmin) / (xmax - xmin).max(1.0) * f64::from(px1 - px0)) as i32;
+        let sy = |y: f64| py1 - (y / ymax.max(f64::EPSILON) * f64::from(py1 - py0)) as i32;
+        // Horizontal grid with labels.
+        for k in 0..=4 {
+            let v = ymax * f64::from(k) / 4.0;
+            let y = sy(v);
+            root.draw(&PathElement::new(vec![(px0, y), (px1, y)], GRID.stroke_width(1)))?;
+            root.draw(&Text::new(
+                fmt_number(v, if ymax < 20.0 { 1 } else { 0 }),
+                (px0 - 6, y),
+                text(10.0, Pos::new(HPos::Right, VPos::Center)),
+            ))?;
+        }
+        root.draw(&PathElement::new(vec![(px0, py1), (px1, py1)], INK.stroke_width(1)))?;
+        // Year ticks at every point's year.
+        let mut years: Vec<i32> = pts.iter().map(|p| p.0 as i32).collect();
+        years.sort_unstable();
+        years.dedup();
+        let mut last_x = -1000;
+        for yr in years {
+            let x = sx(f64::from(yr));
+            if x - last_x < 28 {
+                continue;
+            }
+            last_x = x;
+            root.draw(&PathElement::new(vec![(x, py1), (x, py1 + 4)], INK.stroke_width(1)))?;
+            root.draw(&Text::new(
+                yr.to_string(),
+                (x, py1 + 14),
+                text(10.0, Pos::new(HPos::Center, VPos::Center)),
+            ))?;
+        }
+        root.draw(&Text::new(
+            spec.unit.clone(),
+            (px0 - 50, py0 - 22),
+            text(10.0, Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+        // Legend.
+        let mut lx = px0 + 120;
+        for l in &spec.lines {
+            let (c, dash) = match l.style {
+                LineStyle::Actual => (SERIES[0], false),
+                LineStyle::Target => (RGBColor(110, 110, 110), true),
+            };
+            draw_segment(&root, (lx, 12), (lx + 24, 12), c, dash)?;
+            root.draw(&Text::new(
+                l.name.clone(),
+                (lx + 30, 12),
+                text(10.0, Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+            lx += 60 + 6 * l.name.chars().count() as i32;
+        }
+        for l in &spec.lines {
+            let (c, dash) = match l.style {
+                LineStyle::Actual => (SERIES[0], false),
+                LineStyle::Target => (RGBColor(110, 110, 110), true),
+            };
+            for w2 in l.points.windows(2) {
+                draw_segment(&root, (sx(w2[0].0), sy(w2[0].1)), (sx(w2[1].0), sy(w2[1].1)), c, dash)?;
+            }
+            for p in &l.points {
+                let (x, y) = (sx(p.0), sy(p.1));
+                match l.style {
+                    LineStyle::Actual => root.draw(&Circle::new((x, y), 3, c.filled()))?,
+                    LineStyle::Target => {
+                        root.draw(&Rectangle::new([(x - 3, y - 3), (x + 3, y + 3)], WHITE.filled()))?;
+                        root.draw(&Rectangle::new([(x - 3, y - 3), (x + 3, y + 3)], c.stroke_width(1)))?;
+                    }
+                }
+                root.draw(&Text::new(
+                    fmt_number(p.1, 2),
+                    (x + 5, y - 9),
+                    text(9.0, Pos::new(HPos::Left, VPos::Center)),
+                ))?;
+            }
+        }
+        root.present()
+    })();
+    finish(buf, r)
+}
+
+fn draw_segment<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    a: (i32, i32),
+    b: (i32, i32),
+    c: RGBColor,
+    dashed: bool,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    if !dashed {
+        return root.draw(&PathElement::new(vec![a, b], c.stroke_width(2)));
+    }
+    let (dx, dy) = (f64::from(b.0 - a.0), f64::from(b.1 - a.1));
+    let len = (dx * dx + dy * dy).sqrt().max(1.0);
+    let n = (len / 6.0).ceil() as i32;
+    for k in (0..n).step_by(2) {
+        let t0 = f64::from(k) / f64::from(n);
+        let t1 = (f64::from(k + 1) / f64::from(n)).min(1.0);
+        let p = |t: f64| (a.0 + (dx * t) as i32, a.1 + (dy * t) as i32);
+        root.draw(&PathElement::new(vec![p(t0), p(t1)], c.stroke_width(2)))?;
+    }
+    Ok(())
+}
+
+/// One step of a waterfall.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub label: String,
+    pub value: f64,
+    /// A total bar from zero (gross, remaining) rather than a change.
+    pub total: bool,
+}
+
+/// A horizontal waterfall: gross → sinks → measures → remaining.
+#[derive(Debug, Clone)]
+pub struct Waterfall {
+    pub unit: String,
+    pub steps: Vec<Step>,
+}
+
+pub fn waterfall(spec: &Waterfall) -> String {
+    let h = TOP + ROW_H * spec.steps.len() as i32 + 40;
+    let mut buf = String::new();
+    let r = (|| -> Res {
+        let root = SVGBackend::with_string(&mut buf, (WIDTH, h as u32)).into_drawing_area();
+        root.fill(&WHITE)?;
+        let label_w = label_width(spec.steps.iter().map(|s| s.label.as_str()));
+        let mut level = 0.0_f64;
+        let mut spans = Vec::new();
+        for s in &spec.steps {
+            if s.total {
+                spans.push((0.0, s.value));
+                level = s.value;
+            } else {
+                spans.push((level, level + s.value));
+                level += s.value;
+            }
+        }
+        let max = spans
+            .iter()
+            .map(|s| s.0.max(s.1))
+            .fold(0.0_f64, f64::max)
+            .max(f64::EPSILON);
+        let (x0, x1) = (label_w + 10, WIDTH as i32 - 100);
+        let scale = |v: f64| x0 + (v.max(0.0) / max * f64::from(x1 - x0)) as i32;
+        for (i, (s, (a, b))) in spec.steps.iter().zip(&spans).enumerate() {
+            let y = TOP + i as i32 * ROW_H;
+            root.draw(&Text::new(
+                s.label.clone(),
+                (label_w, y + ROW_H / 2),
+                text(12.0, Pos::new(HPos::Right, VPos::Center)),
+            ))?;
+            let (l, r) = (scale(a.min(*b)), scale(a.max(*b)).max(scale(a.min(*b)) + 1));
+            let colour = if s.total { SERIES[0] } else { SERIES[1] };
+            root.draw(&Rectangle::new([(l, y + 4), (r, y + ROW_H - 4)], colour.filled()))?;
+            root.draw(&Rectangle::new([(l, y + 4), (r, y + ROW_H - 4)], INK.stroke_width(1)))?;
+            let label = if s.total {
+                fmt_number(s.value, 0)
+            } else {
+                format!("{}{}", if s.value > 0.0 { "+" } else { "" }, fmt_number(s.value, 0))
+            };
+            root.draw(&Text::new(
+                label,
+                (r + 4, y + ROW_H / 2),
+                text(11.0, Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+        }
+        let bottom = TOP + ROW_H * spec.steps.len() as i32;
+        root.draw(&PathElement::new(vec![(x0, TOP), (x0, bottom)], INK.stroke_width(1)))?;
+        root.draw(&Text::new(
+            spec.unit.clone(),
+            ((x0 + x1) / 2, bottom + 20),
+            text(11.0, Pos::new(HPos::Center, VPos::Center)),
+        ))?;
         root.present()
     })();
     finish(buf, r)
@@ -319,8 +569,50 @@ mod tests {
     }
 
     #[test]
+    fn waterfall_and_lines_draw_their_values() {
+        let svg = waterfall(&Waterfall {
+            unit: "t".into(),
+            steps: vec![
+                Step {
+                    label: "Brutto".into(),
+                    value: 3_500_000.0,
+                    total: true,
+                },
+                Step {
+                    label: "Senke".into(),
+                    value: -10_000.0,
+                    total: false,
+                },
+                Step {
+                    label: "Rest".into(),
+                    value: 3_490_000.0,
+                    total: true,
+                },
+            ],
+        });
+        assert!(svg.contains("3.500.000") && svg.contains("−10.000") && svg.contains("3.490.000"));
+        let svg = lines(&LineChart {
+            unit: "t/EW".into(),
+            lines: vec![
+                Line {
+                    name: "Ist".into(),
+                    points: vec![(2011.0, 6.4), (2019.0, 5.28)],
+                    style: LineStyle::Actual,
+                },
+                Line {
+                    name: "Ziel".into(),
+                    points: vec![(2019.0, 5.28), (2030.0, 1.9)],
+                    style: LineStyle::Target,
+                },
+            ],
+        });
+        assert!(svg.contains("2030") && svg.contains("1,90") && svg.contains("Ziel"));
+    }
+
+    #[test]
     fn stacked_shares_label_wide_segments() {
         let svg = stacked(&StackedChart {
+            absolute: None,
             segments: vec![
                 ("Siedlung".into(), LAND_COLOURS[0]),
                 ("Landwirtschaft".into(), LAND_COLOURS[2]),

@@ -1,6 +1,12 @@
 //! BISKO energy and GHG balance: final energy by sector and carrier × life-cycle emission
-//! factors (dated, by sector where they differ), compared with published totals where a member
-//! publishes its own balance.
+//! factors (dated, by sector where they differ).
+//!
+//! Members without local energy data get a start balance: each sector × carrier cell is a
+//! national average intensity (`factors/start_balance.csv`) times a structural driver of the
+//! member (inhabitants, living space, industrial area). Local data, where a file provides it,
+//! replaces the estimate cell by cell; a sector with a published total counts as complete and
+//! replaces all estimates of that sector. Verified emissions of emissions-trading installations
+//! are added as their own line.
 
 use std::sync::Arc;
 
@@ -8,17 +14,43 @@ use serde::Serialize;
 
 use super::select::ObsIndex;
 use super::{Figure, Note, Population};
+use crate::ingest::factors::StartIntensity;
 use crate::ingest::Factors;
 use crate::model::{Ags, Grade, Observation, RefDate, Source};
+
+/// Sectors that a coarser local balance groups (Leipzig's "buildings").
+const GROUPS: &[(&str, &[&str])] = &[("buildings", &["households", "commerce", "municipal"])];
+
+/// Carrier code of the verified direct emissions of emissions-trading installations.
+pub const ETS: &str = "ets_direct";
+
+fn covers(local_sector: &str, sector: &str) -> bool {
+    local_sector == sector
+        || GROUPS
+            .iter()
+            .any(|(g, members)| *g == local_sector && members.contains(&sector))
+}
+
+/// The sector group a sector belongs to for comparisons (households → buildings).
+pub fn group_of(sector: &str) -> &str {
+    GROUPS
+        .iter()
+        .find(|(_, m)| m.contains(&sector))
+        .map_or(sector, |(g, _)| g)
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct BalanceRow {
     pub sector: String,
     pub carrier: String,
+    /// Final energy in MWh (0 for the ETS line, which is given in t directly).
     pub mwh: f64,
     pub g_per_kwh: f64,
     pub t: f64,
     pub published_t: Option<f64>,
+    /// Local data (true) or start-balance estimate (false).
+    pub local: bool,
+    pub grade: Grade,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -32,19 +64,119 @@ pub struct SectorTotal {
 }
 
 #[derive(Debug, Clone, Serialize)]
+pub struct CarrierTotal {
+    pub carrier: String,
+    pub mwh: f64,
+    pub t: f64,
+    pub share_pct: f64,
+}
+
+/// A start balance computed for a member that has its own data, compared sector by sector.
+#[derive(Debug, Clone, Serialize)]
+pub struct Validation {
+    pub sector: String,
+    pub local_t: f64,
+    pub estimate_t: f64,
+    pub deviation_pct: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct Balance {
     pub date: RefDate,
     pub rows: Vec<BalanceRow>,
     pub sectors: Vec<SectorTotal>,
+    pub carriers: Vec<CarrierTotal>,
     pub total_mwh: f64,
     pub total_t: f64,
     pub t_per_inhabitant: Option<f64>,
+    /// Energy-weighted BISKO data quality (1.0 = all local, 0.25 = all national averages).
+    pub quality: f64,
+    /// The grade nearest to `quality`.
     pub grade: Grade,
+    /// Number of cells from local data and from estimates.
+    pub local_cells: usize,
+    pub estimated_cells: usize,
+    pub validation: Vec<Validation>,
     pub figures: Vec<Figure>,
 }
 
-/// Computes the balance of the latest year ≤ `year` with final-energy data. `Ok(None)` if the
-/// member has none; `Err` if a carrier has no emission factor.
+fn nearest_grade(q: f64) -> Grade {
+    [Grade::A, Grade::B, Grade::C, Grade::D]
+        .into_iter()
+        .min_by(|a, b| (a.weight() - q).abs().total_cmp(&(b.weight() - q).abs()))
+        .unwrap_or(Grade::D)
+}
+
+/// Value of a start-balance driver for a member around `year`.
+fn driver(
+    ags: &Ags,
+    index: &ObsIndex<'_>,
+    pop: Option<&Population>,
+    name: &str,
+    year: i32,
+) -> Option<(f64, Vec<Arc<Source>>)> {
+    let obs = |variable: &str, category: Option<&str>| -> Option<&Observation> {
+        index.latest(ags, variable, category, year).or_else(|| {
+            index
+                .series(ags, variable, category)
+                .iter()
+                .find(|o| o.value.is_ok())
+                .copied()
+        })
+    };
+    match name {
+        "population" => {
+            let (v, f, _) = pop?.for_date(RefDate::end_of_year(year))?;
+            Some((v, f.sources.clone()))
+        }
+        "industry_area" => {
+            obs("land_area", Some("settlement_ghd")).map(|o| (o.value.unwrap_or(0.0), vec![o.source.clone()]))
+        }
+        "residential_area" => {
+            let o = obs("residential_area", Some("residential_buildings_area_total"))?;
+            Some((o.value.ok()?, vec![o.source.clone()]))
+        }
+        _ => None,
+    }
+}
+
+struct Cell {
+    sector: String,
+    carrier: String,
+    mwh: f64,
+    grade: Grade,
+    local: bool,
+    sources: Vec<Arc<Source>>,
+}
+
+/// Start-balance cells for a member in `year` (no local data involved).
+fn estimate(
+    ags: &Ags,
+    index: &ObsIndex<'_>,
+    pop: Option<&Population>,
+    start: &[StartIntensity],
+    year: i32,
+    start_source: Option<&Arc<Source>>,
+) -> Vec<Cell> {
+    start
+        .iter()
+        .filter_map(|s| {
+            let (d, mut sources) = driver(ags, index, pop, &s.driver, year)?;
+            sources.extend(start_source.cloned());
+            Some(Cell {
+                sector: s.sector.clone(),
+                carrier: s.carrier.clone(),
+                mwh: s.mwh_per_unit * d,
+                grade: s.grade,
+                local: false,
+                sources,
+            })
+        })
+        .collect()
+}
+
+/// Computes the balance of the latest year ≤ `year`. `Ok(None)` if the member has neither local
+/// data nor the structural data for a start balance; `Err` if a carrier has no emission factor.
 pub fn balance(
     ags: &Ags,
     index: &ObsIndex<'_>,
@@ -53,49 +185,117 @@ pub fn balance(
     year: i32,
     pop: Option<&Population>,
 ) -> Result<Option<Balance>, String> {
-    let Some(date) = index.latest_date(ags, "final_energy", year) else {
+    let start_source = factor_sources.iter().find(|s| s.file.contains("start_balance"));
+    let ef_sources: Vec<Arc<Source>> = factor_sources
+        .iter()
+        .filter(|s| s.file.contains("emission"))
+        .cloned()
+        .collect();
+    let local_date = index.latest_date(ags, "final_energy", year);
+    // The balance year: that of the local data, else the latest population date (structural data).
+    let Some(date) = local_date.or_else(|| pop.and_then(|p| p.running.date)) else {
         return Ok(None);
     };
-    let energy: Vec<&Observation> = index
+
+    let local: Vec<&Observation> = index
         .all_on(ags, "final_energy", date.year)
         .into_iter()
         .filter(|o| o.date == date && o.value.is_ok())
         .collect();
     let published: Vec<&Observation> = index.all_on(ags, "ghg_published", date.year);
     let published_totals: Vec<&Observation> = index.all_on(ags, "ghg_published_total", date.year);
-    let ef_sources: Vec<Arc<Source>> = factor_sources
+    let complete: Vec<&str> = published_totals.iter().filter_map(|o| o.sector.as_deref()).collect();
+
+    let mut cells: Vec<Cell> = local
         .iter()
-        .filter(|s| s.file.contains("emission"))
-        .cloned()
+        .map(|o| Cell {
+            sector: o.sector.clone().unwrap_or_default(),
+            carrier: o.category.clone().unwrap_or_default(),
+            mwh: o.value.unwrap_or(0.0),
+            grade: o.grade(),
+            local: true,
+            sources: vec![o.source.clone()],
+        })
         .collect();
+    let estimates = estimate(ags, index, pop, &factors.start, date.year, start_source);
+    for e in estimates {
+        let replaced = complete.iter().any(|c| covers(c, &e.sector))
+            || cells
+                .iter()
+                .any(|c| c.local && c.carrier == e.carrier && covers(&c.sector, &e.sector));
+        if !replaced {
+            cells.push(e);
+        }
+    }
+    if cells.is_empty() {
+        return Ok(None);
+    }
 
     let mut rows = Vec::new();
-    for o in &energy {
-        let sector = o.sector.clone().unwrap_or_default();
-        let carrier = o.category.clone().unwrap_or_default();
-        let f = factors.emission_factor(&carrier, &sector, date.year).ok_or_else(|| {
+    let mut sources: Vec<Arc<Source>> = Vec::new();
+    for c in &cells {
+        let f = factors.emission_factor(&c.carrier, &c.sector, date.year).ok_or_else(|| {
             format!(
-                "no emission factor for carrier `{carrier}` (sector `{sector}`) valid in {}; add a row to inputs/factors/emission_factors.csv",
-                date.year
+                "no emission factor for carrier `{}` (sector `{}`) valid in {}; add a row to inputs/factors/emission_factors.csv",
+                c.carrier, c.sector, date.year
             )
         })?;
-        let mwh = o.value.unwrap_or(0.0);
         let published_t = published
             .iter()
-            .find(|p| p.sector == o.sector && p.category == o.category)
+            .find(|p| p.sector.as_deref() == Some(&c.sector) && p.category.as_deref() == Some(&c.carrier))
             .and_then(|p| p.value.ok());
         rows.push(BalanceRow {
-            sector,
-            carrier,
-            mwh,
+            sector: c.sector.clone(),
+            carrier: c.carrier.clone(),
+            mwh: c.mwh,
             g_per_kwh: f.g_co2e_per_kwh,
-            t: mwh * f.g_co2e_per_kwh / 1000.0,
+            t: c.mwh * f.g_co2e_per_kwh / 1000.0,
             published_t,
+            local: c.local,
+            grade: c.grade,
         });
+        for s in &c.sources {
+            if !sources.iter().any(|x| x.file == s.file) {
+                sources.push(s.clone());
+            }
+        }
     }
+    // Verified emissions of emissions-trading installations (DEHSt), where no local industry data exists.
+    let has_local_industry = cells.iter().any(|c| c.local && c.sector == "industry") || complete.contains(&"industry");
+    if !has_local_industry {
+        let ets: Vec<&Observation> = index
+            .all_on_all_years(ags, "ets_emissions")
+            .into_iter()
+            .filter(|o| o.date.year <= date.year.max(year) && o.value.is_ok_and(|v| v > 0.0))
+            .collect();
+        let latest = ets.iter().map(|o| o.date).max();
+        let t: f64 = ets
+            .iter()
+            .filter(|o| Some(o.date) == latest)
+            .filter_map(|o| o.value.ok())
+            .sum();
+        if t > 0.0 {
+            let src = ets[0].source.clone();
+            rows.push(BalanceRow {
+                sector: "industry".into(),
+                carrier: ETS.into(),
+                mwh: 0.0,
+                g_per_kwh: f64::NAN,
+                t,
+                published_t: None,
+                local: true,
+                grade: src.grade,
+            });
+            if !sources.iter().any(|x| x.file == src.file) {
+                sources.push(src);
+            }
+        }
+    }
+
     let total_mwh: f64 = rows.iter().map(|r| r.mwh).sum();
     let total_t: f64 = rows.iter().map(|r| r.t).sum();
     let mut sectors: Vec<SectorTotal> = Vec::new();
+    let mut carriers: Vec<CarrierTotal> = Vec::new();
     for r in &rows {
         match sectors.iter_mut().find(|s| s.sector == r.sector) {
             Some(s) => {
@@ -111,38 +311,42 @@ pub fn balance(
                 deviation_pct: None,
             }),
         }
+        match carriers.iter_mut().find(|c| c.carrier == r.carrier) {
+            Some(c) => {
+                c.mwh += r.mwh;
+                c.t += r.t;
+            }
+            None => carriers.push(CarrierTotal {
+                carrier: r.carrier.clone(),
+                mwh: r.mwh,
+                t: r.t,
+                share_pct: 0.0,
+            }),
+        }
     }
-    // Energy-weighted data-quality grade of the inputs (BISKO): here one grade per source file.
-    let grade = energy
-        .iter()
-        .map(|o| o.grade())
-        .chain(ef_sources.iter().map(|s| s.grade))
-        .fold(Grade::A, Grade::worst);
+    for c in &mut carriers {
+        c.share_pct = c.t / total_t * 100.0;
+    }
+    carriers.sort_by(|a, b| b.t.total_cmp(&a.t));
+    // Energy-weighted quality; the ETS line (no MWh) is weighted by its tonnes' energy equivalent 0.
+    let quality = if total_mwh > 0.0 {
+        rows.iter().map(|r| r.mwh * r.grade.weight()).sum::<f64>() / total_mwh
+    } else {
+        0.0
+    };
+    let grade = nearest_grade(quality);
+    let all_sources: Vec<Arc<Source>> = sources.iter().cloned().chain(ef_sources.iter().cloned()).collect();
 
     let mut figures = Vec::new();
-    figures.push(Figure::derived(
-        "final_energy_mwh",
-        total_mwh,
-        "MWh",
-        date,
-        &energy,
-        &[],
-    ));
+    let fig = |id: &str, v: f64, unit: &str| {
+        let mut f = Figure::derived(id, v, unit, date, &[], &all_sources);
+        f.grade = grade;
+        f
+    };
+    figures.push(fig("final_energy_mwh", total_mwh, "MWh"));
     for s in &mut sectors {
         s.share_pct = s.t / total_t * 100.0;
-        let sector_obs: Vec<&Observation> = energy
-            .iter()
-            .copied()
-            .filter(|o| o.sector.as_deref() == Some(&s.sector))
-            .collect();
-        let mut f = Figure::derived(
-            &format!("ghg_t_{}", s.sector),
-            s.t,
-            "t CO2e",
-            date,
-            &sector_obs,
-            &ef_sources,
-        );
+        let mut f = fig(&format!("ghg_t_{}", s.sector), s.t, "t CO2e");
         if let Some(p) = published_totals
             .iter()
             .find(|p| p.sector.as_deref() == Some(&s.sector))
@@ -158,30 +362,84 @@ pub fn balance(
         }
         figures.push(f);
     }
-    figures.push(Figure::derived("ghg_t", total_t, "t CO2e", date, &energy, &ef_sources));
+    figures.push(fig("ghg_t", total_t, "t CO2e"));
     let mut t_per_inhabitant = None;
     if let Some((inhabitants, pop_fig, note)) = pop.and_then(|p| p.for_date(date)) {
         let v = total_t / inhabitants;
         t_per_inhabitant = Some(v);
-        let mut f = Figure::derived(
-            "ghg_t_per_inhabitant",
-            v,
-            "t CO2e/EW",
-            date,
-            &energy,
-            &[ef_sources.clone(), pop_fig.sources.clone()].concat(),
-        );
+        let mut srcs = all_sources.clone();
+        srcs.extend(pop_fig.sources.iter().cloned());
+        let mut f = Figure::derived("ghg_t_per_inhabitant", v, "t CO2e/EW", date, &[], &srcs);
+        f.grade = grade;
         f.note = note;
         figures.push(f);
+        let mut f = Figure::derived(
+            "final_energy_mwh_per_inhabitant",
+            total_mwh / inhabitants,
+            "MWh/EW",
+            date,
+            &[],
+            &srcs,
+        );
+        f.grade = grade;
+        figures.push(f);
     }
+
+    // Validation: where local data exists, what would the start balance have said?
+    let mut validation = Vec::new();
+    if !local.is_empty() {
+        let est = estimate(ags, index, pop, &factors.start, date.year, start_source);
+        for s in &sectors {
+            let est_t: f64 = est
+                .iter()
+                .filter(|e| group_of(&e.sector) == s.sector)
+                .filter_map(|e| {
+                    Some(
+                        e.mwh
+                            * factors
+                                .emission_factor(&e.carrier, &e.sector, date.year)?
+                                .g_co2e_per_kwh
+                            / 1000.0,
+                    )
+                })
+                .sum();
+            if est_t > 0.0 {
+                validation.push(Validation {
+                    sector: s.sector.clone(),
+                    local_t: s.t,
+                    estimate_t: est_t,
+                    deviation_pct: (est_t - s.t) / s.t * 100.0,
+                });
+            }
+        }
+    }
+    for v in &validation {
+        let mut f = fig(
+            &format!("start_balance_deviation_pct_{}", v.sector),
+            v.deviation_pct,
+            "%",
+        );
+        f.grade = Grade::C;
+        figures.push(f);
+    }
+    let mut q = fig("balance_quality", quality, "0–1");
+    q.grade = grade;
+    figures.push(q);
+    let local_cells = rows.iter().filter(|r| r.local).count();
+    let estimated_cells = rows.len() - local_cells;
     Ok(Some(Balance {
         date,
         rows,
         sectors,
+        carriers,
         total_mwh,
         total_t,
         t_per_inhabitant,
+        quality,
         grade,
+        local_cells,
+        estimated_cells,
+        validation,
         figures,
     }))
 }
@@ -231,5 +489,16 @@ mod tests {
             240.0
         );
         assert!(f.emission_factor("natural_gas", "buildings", 2018).is_none());
+    }
+
+    #[test]
+    fn grouped_local_sector_covers_its_members() {
+        assert!(
+            covers("buildings", "households") && covers("buildings", "municipal") && covers("transport", "transport")
+        );
+        assert!(!covers("buildings", "industry") && !covers("households", "commerce"));
+        assert_eq!(group_of("commerce"), "buildings");
+        assert_eq!(nearest_grade(0.3), Grade::C);
+        assert_eq!(nearest_grade(0.9), Grade::A);
     }
 }

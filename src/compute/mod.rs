@@ -2,8 +2,11 @@
 //! Compute knows meanings, not formats. Every figure keeps its reference date, its sources and a
 //! BISKO data-quality grade.
 
+pub mod assessment;
 pub mod balance;
+pub mod compensation;
 pub mod land;
+pub mod progress;
 pub mod renewables;
 pub mod select;
 
@@ -121,6 +124,11 @@ pub struct MemberFacts {
     pub sink: Option<land::LandSink>,
     pub renewables: Option<renewables::Renewables>,
     pub balance: Option<balance::Balance>,
+    pub progress: Option<progress::Progress>,
+    /// Values the administration supplied (`local/…` files): variable → latest value ≤ year.
+    pub local: std::collections::BTreeMap<String, f64>,
+    /// Ratings and recommendations (empty without catalogues).
+    pub assessment: Option<assessment::Assessment>,
     /// Flat list of all figures, in document order.
     pub figures: Vec<Figure>,
 }
@@ -135,6 +143,10 @@ pub struct RegionFacts {
     pub ghg_t: Option<f64>,
     /// Share of those emissions the existing land sink offsets, in %.
     pub sink_offset_pct: Option<f64>,
+    /// The compensation balance and the offer to land users (needs the toolbox catalogue).
+    pub compensation: Option<compensation::Compensation>,
+    /// Mean field scores of the partnership and the joint measures.
+    pub assessment: Option<assessment::PartnershipAssessment>,
     /// Per figure id: the members' values sorted descending, for means and ranks (computed once).
     pub distributions: std::collections::BTreeMap<String, Vec<f64>>,
 }
@@ -168,12 +180,32 @@ pub fn compute(p: &Partnership, data: &Dataset, year: i32) -> Facts {
     let mut members = Vec::new();
     let mut failures = Vec::new();
     for m in &p.members {
-        match member_facts(m, &index, data, year) {
+        match member_facts(p, m, &index, data, year) {
             Ok(f) => members.push(f),
             Err(e) => failures.push((m.clone(), e)),
         }
     }
-    let region = region_facts(&members);
+    if !data.catalogues.indicators.is_empty() {
+        for mf in &mut members {
+            // Facts of earlier years, for the trend of each indicator against its previous year.
+            let years: std::collections::BTreeSet<i32> =
+                mf.figures.iter().filter_map(|f| f.date).map(|d| d.year - 1).collect();
+            let previous: std::collections::BTreeMap<i32, MemberFacts> = years
+                .into_iter()
+                .filter_map(|y| Some((y, member_facts(p, &mf.member, &index, data, y).ok()?)))
+                .collect();
+            mf.assessment = Some(assessment::assess(mf, &previous, &index, &data.catalogues, year));
+        }
+    }
+    let mut region = region_facts(&members);
+    region.compensation = compensation::compensation(&members, &data.catalogues.measures, &p.scenario);
+    if !data.catalogues.indicators.is_empty() {
+        let pairs: Vec<(&MemberFacts, &assessment::Assessment)> = members
+            .iter()
+            .filter_map(|m| Some((m, m.assessment.as_ref()?)))
+            .collect();
+        region.assessment = Some(assessment::partnership(&pairs, &data.catalogues));
+    }
     Facts {
         year,
         members,
@@ -182,7 +214,13 @@ pub fn compute(p: &Partnership, data: &Dataset, year: i32) -> Facts {
     }
 }
 
-fn member_facts(m: &Member, index: &ObsIndex<'_>, data: &Dataset, year: i32) -> Result<MemberFacts, String> {
+fn member_facts(
+    p: &Partnership,
+    m: &Member,
+    index: &ObsIndex<'_>,
+    data: &Dataset,
+    year: i32,
+) -> Result<MemberFacts, String> {
     let mut figures = Vec::new();
     let population = population(m, index, year);
     if let Some(p) = &population {
@@ -214,6 +252,8 @@ fn member_facts(m: &Member, index: &ObsIndex<'_>, data: &Dataset, year: i32) -> 
     if let Some(b) = &balance {
         figures.extend(b.figures.iter().cloned());
     }
+    let targets = p.targets_for(&m.ags);
+    let progress = progress::progress(&m.ags, index, balance.as_ref(), &targets, year);
     Ok(MemberFacts {
         member: m.clone(),
         population,
@@ -221,8 +261,28 @@ fn member_facts(m: &Member, index: &ObsIndex<'_>, data: &Dataset, year: i32) -> 
         sink,
         renewables,
         balance,
+        progress,
+        assessment: None,
+        local: local_values(&m.ags, data, year),
         figures,
     })
+}
+
+/// Latest local value ≤ year per variable, from files under `local/`.
+fn local_values(ags: &crate::model::Ags, data: &Dataset, year: i32) -> std::collections::BTreeMap<String, f64> {
+    let mut best: std::collections::BTreeMap<String, (RefDate, f64)> = std::collections::BTreeMap::new();
+    for o in data
+        .observations
+        .iter()
+        .filter(|o| &o.ags == ags && o.source.file.starts_with("local/") && o.date.year <= year)
+    {
+        if let Ok(v) = o.value {
+            if best.get(&o.variable).is_none_or(|(d, _)| *d <= o.date) {
+                best.insert(o.variable.clone(), (o.date, v));
+            }
+        }
+    }
+    best.into_iter().map(|(k, (_, v))| (k, v)).collect()
 }
 
 /// Running population (Fortschreibung) of the latest date ≤ year, and the census beside it.
@@ -299,6 +359,8 @@ fn region_facts(members: &[MemberFacts]) -> RegionFacts {
         land_sink_t,
         ghg_t,
         sink_offset_pct,
+        compensation: None,
+        assessment: None,
         distributions,
     }
 }

@@ -97,3 +97,17 @@ impl ObsIndex<'_> {
             .max()
     }
 }
+
+impl<'a> ObsIndex<'a> {
+    /// All observations of a variable for a member, any sector or category, any date.
+    pub fn all_on_all_years(&self, ags: &Ags, variable: &str) -> Vec<&'a Observation> {
+        let mut v: Vec<&Observation> = self
+            .groups
+            .iter()
+            .filter(|((a, var, _, _), _)| a == ags && var == variable)
+            .flat_map(|(_, g)| g.iter().copied())
+            .collect();
+        v.sort_by(|a, b| (a.date, &a.sector, &a.category).cmp(&(b.date, &b.sector, &b.category)));
+        v
+    }
+}

@@ -39,7 +39,7 @@ pub fn duplicates_in_file(rel: &str, obs: &[Observation]) -> Result<(), InputErr
                         "duplicate row: AGS {} {} {} is {} on line {} and {} here",
                         o.ags,
                         o.variable,
-                        o.date.german(),
+                        o.date.display(),
                         show(prev.value),
                         prev.line,
                         show(o.value)
@@ -124,28 +124,28 @@ pub fn plausibility(obs: &[Observation]) -> Vec<String> {
             out.push(format!(
                 "{at}: {what} of {} on {} is negative ({v}); an area, count or capacity cannot be below zero",
                 o.ags,
-                o.date.german()
+                o.date.display()
             ));
         }
         if is_share && v > 100.0 {
             out.push(format!(
                 "{at}: {what} of {} on {} is {v} %, a share over 100 %",
                 o.ags,
-                o.date.german()
+                o.date.display()
             ));
         }
         if unit == "ha" && v > MAX_MUNICIPAL_AREA_HA {
             out.push(format!(
                 "{at}: {what} of {} on {} is {v} ha, more than any municipality's area",
                 o.ags,
-                o.date.german()
+                o.date.display()
             ));
         }
         if o.variable.starts_with("population") && v > MAX_MUNICIPAL_POPULATION {
             out.push(format!(
                 "{at}: {what} of {} on {} is {v}, more people than any municipality has",
                 o.ags,
-                o.date.german()
+                o.date.display()
             ));
         }
         if o.variable == "land_area" && o.category.as_deref() != Some("land_total") {
@@ -154,7 +154,7 @@ pub fn plausibility(obs: &[Observation]) -> Vec<String> {
                     out.push(format!(
                         "{at}: {what} of {} on {} is {v} ha, {:.0} % of the municipality's {total} ha",
                         o.ags,
-                        o.date.german(),
+                        o.date.display(),
                         v / total * 100.0
                     ));
                 }

@@ -38,9 +38,24 @@ pub struct LandMapping {
     pub share: f64,
 }
 
+/// A national average intensity for BISKO start balances: MWh per driver unit and year.
+#[derive(Debug, Clone)]
+pub struct StartIntensity {
+    pub sector: String,
+    pub carrier: String,
+    /// `population`, `residential_area` (1000 m² living space) or `industry_area` (ha).
+    pub driver: String,
+    pub mwh_per_unit: f64,
+    pub unit: String,
+    pub valid_year: i32,
+    pub grade: crate::model::Grade,
+    pub source: String,
+}
+
 /// All factor tables, loaded once per run.
 #[derive(Debug, Clone, Default)]
 pub struct Factors {
+    pub start: Vec<StartIntensity>,
     pub emission: Vec<EmissionFactor>,
     pub land_flux: Vec<LandFlux>,
     pub land_mapping: Vec<LandMapping>,
@@ -174,5 +189,84 @@ pub fn load(inputs: &Path, registry: &SourceRegistry) -> Result<(Factors, Vec<Ar
     sources.push(Arc::new(
         registry.lookup(rel).unwrap_or_else(|| SourceRegistry::unknown(rel)),
     ));
+    load_start_balance(inputs, registry, &mut f, &mut sources)?;
     Ok((f, sources))
+}
+
+/// `factors/start_balance.csv` (optional): national intensities for start balances.
+fn load_start_balance(
+    inputs: &Path,
+    registry: &SourceRegistry,
+    f: &mut Factors,
+    sources: &mut Vec<Arc<Source>>,
+) -> Result<(), InputError> {
+    let rel = "factors/start_balance.csv";
+    if !inputs.join(rel).exists() {
+        return Ok(());
+    }
+    let s = Sheet::open(
+        inputs,
+        rel,
+        &[
+            "sector",
+            "carrier",
+            "driver",
+            "value",
+            "unit",
+            "valid_year",
+            "grade",
+            "source",
+        ],
+    )?;
+    for r in 0..s.t.height() {
+        let grade = match s.text(r, 6).as_str() {
+            "A" => crate::model::Grade::A,
+            "B" => crate::model::Grade::B,
+            "C" => crate::model::Grade::C,
+            "D" => crate::model::Grade::D,
+            g => {
+                return Err(InputError::new(
+                    rel,
+                    format!("grade `{g}` is not A, B, C or D"),
+                    "write the BISKO data-quality grade",
+                )
+                .at(s.t.line(r))
+                .column("grade"))
+            }
+        };
+        let carrier = s.text(r, 1);
+        if !f.emission.iter().any(|e| e.carrier == carrier) {
+            return Err(InputError::new(
+                rel,
+                format!("carrier `{carrier}` has no emission factor in factors/emission_factors.csv"),
+                "use a carrier code of emission_factors.csv or add its factor there",
+            )
+            .at(s.t.line(r))
+            .column("carrier"));
+        }
+        let driver = s.text(r, 2);
+        if !["population", "residential_area", "industry_area"].contains(&driver.as_str()) {
+            return Err(InputError::new(
+                rel,
+                format!("driver `{driver}` is not known"),
+                "use population, residential_area or industry_area",
+            )
+            .at(s.t.line(r))
+            .column("driver"));
+        }
+        f.start.push(StartIntensity {
+            sector: s.text(r, 0),
+            carrier,
+            driver,
+            mwh_per_unit: s.number(r, 3, "value")?,
+            unit: s.text(r, 4),
+            valid_year: s.number(r, 5, "valid_year")? as i32,
+            grade,
+            source: s.text(r, 7),
+        });
+    }
+    let mut src = registry.lookup(rel).unwrap_or_else(|| SourceRegistry::unknown(rel));
+    src.grade = src.grade.worst(crate::model::Grade::C);
+    sources.push(Arc::new(src));
+    Ok(())
 }

@@ -56,6 +56,9 @@ pub fn read_any(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
     } else if plain_head.contains("MaStR-Nr. der Einheit") {
         ctx.report.format = "Marktstammdatenregister (Export)";
         mastr::read(ctx, body, first_line)
+    } else if head == super::local::LOCAL_HEADER {
+        ctx.report.format = "Angaben der Verwaltung";
+        super::local::read_local(ctx, body, first_line)
     } else if lower_head == LONG_HEADER {
         ctx.report.format = "klimapartner-long";
         long_table(ctx, body, first_line)

@@ -3,11 +3,14 @@
 //! meanings: what a column means comes from `inputs/variables.csv`, where it comes from from
 //! `inputs/sources.toml`.
 
+pub mod catalogues;
 pub mod checks;
 pub mod error;
 pub mod factors;
 mod formats;
 mod genesis;
+pub mod geometry;
+pub mod local;
 mod mastr;
 mod merge;
 pub mod registry;
@@ -37,6 +40,7 @@ const CONTROL_FILES: &[&str] = &[
     "partnership.toml",
     "sources.toml",
     "variables.csv",
+    local::STATUS_FILE,
     "municipal_changes.csv",
 ];
 
@@ -66,6 +70,12 @@ pub struct Dataset {
     pub warnings: Vec<String>,
     /// Sources of the factor tables, for the annex.
     pub factor_sources: Vec<Arc<Source>>,
+    /// The assessment system and the toolbox (empty if `catalogues/` is absent).
+    pub catalogues: catalogues::Catalogues,
+    /// Adopted measures and their status (`local/measure_status.csv`).
+    pub measure_status: Vec<local::MeasureStatus>,
+    /// Members' boundaries for maps (empty without `geometry/`).
+    pub boundaries: Vec<geometry::Boundary>,
     /// District observations (5-digit keys of districts containing members), keyed `DDDDD000`:
     /// regional context, not member figures.
     pub regional: Vec<Observation>,
@@ -126,6 +136,25 @@ impl FileCtx<'_> {
         } else {
             None
         }
+    }
+
+    /// Records one cell of a municipality: a member, a predecessor of one, or (dropped) anyone else.
+    /// `raw` is the file's own name for the variable, mapped through `variables.csv`; `unit` is
+    /// the unit the file states, if any.
+    #[allow(clippy::too_many_arguments)]
+    pub fn emit(
+        &mut self,
+        raw: &str,
+        ags: &Ags,
+        sector: Option<String>,
+        date: RefDate,
+        cell: Cell,
+        flag: Option<String>,
+        unit: Option<&str>,
+        line: usize,
+    ) {
+        let target = self.target(ags);
+        self.emit_to(target, raw, sector, None, date, cell, flag, unit, line);
     }
 
     /// Records one cell for a target (`None`: counted for the report, then dropped). A `category`
@@ -215,6 +244,9 @@ pub struct Outcome {
     pub files: Vec<FileReport>,
     pub warnings: Vec<String>,
     pub errors: Vec<InputError>,
+    pub catalogues: catalogues::Catalogues,
+    pub measure_status: Vec<local::MeasureStatus>,
+    pub boundaries: Vec<geometry::Boundary>,
 }
 
 /// Reads every statistics file under `inputs/` and the factor tables.
@@ -227,6 +259,9 @@ pub fn ingest(inputs: &Path, members: &BTreeSet<Ags>) -> Result<Dataset, Vec<Inp
             files: o.files,
             warnings: o.warnings,
             factor_sources: o.factor_sources,
+            catalogues: o.catalogues,
+            measure_status: o.measure_status,
+            boundaries: o.boundaries,
             regional: o.regional,
         }),
         _ => Err(o.errors),
@@ -243,6 +278,9 @@ pub fn read_all(inputs: &Path, members: &BTreeSet<Ags>) -> Outcome {
         files: Vec::new(),
         warnings: Vec::new(),
         errors: Vec::new(),
+        catalogues: catalogues::Catalogues::default(),
+        measure_status: Vec::new(),
+        boundaries: Vec::new(),
     };
     if !inputs.is_dir() {
         o.errors.push(InputError::new(
@@ -324,6 +362,21 @@ pub fn read_all(inputs: &Path, members: &BTreeSet<Ags>) -> Outcome {
         }
         Err(e) => o.errors.push(e),
     }
+    if inputs.join("catalogues").is_dir() {
+        match catalogues::load(inputs) {
+            Ok(c) => o.catalogues = c,
+            Err(e) => o.errors.push(e),
+        }
+    }
+    let measure_ids = o.catalogues.measures.iter().map(|m| m.id.clone()).collect();
+    match local::load_status(inputs, members, &measure_ids) {
+        Ok(m) => o.measure_status = m,
+        Err(e) => o.errors.push(e),
+    }
+    match geometry::load(inputs, members) {
+        Ok(b) => o.boundaries = b,
+        Err(e) => o.errors.push(e),
+    }
     o.warnings.extend(conflicts(&o.observations));
     o.warnings.extend(checks::plausibility(&o.observations));
     o
@@ -334,6 +387,8 @@ fn skipped(rel: &str) -> bool {
     CONTROL_FILES.contains(&rel)
         || rel.starts_with("factors/")
         || rel == "factors"
+        || rel.starts_with("catalogues/")
+        || rel == "catalogues"
         || rel.starts_with("examples/")
         || rel.ends_with(".md")
         || rel.ends_with(".rst")
@@ -484,7 +539,7 @@ fn conflicts(obs: &[Observation]) -> Vec<String> {
                         "{} {} {}: {} (line {}) says {a}, {} (line {}) says {b}; the later file is used",
                         o.ags,
                         o.variable,
-                        o.date.german(),
+                        o.date.display(),
                         prev.source.file,
                         prev.line,
                         o.source.file,

@@ -267,6 +267,7 @@ mod tests {
         assert_eq!(parse_number("1e", NumberStyle::Plain), None);
         assert_eq!(parse_number("1e5", NumberStyle::German), None);
         assert_eq!(parse_number(".", NumberStyle::Plain), None);
+        assert_eq!(parse_number("8.478e-05", NumberStyle::Plain), Some(8.478e-05));
     }
 
     #[test]

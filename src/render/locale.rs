@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use anyhow::{anyhow, Context, Result};
 
 use crate::compute::Note;
-use crate::format::{de_number, de_signed_pct};
+use crate::format::{fmt_number, fmt_signed_pct};
 
 const DE: &str = include_str!("../../locales/de.toml");
+const EN: &str = include_str!("../../locales/en.toml");
 
 pub struct Locale {
     pub lang: String,
@@ -18,9 +19,12 @@ impl Locale {
     pub fn load(lang: &str) -> Result<Locale> {
         let src = match lang {
             "de" => DE,
-            other => return Err(anyhow!("no texts for language `{other}`; available: de")),
+            "en" => EN,
+
+            other => return Err(anyhow!("no texts for language `{other}`; available: de, en")),
         };
-        let root: toml::Table = toml::from_str(src).context("locales/de.toml is not valid TOML")?;
+        let root: toml::Table =
+            toml::from_str(src).with_context(|| format!("locales/{lang}.toml is not valid TOML"))?;
         Ok(Locale {
             lang: lang.to_string(),
             root,
@@ -68,7 +72,7 @@ impl Locale {
             Note::PopulationOfEarlierDate { population_date } => self.fill(
                 "note",
                 "population_of_earlier_date",
-                &[("date", population_date.german())],
+                &[("date", population_date.display())],
             ),
             Note::CensusDiffers {
                 census,
@@ -78,9 +82,9 @@ impl Locale {
                 "note",
                 "census_differs",
                 &[
-                    ("date", census_date.german()),
-                    ("census", de_number(*census, 0)),
-                    ("diff", de_signed_pct(*difference_pct)),
+                    ("date", census_date.display()),
+                    ("census", fmt_number(*census, 0)),
+                    ("diff", fmt_signed_pct(*difference_pct)),
                 ],
             ),
             Note::DeviationFromPublished {
@@ -90,11 +94,13 @@ impl Locale {
                 "note",
                 "deviation_from_published",
                 &[
-                    ("published", de_number(*published, 0)),
-                    ("deviation", de_signed_pct(*deviation_pct)),
+                    ("published", fmt_number(*published, 0)),
+                    ("deviation", fmt_signed_pct(*deviation_pct)),
                 ],
             ),
-            Note::Between { from, to } => self.fill("note", "between", &[("from", from.german()), ("to", to.german())]),
+            Note::Between { from, to } => {
+                self.fill("note", "between", &[("from", from.display()), ("to", to.display())])
+            }
             Note::Missing => self.label("note", "missing"),
         }
     }

@@ -1,8 +1,11 @@
 //! Render: view models per document → minijinja (with Typst escaping) → typst in-process → PDF.
 //! Templates hold layout, the locale holds words, Rust holds numbers.
 
+mod accounting;
+mod assessment;
 pub mod escape;
 pub mod locale;
+mod maps;
 mod views;
 pub mod world;
 
@@ -13,6 +16,7 @@ use serde::Serialize;
 
 use crate::compute::{Facts, MemberFacts};
 use crate::config::Partnership;
+use crate::ingest::Dataset;
 use crate::model::RefDate;
 pub use locale::Locale;
 use world::DocumentWorld;
@@ -74,7 +78,15 @@ pub struct Renderer {
 }
 
 impl Renderer {
-    pub fn new(lang: &str, date_override: Option<RefDate>) -> Result<Renderer> {
+    /// Sets up templates (built-in, overridden one by one from `templates` if given), the
+    /// locale and the number style.
+    pub fn new(lang: &str, date_override: Option<RefDate>, templates: Option<&std::path::Path>) -> Result<Renderer> {
+        let locale = Locale::load(lang)?;
+        crate::format::set_style(if lang == "de" {
+            crate::format::Style::German
+        } else {
+            crate::format::Style::English
+        });
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         // A custom escape mode, so macro output counts as safe and everything else goes through
@@ -96,12 +108,36 @@ impl Renderer {
             Value::from_safe_string(escape::string_literal(&v.to_string()))
         });
         for (name, src) in TEMPLATES {
-            env.add_template(name, src)
-                .with_context(|| format!("built-in template {name} does not parse"))?;
+            let own = templates.map(|d| d.join(name)).filter(|p| p.is_file());
+            match own {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("cannot read the template {}", path.display()))?;
+                    env.add_template_owned(name.to_string(), text)
+                        .map_err(|e| template_error(&path.display().to_string(), &e))?;
+                }
+                None => env
+                    .add_template(name, src)
+                    .with_context(|| format!("built-in template {name} does not parse"))?,
+            }
+        }
+        if let Some(dir) = templates {
+            let entries = std::fs::read_dir(dir)
+                .with_context(|| format!("cannot read the templates folder {}", dir.display()))?;
+            for e in entries.flatten() {
+                let n = e.file_name().to_string_lossy().into_owned();
+                if n.ends_with(".j2") && !TEMPLATES.iter().any(|(t, _)| *t == n) {
+                    eprintln!(
+                        "warning: {}: not a built-in template name, ignored (names: {})",
+                        e.path().display(),
+                        TEMPLATES.iter().map(|t| t.0).collect::<Vec<_>>().join(", ")
+                    );
+                }
+            }
         }
         Ok(Renderer {
             env,
-            locale: Locale::load(lang)?,
+            locale,
             date_override,
         })
     }
@@ -109,27 +145,23 @@ impl Renderer {
     fn fill(&self, kind: DocKind, view: &impl Serialize) -> Result<String> {
         let tmpl = self.env.get_template(kind.template())?;
         tmpl.render(Value::from(Serde(view))).map_err(|e| {
-            let mut msg = format!("template {} failed", e.name().unwrap_or(kind.template()));
-            if let Some(line) = e.line() {
-                msg.push_str(&format!(" at line {line}"));
-            }
-            msg.push_str(&format!(": {}", e.detail().unwrap_or(&e.to_string())));
-            anyhow!(msg)
+            let name = e.name().unwrap_or(kind.template()).to_string();
+            template_error(&name, &e)
         })
     }
 
-    pub fn report(&self, p: &Partnership, facts: &Facts, m: &MemberFacts) -> Result<Generated> {
-        let (view, files) = views::report(self, p, facts, m);
+    pub fn report(&self, p: &Partnership, data: &Dataset, facts: &Facts, m: &MemberFacts) -> Result<Generated> {
+        let (view, files) = views::report(self, p, data, facts, m);
         self.generate(DocKind::Report, &view, files, view.meta.title.clone(), view.meta.date)
     }
 
-    pub fn briefing(&self, p: &Partnership, facts: &Facts, m: &MemberFacts) -> Result<Generated> {
-        let (view, files) = views::briefing(self, p, facts, m);
+    pub fn briefing(&self, p: &Partnership, data: &Dataset, facts: &Facts, m: &MemberFacts) -> Result<Generated> {
+        let (view, files) = views::briefing(self, p, data, facts, m);
         self.generate(DocKind::Briefing, &view, files, view.meta.title.clone(), view.meta.date)
     }
 
-    pub fn handbook(&self, p: &Partnership, facts: &Facts, factor_view: &crate::ingest::Factors) -> Result<Generated> {
-        let (view, files) = views::handbook(self, p, facts, factor_view);
+    pub fn handbook(&self, p: &Partnership, data: &Dataset, facts: &Facts) -> Result<Generated> {
+        let (view, files) = views::handbook(self, p, data, facts);
         self.generate(DocKind::Handbook, &view, files, view.meta.title.clone(), view.meta.date)
     }
 
@@ -157,4 +189,35 @@ impl Generated {
         let world = DocumentWorld::new(self.source, self.files, self.date);
         world.pdf(ident).map_err(|e| anyhow!(e))
     }
+}
+
+/// A template error that names the template, the line, and (for undefined values) the name
+/// that was used, from the template's own source line.
+fn template_error(name: &str, e: &minijinja::Error) -> anyhow::Error {
+    let mut msg = format!("template {name}");
+    if let Some(line) = e.line() {
+        msg.push_str(&format!(", line {line}"));
+    }
+    msg.push_str(&format!(": {}", e.kind()));
+    if let Some(d) = e.detail() {
+        msg.push_str(&format!(" ({d})"));
+    }
+    if e.kind() == minijinja::ErrorKind::UndefinedError {
+        if let Some(src) = e
+            .template_source()
+            .and_then(|s| s.lines().nth(e.line()?.saturating_sub(1)))
+        {
+            let exprs: Vec<&str> = src
+                .split("{{")
+                .skip(1)
+                .filter_map(|p| p.split("}}").next())
+                .map(str::trim)
+                .collect();
+            if !exprs.is_empty() {
+                msg.push_str(&format!(" in `{}`", exprs.join("`, `")));
+            }
+        }
+        msg.push_str("; the view model has no such field: check the spelling against src/render/views.rs");
+    }
+    anyhow!(msg)
 }

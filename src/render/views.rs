@@ -6,12 +6,14 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::Renderer;
+use super::accounting::{self, BalanceView, CompensationView, ProgressView};
+use super::assessment::{self as rating, AssessmentView, CatalogueView};
+use super::{maps, Renderer};
 use crate::chart::{self, Bar, BarChart, PairedChart, StackedChart, LAND_COLOURS};
 use crate::compute::{Facts, Figure, MemberFacts};
 use crate::config::{Partnership, Role};
-use crate::format::{de_number, de_signed_pct};
-use crate::ingest::Factors;
+use crate::format::fmt_number;
+use crate::ingest::{Dataset, Factors};
 use crate::model::{RefDate, Source};
 
 #[derive(Serialize)]
@@ -119,7 +121,7 @@ pub fn decimals(unit: &str, v: f64) -> usize {
 
 fn row(r: &Renderer, f: &Figure, book: &mut SourceBook) -> FigureRow {
     let value = match f.value {
-        Some(v) => de_number(v, decimals(&f.unit, v)),
+        Some(v) => fmt_number(v, decimals(&f.unit, v)),
         None => r.locale.text("no_data"),
     };
     FigureRow {
@@ -127,7 +129,7 @@ fn row(r: &Renderer, f: &Figure, book: &mut SourceBook) -> FigureRow {
         label: r.locale.label("label", &f.id),
         value,
         unit: r.locale.unit(&f.unit),
-        date: f.date.map(|d| d.german()).unwrap_or_default(),
+        date: f.date.map(|d| d.display()).unwrap_or_default(),
         grade: f.grade.letter().to_string(),
         refs: book.refs(&f.sources),
         flag: f.flag.clone().unwrap_or_default(),
@@ -151,14 +153,14 @@ fn meta(r: &Renderer, p: &Partnership, facts: &Facts, title_key: &str, subtitle:
         partnership: p.name.clone(),
         publisher: p.publisher.clone(),
         year: facts.year,
-        data_date: latest.german(),
+        data_date: latest.display(),
         date,
-        date_text: date.german(),
+        date_text: date.display(),
         lang: r.locale.lang.clone(),
     }
 }
 
-fn alt_for(r: &Renderer, title: &str, values: &[(String, String)]) -> String {
+pub(super) fn alt_for(r: &Renderer, title: &str, values: &[(String, String)]) -> String {
     let vals = values
         .iter()
         .map(|(l, v)| format!("{l} {v}"))
@@ -171,7 +173,7 @@ fn alt_for(r: &Renderer, title: &str, values: &[(String, String)]) -> String {
     )
 }
 
-fn source_line(sources: &[&Source]) -> String {
+pub(super) fn source_line(sources: &[&Source]) -> String {
     let mut seen: Vec<String> = Vec::new();
     for s in sources {
         let c = s.citation();
@@ -183,20 +185,20 @@ fn source_line(sources: &[&Source]) -> String {
 }
 
 /// Charts shared by several documents.
-struct ChartSet {
+pub(super) struct ChartSet {
     files: Vec<(String, Vec<u8>)>,
     views: Vec<ChartView>,
 }
 
 impl ChartSet {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         ChartSet {
             files: Vec::new(),
             views: Vec::new(),
         }
     }
 
-    fn add(&mut self, name: &str, svg: String, title: String, alt: String, source: String) -> usize {
+    pub(super) fn add(&mut self, name: &str, svg: String, title: String, alt: String, source: String) -> usize {
         let path = format!("/charts/{name}.svg");
         self.files.push((path.clone(), svg.into_bytes()));
         self.views.push(ChartView {
@@ -234,12 +236,16 @@ fn land_use_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>, set: &mu
             (m.member.name.clone(), shares, highlight == Some(m.member.ags.as_str()))
         })
         .collect();
-    let svg = chart::stacked(&StackedChart { segments, rows });
+    let svg = chart::stacked(&StackedChart {
+        absolute: None,
+        segments,
+        rows,
+    });
     let date = lands
         .iter()
         .map(|(_, l)| l.date)
         .max()
-        .map(|d| d.german())
+        .map(|d| d.display())
         .unwrap_or_default();
     let title = format!("{} ({date})", r.locale.text("chart_land_use"));
     let values: Vec<(String, String)> = lands
@@ -252,7 +258,7 @@ fn land_use_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>, set: &mu
                     format!(
                         "{} {} %",
                         r.locale.label("land_class", &c.id),
-                        de_number(c.share_pct, 0)
+                        fmt_number(c.share_pct, 0)
                     )
                 })
                 .collect::<Vec<_>>()
@@ -300,8 +306,8 @@ fn re_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>, set: &mut Char
         })
         .collect();
     let series = [
-        prev.map(|d| d.german()).unwrap_or_default(),
-        now.map(|d| d.german()).unwrap_or_default(),
+        prev.map(|d| d.display()).unwrap_or_default(),
+        now.map(|d| d.display()).unwrap_or_default(),
     ];
     let title = r.locale.text("chart_re_per_inhabitant");
     let values: Vec<(String, String)> = rows
@@ -311,7 +317,7 @@ fn re_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>, set: &mut Char
                 n.clone(),
                 v.iter()
                     .zip(&series)
-                    .filter_map(|(v, s)| v.map(|v| format!("{s}: {}", de_number(v, 2))))
+                    .filter_map(|(v, s)| v.map(|v| format!("{s}: {}", fmt_number(v, 2))))
                     .collect::<Vec<_>>()
                     .join(", "),
             )
@@ -354,7 +360,7 @@ fn sink_members_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>, set:
         .iter()
         .map(|(_, s)| s.date)
         .max()
-        .map(|d| d.german())
+        .map(|d| d.display())
         .unwrap_or_default();
     let title = format!("{} ({date})", r.locale.text("chart_sink_members"));
     let values: Vec<(String, String)> = bars
@@ -362,7 +368,7 @@ fn sink_members_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>, set:
         .map(|b| {
             (
                 b.label.clone(),
-                format!("{} {}", de_number(b.value, 0), r.locale.unit("t CO2e/a")),
+                format!("{} {}", fmt_number(b.value, 0), r.locale.unit("t CO2e/a")),
             )
         })
         .collect();
@@ -399,9 +405,9 @@ fn sink_chart(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) {
         "{} – {} ({})",
         r.locale.text("chart_sink"),
         m.member.name,
-        s.date.german()
+        s.date.display()
     );
-    let values: Vec<(String, String)> = bars.iter().map(|b| (b.label.clone(), de_number(b.value, 0))).collect();
+    let values: Vec<(String, String)> = bars.iter().map(|b| (b.label.clone(), fmt_number(b.value, 0))).collect();
     let svg = chart::bars(&BarChart {
         unit: r.locale.unit("t CO2e/a"),
         bars,
@@ -415,48 +421,6 @@ fn sink_chart(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) {
         .map(|f| f.sources.iter().map(AsRef::as_ref).collect())
         .unwrap_or_default();
     set.add("senke", svg, title, alt, source_line(&sources));
-}
-
-fn sector_chart(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) {
-    let Some(b) = &m.balance else { return };
-    let bars: Vec<Bar> = b
-        .sectors
-        .iter()
-        .map(|s| Bar {
-            label: r.locale.label("sector_short", &s.sector),
-            value: s.t,
-            highlight: false,
-        })
-        .collect();
-    let title = format!(
-        "{} – {} ({})",
-        r.locale.text("chart_sectors"),
-        m.member.name,
-        b.date.year
-    );
-    let values: Vec<(String, String)> = bars
-        .iter()
-        .map(|x| (x.label.clone(), format!("{} t CO₂e", de_number(x.value, 0))))
-        .collect();
-    let svg = chart::bars(&BarChart {
-        unit: r.locale.unit("t CO2e"),
-        bars,
-        decimals: 0,
-    });
-    let alt = alt_for(r, &title, &values);
-    let sources: Vec<&Source> = m
-        .figures
-        .iter()
-        .find(|f| f.id == "ghg_t")
-        .map(|f| f.sources.iter().map(AsRef::as_ref).collect())
-        .unwrap_or_default();
-    set.add(
-        &format!("sektoren-{}", m.member.ags),
-        svg,
-        title,
-        alt,
-        source_line(&sources),
-    );
 }
 
 #[derive(Serialize)]
@@ -502,18 +466,6 @@ pub struct RenewablesView {
     pub refs: String,
 }
 
-#[derive(Serialize)]
-pub struct BalanceView {
-    pub year: i32,
-    pub sectors: Vec<[String; 6]>,
-    pub carriers: Vec<[String; 5]>,
-    pub total_mwh: String,
-    pub total_t: String,
-    pub per_inhabitant: String,
-    pub grade: String,
-    pub refs: String,
-}
-
 fn land_view(r: &Renderer, m: &MemberFacts) -> Option<LandView> {
     let l = m.land.as_ref()?;
     let land_take = match (l.land_take_ha_per_year, l.previous_date) {
@@ -521,27 +473,27 @@ fn land_view(r: &Renderer, m: &MemberFacts) -> Option<LandView> {
             "text",
             "land_take",
             &[
-                ("from", pd.german()),
-                ("to", l.date.german()),
+                ("from", pd.display()),
+                ("to", l.date.display()),
                 (
                     "rate",
-                    format!("{}{}", if rate > 0.0 { "+" } else { "" }, de_number(rate, 1)),
+                    format!("{}{}", if rate > 0.0 { "+" } else { "" }, fmt_number(rate, 1)),
                 ),
             ],
         ),
         _ => String::new(),
     };
     Some(LandView {
-        date: l.date.german(),
-        total: de_number(l.total_ha, 0),
+        date: l.date.display(),
+        total: fmt_number(l.total_ha, 0),
         classes: l
             .classes
             .iter()
             .map(|c| {
                 (
                     r.locale.label("land_class", &c.id),
-                    de_number(c.ha, 0),
-                    de_number(c.share_pct, 1),
+                    fmt_number(c.ha, 0),
+                    fmt_number(c.share_pct, 1),
                 )
             })
             .collect(),
@@ -558,7 +510,7 @@ fn sink_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Option<Sin
         .map(|f| book.refs(&f.sources))
         .unwrap_or_default();
     Some(SinkView {
-        date: s.date.german(),
+        date: s.date.display(),
         rows: s
             .rows
             .iter()
@@ -566,13 +518,13 @@ fn sink_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Option<Sin
                 [
                     r.locale.label("land_category", &x.category),
                     r.locale.label("soil", &x.soil),
-                    de_number(x.area_ha, 0),
-                    de_number(x.t_per_ha, 2),
-                    de_number(x.t, 0),
+                    fmt_number(x.area_ha, 0),
+                    fmt_number(x.t_per_ha, 2),
+                    fmt_number(x.t, 0),
                 ]
             })
             .collect(),
-        total: de_number(s.total_t, 0),
+        total: fmt_number(s.total_t, 0),
         refs,
     })
 }
@@ -586,8 +538,8 @@ fn renewables_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Opti
         .map(|f| book.refs(&f.sources))
         .unwrap_or_default();
     Some(RenewablesView {
-        date: x.date.german(),
-        previous_date: x.previous_date.map(|d| d.german()).unwrap_or_default(),
+        date: x.date.display(),
+        previous_date: x.previous_date.map(|d| d.display()).unwrap_or_default(),
         rows: x
             .capacities
             .iter()
@@ -595,62 +547,15 @@ fn renewables_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Opti
                 [
                     r.locale.label("technology", &c.technology),
                     c.previous_kw
-                        .map(|v| de_number(v, 0))
+                        .map(|v| fmt_number(v, 0))
                         .unwrap_or_else(|| r.locale.text("no_data")),
-                    de_number(c.kw, 0),
+                    fmt_number(c.kw, 0),
                     c.kw_per_inhabitant
-                        .map(|v| de_number(v, 3))
+                        .map(|v| fmt_number(v, 3))
                         .unwrap_or_else(|| r.locale.text("no_data")),
                 ]
             })
             .collect(),
-        refs,
-    })
-}
-
-fn balance_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Option<BalanceView> {
-    let b = m.balance.as_ref()?;
-    let refs = m
-        .figures
-        .iter()
-        .find(|f| f.id == "ghg_t")
-        .map(|f| book.refs(&f.sources))
-        .unwrap_or_default();
-    Some(BalanceView {
-        year: b.date.year,
-        sectors: b
-            .sectors
-            .iter()
-            .map(|s| {
-                [
-                    r.locale.label("sector", &s.sector),
-                    de_number(s.mwh, 0),
-                    de_number(s.t, 0),
-                    de_number(s.share_pct, 1),
-                    s.published_t.map(|v| de_number(v, 0)).unwrap_or_default(),
-                    s.deviation_pct
-                        .map(|v| format!("{} %", de_number(v, 3)))
-                        .unwrap_or_default(),
-                ]
-            })
-            .collect(),
-        carriers: b
-            .rows
-            .iter()
-            .map(|x| {
-                [
-                    r.locale.label("sector_short", &x.sector),
-                    r.locale.label("carrier", &x.carrier),
-                    de_number(x.mwh, 0),
-                    de_number(x.g_per_kwh, 1),
-                    de_number(x.t, 0),
-                ]
-            })
-            .collect(),
-        total_mwh: de_number(b.total_mwh, 0),
-        total_t: de_number(b.total_t, 0),
-        per_inhabitant: b.t_per_inhabitant.map(|v| de_number(v, 2)).unwrap_or_default(),
-        grade: b.grade.letter().to_string(),
         refs,
     })
 }
@@ -666,6 +571,9 @@ pub struct ReportView {
     pub sink: Option<SinkView>,
     pub renewables: Option<RenewablesView>,
     pub balance: Option<BalanceView>,
+    pub progress: Option<ProgressView>,
+    pub compensation: Option<CompensationView>,
+    pub assessment: Option<AssessmentView>,
     pub charts: BTreeMap<String, ChartView>,
     pub sources: Vec<SourceRow>,
 }
@@ -692,7 +600,7 @@ fn chart_map(set: ChartSet) -> (BTreeMap<String, ChartView>, Files) {
     (map, set.files)
 }
 
-pub fn report(r: &Renderer, p: &Partnership, facts: &Facts, m: &MemberFacts) -> (ReportView, Files) {
+pub fn report(r: &Renderer, p: &Partnership, data: &Dataset, facts: &Facts, m: &MemberFacts) -> (ReportView, Files) {
     let mut book = SourceBook::default();
     let figures: Vec<FigureRow> = m.figures.iter().map(|f| row(r, f, &mut book)).collect();
     let population_note = m
@@ -705,13 +613,16 @@ pub fn report(r: &Renderer, p: &Partnership, facts: &Facts, m: &MemberFacts) -> 
     let land = land_view(r, m);
     let sink = sink_view(r, m, &mut book);
     let renewables = renewables_view(r, m, &mut book);
-    let balance = balance_view(r, m, &mut book);
+    let balance = accounting::balance_view(r, m, &mut book);
     let mut set = ChartSet::new();
     let hl = Some(m.member.ags.as_str());
-    sector_chart(r, m, &mut set);
+    accounting::sector_chart(r, m, &mut set);
     land_use_chart(r, facts, hl, &mut set);
     sink_chart(r, m, &mut set);
     re_chart(r, facts, hl, &mut set);
+    maps::map(r, data, facts, maps::Metric::GhgPerInhabitant, hl, &mut set);
+    let progress = accounting::progress_view(r, m, &mut set);
+    let compensation = accounting::compensation_view(r, facts, Some(m.member.ags.as_str()), &mut set);
     let (charts, files) = chart_map(set);
     let subtitle = m.member.name.clone();
     let view = ReportView {
@@ -724,6 +635,12 @@ pub fn report(r: &Renderer, p: &Partnership, facts: &Facts, m: &MemberFacts) -> 
         sink,
         renewables,
         balance,
+        progress,
+        compensation,
+        assessment: m
+            .assessment
+            .as_ref()
+            .map(|a| rating::assessment_view(r, facts, &data.catalogues, m, a, &data.measure_status, None)),
         charts,
         sources: book.rows(r),
     };
@@ -745,6 +662,9 @@ pub struct BriefingView {
     pub figures: Vec<FigureRow>,
     pub insights: Vec<Insight>,
     pub has_balance: bool,
+    pub balance_note: String,
+    pub compensation_line: String,
+    pub assessment: Option<AssessmentView>,
     pub charts: BTreeMap<String, ChartView>,
     pub sources: Vec<SourceRow>,
 }
@@ -773,7 +693,13 @@ const COMPARED: &[&str] = &[
     "pv_growth_pct",
 ];
 
-pub fn briefing(r: &Renderer, p: &Partnership, facts: &Facts, m: &MemberFacts) -> (BriefingView, Files) {
+pub fn briefing(
+    r: &Renderer,
+    p: &Partnership,
+    data: &Dataset,
+    facts: &Facts,
+    m: &MemberFacts,
+) -> (BriefingView, Files) {
     let mut book = SourceBook::default();
     let figures: Vec<FigureRow> = BRIEFING_FIGURES
         .iter()
@@ -797,7 +723,7 @@ pub fn briefing(r: &Renderer, p: &Partnership, facts: &Facts, m: &MemberFacts) -
         }
         let d = decimals(&f.unit, v);
         let unit = r.locale.unit(&f.unit);
-        let avg_text = format!("{} {unit}", de_number(avg, d));
+        let avg_text = format!("{} {unit}", fmt_number(avg, d));
         let key = if v >= avg { "above_average" } else { "below_average" };
         let text = format!(
             "{}; {}.",
@@ -808,14 +734,14 @@ pub fn briefing(r: &Renderer, p: &Partnership, facts: &Facts, m: &MemberFacts) -
         let _ = book.refs(&f.sources);
         insights.push(Insight {
             label: r.locale.label("label", id),
-            value: format!("{} {unit}", de_number(v, d)),
+            value: format!("{} {unit}", fmt_number(v, d)),
             text,
         });
     }
     let mut set = ChartSet::new();
     let hl = Some(m.member.ags.as_str());
     re_chart(r, facts, hl, &mut set);
-    sink_members_chart(r, facts, hl, &mut set);
+    maps::map(r, data, facts, maps::Metric::GhgPerInhabitant, hl, &mut set);
     let (charts, files) = chart_map(set);
     let view = BriefingView {
         t: r.locale.texts(),
@@ -824,10 +750,70 @@ pub fn briefing(r: &Renderer, p: &Partnership, facts: &Facts, m: &MemberFacts) -
         figures,
         insights,
         has_balance: m.balance.is_some(),
+        balance_note: m
+            .balance
+            .as_ref()
+            .filter(|b| b.estimated_cells > 0)
+            .map(|b| {
+                r.locale.fill(
+                    "text",
+                    "briefing_start_balance",
+                    &[
+                        ("quality", fmt_number(b.quality, 2)),
+                        ("grade", b.grade.letter().to_string()),
+                    ],
+                )
+            })
+            .unwrap_or_default(),
+        compensation_line: briefing_compensation(r, facts, m),
+        assessment: m
+            .assessment
+            .as_ref()
+            .map(|a| rating::assessment_view(r, facts, &data.catalogues, m, a, &data.measure_status, Some(5))),
         charts,
         sources: book.rows(r),
     };
     (view, files)
+}
+
+/// One sentence on compensation for a council: what the member's land users could earn, or how much
+/// of the city's emissions the region can offset.
+fn briefing_compensation(r: &Renderer, facts: &Facts, m: &MemberFacts) -> String {
+    let Some(c) = facts.region.compensation.as_ref() else {
+        return String::new();
+    };
+    match m.member.role {
+        Role::Rural => c
+            .members
+            .iter()
+            .find(|x| x.ags == m.member.ags.as_str())
+            .filter(|x| x.removal_t > 0.0)
+            .map(|x| {
+                r.locale.fill(
+                    "text",
+                    "briefing_offer_rural",
+                    &[
+                        ("removal", fmt_number(x.removal_t, 0)),
+                        ("payment", fmt_number(x.payment_eur, 0)),
+                        ("price", fmt_number(c.price_eur_per_t, 0)),
+                    ],
+                )
+            })
+            .unwrap_or_default(),
+        Role::City => r.locale.fill(
+            "text",
+            "briefing_offer_city",
+            &[
+                (
+                    "pct",
+                    c.offset_city_pct
+                        .map(|v| fmt_number(v, 1))
+                        .unwrap_or_else(|| "–".into()),
+                ),
+                ("payment", fmt_number(c.payment_total_eur, 0)),
+            ],
+        ),
+    }
 }
 
 #[derive(Serialize)]
@@ -848,12 +834,33 @@ pub struct HandbookView {
     pub balances: Vec<(String, BalanceView)>,
     pub emission_factors: Vec<[String; 4]>,
     pub fluxes: Vec<[String; 4]>,
-    pub compensation: String,
+    pub compensation: Option<CompensationView>,
+    pub progress: Vec<(String, ProgressView)>,
+    pub start_balance_method: Vec<[String; 5]>,
+    pub catalogue: Option<CatalogueView>,
     pub charts: BTreeMap<String, ChartView>,
     pub sources: Vec<SourceRow>,
 }
 
-pub fn handbook(r: &Renderer, p: &Partnership, facts: &Facts, factors: &Factors) -> (HandbookView, Files) {
+/// The start-balance intensities as table rows for the method chapter.
+fn start_balance_rows(r: &Renderer, factors: &Factors) -> Vec<[String; 5]> {
+    factors
+        .start
+        .iter()
+        .map(|s| {
+            [
+                r.locale.label("sector_short", &s.sector),
+                r.locale.label("carrier", &s.carrier),
+                r.locale.label("driver", &s.driver),
+                format!("{} {}", fmt_number(s.mwh_per_unit, 3), s.unit),
+                s.grade.letter().to_string(),
+            ]
+        })
+        .collect()
+}
+
+pub fn handbook(r: &Renderer, p: &Partnership, data: &Dataset, facts: &Facts) -> (HandbookView, Files) {
+    let factors = &data.factors;
     let mut book = SourceBook::default();
     // Comparison matrix: one row per figure id, one column per member, in first-seen order.
     let mut ids: Vec<(String, String)> = Vec::new();
@@ -877,7 +884,7 @@ pub fn handbook(r: &Renderer, p: &Partnership, facts: &Facts, factors: &Factors)
                 values: figs
                     .iter()
                     .map(|f| match f.map(|f| f.value) {
-                        Some(Some(v)) => de_number(v, decimals(unit, v)),
+                        Some(Some(v)) => fmt_number(v, decimals(unit, v)),
                         Some(None) => r.locale.text("no_data"),
                         None => "–".into(),
                     })
@@ -889,7 +896,7 @@ pub fn handbook(r: &Renderer, p: &Partnership, facts: &Facts, factors: &Factors)
     let balances = facts
         .members
         .iter()
-        .filter_map(|m| Some((m.member.name.clone(), balance_view(r, m, &mut book)?)))
+        .filter_map(|m| Some((m.member.name.clone(), accounting::balance_view(r, m, &mut book)?)))
         .collect();
     let emission_factors = factors
         .emission
@@ -904,7 +911,7 @@ pub fn handbook(r: &Renderer, p: &Partnership, facts: &Facts, factors: &Factors)
                 r.locale.label("carrier", &f.carrier),
                 sector,
                 f.valid_year.to_string(),
-                de_number(f.g_co2e_per_kwh, 1),
+                fmt_number(f.g_co2e_per_kwh, 1),
             ]
         })
         .collect();
@@ -915,50 +922,31 @@ pub fn handbook(r: &Renderer, p: &Partnership, facts: &Facts, factors: &Factors)
             [
                 r.locale.label("land_category", &f.category),
                 r.locale.label("soil", &f.soil),
-                de_number(f.t_co2e_per_ha, 2),
+                fmt_number(f.t_co2e_per_ha, 2),
                 f.source.clone(),
             ]
         })
         .collect();
-    let reg = &facts.region;
-    let compensation = match (reg.ghg_t, reg.sink_offset_pct) {
-        (Some(ghg), Some(pct)) => {
-            let ghg_year = facts
-                .members
-                .iter()
-                .filter_map(|m| m.balance.as_ref())
-                .map(|b| b.date.year)
-                .max()
-                .unwrap_or(facts.year);
-            let sink_year = facts
-                .members
-                .iter()
-                .filter_map(|m| m.sink.as_ref())
-                .map(|s| s.date.year)
-                .max()
-                .unwrap_or(facts.year);
-            r.locale.fill(
-                "text",
-                "compensation_text",
-                &[
-                    ("ghg", de_number(ghg, 0)),
-                    ("ghg_year", ghg_year.to_string()),
-                    ("sink", de_number(reg.land_sink_t, 0)),
-                    ("sink_year", sink_year.to_string()),
-                    ("pct", format!("{} %", de_number(pct, 2))),
-                ],
-            )
-        }
-        _ => r.locale.text("compensation_no_balance"),
-    };
-    let _ = de_signed_pct;
     let mut set = ChartSet::new();
-    for m in &facts.members {
-        sector_chart(r, m, &mut set);
-    }
+    accounting::members_per_inhabitant_chart(r, facts, None, &mut set);
+    maps::map(r, data, facts, maps::Metric::GhgPerInhabitant, None, &mut set);
+    maps::map(r, data, facts, maps::Metric::RatingScore, None, &mut set);
+    maps::map(r, data, facts, maps::Metric::OffsetPerHa, None, &mut set);
+
     land_use_chart(r, facts, None, &mut set);
     re_chart(r, facts, None, &mut set);
     sink_members_chart(r, facts, None, &mut set);
+    let compensation = accounting::compensation_view(r, facts, None, &mut set);
+    let progress: Vec<(String, ProgressView)> = facts
+        .members
+        .iter()
+        .filter_map(|m| {
+            Some((
+                m.member.name.clone(),
+                accounting::progress_view(r, m, &mut set).filter(|p| p.has_series)?,
+            ))
+        })
+        .collect();
     let (charts, files) = chart_map(set);
     let view = HandbookView {
         t: r.locale.texts(),
@@ -970,6 +958,9 @@ pub fn handbook(r: &Renderer, p: &Partnership, facts: &Facts, factors: &Factors)
         emission_factors,
         fluxes,
         compensation,
+        progress,
+        start_balance_method: start_balance_rows(r, factors),
+        catalogue: (!data.catalogues.indicators.is_empty()).then(|| rating::catalogue_view(r, facts, &data.catalogues)),
         charts,
         sources: book.rows(r),
     };

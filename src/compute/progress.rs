@@ -1,0 +1,201 @@
+//! Progress: the emission series of a member, change against the previous and the base year,
+//! target paths and an on-track verdict from the trend.
+
+use serde::Serialize;
+
+use super::select::ObsIndex;
+use crate::config::Target;
+use crate::model::Ags;
+
+/// One year of the series.
+#[derive(Debug, Clone, Serialize)]
+pub struct Point {
+    pub year: i32,
+    /// Total emissions in t (CO2 or CO2e, see `kind`).
+    pub total_t: Option<f64>,
+    pub per_inhabitant: Option<f64>,
+    /// Emissions by sector in t, in the split of the source.
+    pub sectors: Vec<(String, f64)>,
+    /// `series` (published series, CO2), `balance` (the BISKO balance of this program).
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetStatus {
+    pub year: i32,
+    pub indicator: String,
+    /// The target in the indicator's unit (t per inhabitant, or % reduction).
+    pub value: f64,
+    /// The target expressed as t per inhabitant or total t for the path.
+    pub level: f64,
+    pub source: String,
+    /// Where the trend of the series arrives in the target year.
+    pub trend_at_target: Option<f64>,
+    pub on_track: Option<bool>,
+    /// Reduction needed per year from the latest value to reach the target.
+    pub required_per_year: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    pub points: Vec<Point>,
+    pub base_year: Option<i32>,
+    pub latest_year: i32,
+    /// Change of the per-inhabitant value (else total) against the previous point, in %.
+    pub change_previous_pct: Option<f64>,
+    pub change_base_pct: Option<f64>,
+    /// Linear trend of per-inhabitant emissions (t per inhabitant and year) over the points since 2010.
+    pub trend_per_year: Option<f64>,
+    pub targets: Vec<TargetStatus>,
+}
+
+/// Least-squares slope of (x, y).
+fn slope(points: &[(f64, f64)]) -> Option<f64> {
+    if points.len() < 2 {
+        return None;
+    }
+    let n = points.len() as f64;
+    let mx = points.iter().map(|p| p.0).sum::<f64>() / n;
+    let my = points.iter().map(|p| p.1).sum::<f64>() / n;
+    let sxx: f64 = points.iter().map(|p| (p.0 - mx).powi(2)).sum();
+    (sxx > 0.0).then(|| points.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum::<f64>() / sxx)
+}
+
+/// Builds the series from the published series (variables `ghg_series_kt`, `ghg_series_kt_total`,
+/// `ghg_t_per_inhabitant_published`) and this year's balance.
+pub fn progress(
+    ags: &Ags,
+    index: &ObsIndex<'_>,
+    balance: Option<&super::balance::Balance>,
+    targets: &[&Target],
+    year: i32,
+) -> Option<Progress> {
+    let mut points: Vec<Point> = Vec::new();
+    fn point(points: &mut Vec<Point>, y: i32, kind: &str) -> usize {
+        match points.iter().position(|p| p.year == y) {
+            Some(i) => i,
+            None => {
+                points.push(Point {
+                    year: y,
+                    total_t: None,
+                    per_inhabitant: None,
+                    sectors: Vec::new(),
+                    kind: kind.into(),
+                });
+                points.len() - 1
+            }
+        }
+    }
+    for o in index
+        .series(ags, "ghg_series_kt_total", None)
+        .iter()
+        .filter(|o| o.date.year <= year)
+    {
+        let i = point(&mut points, o.date.year, "series");
+        points[i].total_t = o.value.ok().map(|v| v * 1000.0);
+    }
+    for o in index
+        .all_on_all_years(ags, "ghg_series_kt")
+        .into_iter()
+        .filter(|o| o.date.year <= year)
+    {
+        let i = point(&mut points, o.date.year, "series");
+        if let (Some(s), Ok(v)) = (&o.sector, o.value) {
+            points[i].sectors.push((s.clone(), v * 1000.0));
+        }
+    }
+    for o in index
+        .series(ags, "ghg_t_per_inhabitant_published", None)
+        .iter()
+        .filter(|o| o.date.year <= year)
+    {
+        let i = point(&mut points, o.date.year, "series");
+        points[i].per_inhabitant = o.value.ok();
+    }
+    if let Some(b) = balance {
+        let i = point(&mut points, b.date.year, "balance");
+        points[i].kind = "balance".into();
+        points[i].total_t = Some(b.total_t);
+        points[i].per_inhabitant = b.t_per_inhabitant.or(points[i].per_inhabitant);
+        points[i].sectors = b.sectors.iter().map(|s| (s.sector.clone(), s.t)).collect();
+    }
+
+    if points.is_empty() {
+        return None;
+    }
+    points.sort_by_key(|p| p.year);
+    let latest = points.last()?.clone();
+    let base = points.first()?.clone();
+    let value = |p: &Point| p.per_inhabitant.or(p.total_t);
+    let change = |a: &Point, b: &Point| -> Option<f64> {
+        // Compare like with like: per inhabitant if both have it, else totals.
+        let (x, y) = match (a.per_inhabitant, b.per_inhabitant) {
+            (Some(x), Some(y)) => (x, y),
+            _ => (a.total_t?, b.total_t?),
+        };
+        Some((y - x) / x * 100.0)
+    };
+    let change_previous_pct = (points.len() >= 2)
+        .then(|| change(&points[points.len() - 2], &latest))
+        .flatten();
+    let change_base_pct = (points.len() >= 2).then(|| change(&base, &latest)).flatten();
+    let recent: Vec<(f64, f64)> = points
+        .iter()
+        .filter(|p| p.year >= 2010)
+        .filter_map(|p| Some((f64::from(p.year), p.per_inhabitant?)))
+        .collect();
+    let trend_per_year = slope(&recent);
+
+    let latest_value = value(&latest);
+    let statuses = targets
+        .iter()
+        .filter(|t| t.year > latest.year)
+        .filter_map(|t| {
+            let (level, current) = match t.indicator.as_str() {
+                "ghg_t_per_inhabitant" => (t.value, latest.per_inhabitant?),
+                _ => {
+                    let base_total = points.iter().find(|p| Some(p.year) == t.base_year)?.total_t?;
+                    (base_total * (1.0 - t.value / 100.0), latest.total_t?)
+                }
+            };
+            let years = f64::from(t.year - latest.year);
+            let trend_at_target = match t.indicator.as_str() {
+                "ghg_t_per_inhabitant" => trend_per_year.map(|s| (current + s * years).max(0.0)),
+                _ => trend_per_year
+                    .zip(latest.per_inhabitant)
+                    .map(|(s, pi)| (current * (1.0 + s * years / pi)).max(0.0)),
+            };
+            Some(TargetStatus {
+                year: t.year,
+                indicator: t.indicator.clone(),
+                value: t.value,
+                level,
+                source: t.source.clone(),
+                trend_at_target,
+                on_track: trend_at_target.map(|v| v <= level),
+                required_per_year: Some((current - level) / years),
+            })
+        })
+        .collect();
+    let _ = latest_value;
+    Some(Progress {
+        base_year: (points.len() >= 2).then_some(base.year),
+        latest_year: latest.year,
+        points,
+        change_previous_pct,
+        change_base_pct,
+        trend_per_year,
+        targets: statuses,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slope;
+
+    #[test]
+    fn slope_of_a_line() {
+        assert_eq!(slope(&[(2011.0, 6.0), (2013.0, 5.0), (2015.0, 4.0)]), Some(-0.5));
+        assert_eq!(slope(&[(2011.0, 6.0)]), None);
+    }
+}

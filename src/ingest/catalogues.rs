@@ -1,0 +1,408 @@
+//! The assessment system (`inputs/catalogues/indicators.toml`) and the toolbox
+//! (`inputs/catalogues/measures.toml`), validated on load: every error names the file, the entry
+//! and the fix.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::error::InputError;
+use super::registry::read_text;
+use crate::config::Role;
+use crate::formula::Expr;
+
+const INDICATORS: &str = "catalogues/indicators.toml";
+const MEASURES: &str = "catalogues/measures.toml";
+
+/// Figure ids the program computes per member; formulas may use these and, in indicators fed from
+/// local data, the administrations' own variables.
+pub const FIGURES: &[&str] = &[
+    "population",
+    "population_census",
+    "land_total",
+    "area_settlement",
+    "area_traffic",
+    "area_agriculture",
+    "area_forest",
+    "area_woody",
+    "area_water",
+    "area_other",
+    "share_settlement_traffic",
+    "share_agriculture",
+    "share_forest",
+    "land_take_ha_per_year",
+    "land_sink_t",
+    "land_sink_t_per_ha",
+    "re_pv_kw",
+    "re_wind_kw",
+    "re_biomass_kw",
+    "re_hydro_kw",
+    "pv_kw_per_inhabitant",
+    "wind_kw_per_inhabitant",
+    "pv_growth_pct",
+    "wind_growth_pct",
+    "final_energy_mwh",
+    "final_energy_mwh_per_inhabitant",
+    "ghg_t",
+    "ghg_t_per_inhabitant",
+    "ghg_t_buildings",
+    "ghg_t_transport",
+    "ghg_t_industry",
+];
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    pub id: String,
+    pub name: String,
+    pub weight: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Lower,
+    Higher,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DataKind {
+    Public,
+    Local,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    pub id: String,
+    pub field: String,
+    pub name: String,
+    pub explanation: String,
+    pub formula: String,
+    pub unit: String,
+    pub direction: Direction,
+    pub target: Option<f64>,
+    pub target_year: Option<i32>,
+    #[serde(default)]
+    pub target_source: String,
+    pub levels: Vec<f64>,
+    #[serde(default)]
+    pub levels_source: String,
+    pub weight: f64,
+    pub data: DataKind,
+    #[serde(default)]
+    pub supplier: String,
+    #[serde(skip)]
+    pub expr: Option<Expr>,
+}
+
+impl Indicator {
+    /// Rating 1 (worst) to 5 (best) against the four ascending level boundaries.
+    pub fn rate(&self, v: f64) -> u8 {
+        let l = &self.levels;
+        match self.direction {
+            Direction::Lower => 5 - l.iter().take_while(|&&b| v > b).count() as u8,
+            Direction::Higher => 1 + l.iter().take_while(|&&b| v >= b).count() as u8,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IndicatorFile {
+    field: Vec<Field>,
+    indicator: Vec<Indicator>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Measure {
+    pub id: String,
+    pub title: String,
+    pub field: String,
+    pub description: String,
+    pub actors: Vec<String>,
+    pub roles: Vec<Role>,
+    pub applies: String,
+    pub basis: String,
+    pub eligible_share: f64,
+    #[serde(default)]
+    pub eligible_share_source: String,
+    pub effect: f64,
+    pub effect_unit: String,
+    pub effect_source: String,
+    pub investment: f64,
+    pub running_cost: f64,
+    pub cost_unit: String,
+    pub cost_source: String,
+    pub years_to_effect: f64,
+    pub lifetime_years: f64,
+    #[serde(default)]
+    pub co_benefits: Vec<String>,
+    #[serde(default)]
+    pub lifts: Vec<String>,
+    #[serde(default)]
+    pub compensation: bool,
+    #[serde(default)]
+    pub joint: bool,
+    #[serde(default)]
+    pub sources: Vec<String>,
+    #[serde(default)]
+    pub assumption: bool,
+    #[serde(default)]
+    pub assumption_note: String,
+    #[serde(skip)]
+    pub rule: Option<Expr>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeasureFile {
+    measure: Vec<Measure>,
+}
+
+const ACTORS: &[&str] = &["city", "rural", "farmers", "utilities", "citizens", "businesses"];
+
+/// Both catalogues, validated.
+#[derive(Debug, Clone, Default)]
+pub struct Catalogues {
+    pub fields: Vec<Field>,
+    pub indicators: Vec<Indicator>,
+    pub measures: Vec<Measure>,
+}
+
+fn toml_error(file: &str, text: &str, e: toml::de::Error) -> InputError {
+    let mut err = InputError::new(
+        file,
+        e.message().trim().to_string(),
+        "check the entry against inputs/catalogues/README.md",
+    );
+    if let Some(span) = e.span() {
+        err = err.at(super::text::line_of_offset(text, span.start));
+    }
+    err
+}
+
+/// Line of the entry with this id, for messages.
+fn line_of_id(text: &str, id: &str) -> Option<usize> {
+    let needle = format!("id = \"{id}\"");
+    text.find(&needle).map(|o| super::text::line_of_offset(text, o))
+}
+
+fn entry_error(file: &str, text: &str, kind: &str, id: &str, message: String, hint: &str) -> InputError {
+    let mut e = InputError::new(file, format!("{kind} `{id}`: {message}"), hint);
+    if let Some(l) = line_of_id(text, id) {
+        e = e.at(l);
+    }
+    e
+}
+
+pub fn load(inputs: &Path) -> Result<Catalogues, InputError> {
+    let itext = read_text(&inputs.join(INDICATORS), INDICATORS)?;
+    let ifile: IndicatorFile = toml::from_str(&itext).map_err(|e| toml_error(INDICATORS, &itext, e))?;
+    let mtext = read_text(&inputs.join(MEASURES), MEASURES)?;
+    let mfile: MeasureFile = toml::from_str(&mtext).map_err(|e| toml_error(MEASURES, &mtext, e))?;
+    let declared = declared_local(inputs);
+    validate(ifile.field, ifile.indicator, mfile.measure, &itext, &mtext, &declared)
+}
+
+/// Local variables declared in the comment lines of `local/local_data.csv` (`# name – meaning`).
+fn declared_local(inputs: &Path) -> BTreeSet<String> {
+    let Ok(text) = std::fs::read_to_string(inputs.join("local/local_data.csv")) else {
+        return BTreeSet::new();
+    };
+    text.lines()
+        .filter_map(|l| l.strip_prefix('#'))
+        .filter_map(|l| {
+            let mut parts = l.split_whitespace();
+            let name = parts.next()?;
+            let dash = parts.next()?;
+            let valid = name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            (valid && (dash == "–" || dash == "-")).then(|| name.to_string())
+        })
+        .collect()
+}
+
+fn validate(
+    fields: Vec<Field>,
+    mut indicators: Vec<Indicator>,
+    mut measures: Vec<Measure>,
+    itext: &str,
+    mtext: &str,
+    declared: &BTreeSet<String>,
+) -> Result<Catalogues, InputError> {
+    let known = |v: &str| FIGURES.contains(&v) || declared.contains(v);
+    let field_ids: BTreeSet<&str> = fields.iter().map(|f| f.id.as_str()).collect();
+    if field_ids.len() != fields.len() {
+        return Err(InputError::new(
+            INDICATORS,
+            "a field id appears twice",
+            "give every [[field]] its own id",
+        ));
+    }
+    let mut seen = BTreeSet::new();
+    for ind in &mut indicators {
+        let err = |m: String, hint: &str| entry_error(INDICATORS, itext, "indicator", &ind.id, m, hint);
+        if !seen.insert(ind.id.clone()) {
+            return Err(err("the id appears twice".into(), "give every indicator its own id"));
+        }
+        if !field_ids.contains(ind.field.as_str()) {
+            return Err(err(
+                format!("unknown field `{}`", ind.field),
+                &format!(
+                    "use one of: {}",
+                    field_ids.iter().copied().collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+        if ind.levels.len() != 4
+            || ind.levels.windows(2).any(|w| w[0] > w[1])
+            || ind.levels.iter().any(|v| !v.is_finite())
+        {
+            return Err(err(
+                format!("levels must be four ascending numbers, found {:?}", ind.levels),
+                "write four boundaries between the five rating levels, e.g. levels = [1.9, 3.5, 5.0, 7.0]",
+            ));
+        }
+        if ind.target.is_some() != ind.target_year.is_some() {
+            return Err(err("target and target_year go together".into(), "give both or neither"));
+        }
+        let expr = Expr::parse(&ind.formula).map_err(|e| {
+            err(
+                format!("formula `{}` does not parse {e}", ind.formula),
+                "use numbers, figure ids, + - * / and parentheses",
+            )
+        })?;
+        if ind.data == DataKind::Local && !declared.is_empty() {
+            if let Some(v) = expr.variables().into_iter().find(|v| !known(v)) {
+                return Err(err(
+                    format!("formula uses `{v}`, which is neither a computed figure nor declared in local/local_data.csv"),
+                    "declare the variable in the comment lines of inputs/local/local_data.csv (`# name – meaning – supplier`) or fix the name",
+                ));
+            }
+        }
+        if ind.data == DataKind::Public {
+            if let Some(v) = expr.variables().into_iter().find(|v| !FIGURES.contains(&v.as_str())) {
+                return Err(err(
+                    format!("formula uses `{v}`, which is not a figure the program computes"),
+                    "use a figure id listed in inputs/catalogues/README.md, or set data = \"local\" for a locally supplied variable",
+                ));
+            }
+        }
+        ind.expr = Some(expr);
+    }
+    let indicator_ids: BTreeSet<String> = indicators.iter().map(|i| i.id.clone()).collect();
+    let mut seen = BTreeSet::new();
+    for m in &mut measures {
+        let err = |msg: String, hint: &str| entry_error(MEASURES, mtext, "measure", &m.id, msg, hint);
+        if !seen.insert(m.id.clone()) {
+            return Err(err("the id appears twice".into(), "give every measure its own id"));
+        }
+        if !field_ids.contains(m.field.as_str()) {
+            return Err(err(
+                format!("unknown field `{}`", m.field),
+                "use a field id of indicators.toml",
+            ));
+        }
+        if let Some(l) = m.lifts.iter().find(|l| !indicator_ids.contains(*l)) {
+            return Err(err(
+                format!("lifts the unknown indicator `{l}`"),
+                "name an indicator id of indicators.toml",
+            ));
+        }
+        if let Some(a) = m.actors.iter().find(|a| !ACTORS.contains(&a.as_str())) {
+            return Err(err(
+                format!("unknown actor `{a}`"),
+                &format!("use: {}", ACTORS.join(", ")),
+            ));
+        }
+        if !(0.0..=1.0).contains(&m.eligible_share) {
+            return Err(err(
+                format!("eligible_share {} is not between 0 and 1", m.eligible_share),
+                "write a share, e.g. 0.3",
+            ));
+        }
+        if m.lifetime_years <= 0.0 {
+            return Err(err(
+                "lifetime_years must be positive".into(),
+                "give the years the measure lasts",
+            ));
+        }
+        if !known(&m.basis) {
+            return Err(err(
+                format!("basis `{}` is not a figure the program computes", m.basis),
+                "use a figure id such as area_agriculture or population",
+            ));
+        }
+        let rule = Expr::parse(&m.applies).map_err(|e| {
+            err(
+                format!("rule `{}` does not parse {e}", m.applies),
+                "write a condition such as area_agriculture >= 200",
+            )
+        })?;
+        if let Some(v) = rule
+            .variables()
+            .into_iter()
+            .find(|v| !known(v) && !indicator_ids.contains(v))
+        {
+            return Err(err(
+                format!("rule uses the unknown name `{v}`"),
+                "use figure ids or indicator ids",
+            ));
+        }
+        m.rule = Some(rule);
+    }
+    Ok(Catalogues {
+        fields,
+        indicators,
+        measures,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIELDS: &str = "[[field]]\nid = \"climate_energy\"\nname = \"Klima\"\nweight = 1.0\n";
+    const IND: &str = "[[indicator]]\nid = \"ghg\"\nfield = \"climate_energy\"\nname = \"THG\"\nexplanation = \"x\"\nformula = \"ghg_t / population\"\nunit = \"t\"\ndirection = \"lower\"\ntarget = 1.9\ntarget_year = 2030\nlevels = [1.9, 3.5, 5.0, 7.0]\nweight = 1.0\ndata = \"public\"\n";
+
+    fn check(ind: &str) -> Result<Catalogues, InputError> {
+        let text = format!("{FIELDS}{ind}");
+        let f: IndicatorFile = toml::from_str(&text).map_err(|e| toml_error(INDICATORS, &text, e))?;
+        validate(f.field, f.indicator, Vec::new(), &text, "", &BTreeSet::new())
+    }
+
+    #[test]
+    fn rating_follows_direction() {
+        let c = check(IND).unwrap();
+        let i = &c.indicators[0];
+        assert_eq!(
+            (i.rate(1.0), i.rate(1.9), i.rate(4.0), i.rate(5.28), i.rate(9.0)),
+            (5, 5, 3, 2, 1)
+        );
+        let mut h = i.clone();
+        h.direction = Direction::Higher;
+        assert_eq!((h.rate(1.0), h.rate(1.9), h.rate(7.5)), (1, 2, 5));
+    }
+
+    #[test]
+    fn catalogue_errors_name_entry_and_fix() {
+        let e = check(&IND.replace("ghg_t / population", "ghg_t / nobody")).unwrap_err();
+        assert!(
+            e.message.contains("indicator `ghg`") && e.message.contains("`nobody`"),
+            "{e}"
+        );
+        let e = check(&IND.replace("levels = [1.9, 3.5, 5.0, 7.0]", "levels = [1.9, 3.5, 5.0]")).unwrap_err();
+        assert!(e.message.contains("levels"), "{e}");
+        let e = check(&IND.replace("ghg_t / population", "ghg_t / (population")).unwrap_err();
+        assert!(e.message.contains("does not parse"), "{e}");
+        let e = check(&format!("{IND}{IND}")).unwrap_err();
+        assert!(e.message.contains("twice") && e.line.is_some(), "{e}");
+        let e = check(&IND.replace("levels = [1.9, 3.5, 5.0, 7.0]", "")).unwrap_err();
+        assert!(e.message.contains("levels"), "{e}");
+    }
+}

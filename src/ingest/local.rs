@@ -1,0 +1,211 @@
+//! Files the administrations fill in themselves: local indicator data
+//! (`inputs/local/local_data.csv`) and the status of adopted measures
+//! (`inputs/local/measure_status.csv`).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::error::InputError;
+use super::registry::{read_text, skip_comments};
+use super::table;
+use super::text::{parse_cell, NumberStyle};
+use super::FileCtx;
+use crate::model::{Ags, RefDate};
+
+/// Header of the local data template.
+pub const LOCAL_HEADER: &str = "ags,variable,date,value,unit,source,note";
+
+/// Reads local indicator data: one value per line, keyed by AGS, variable and date.
+pub(crate) fn read_local(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), InputError> {
+    let rel = ctx.rel.clone();
+    let t = table::read(&rel, body, b',', true, first_line)?;
+    ctx.report.table = "Angaben der Verwaltung".into();
+    for r in 0..t.height() {
+        ctx.report.rows += 1;
+        let line = t.line(r);
+        let ags = Ags::parse(t.cell(r, 0)).map_err(|m| {
+            InputError::new(&rel, m, "write the member's 8-digit AGS")
+                .at(line)
+                .column("ags")
+        })?;
+        let variable = t.cell(r, 1).trim().to_string();
+        if variable.is_empty()
+            || !variable
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            return Err(InputError::new(
+                &rel,
+                format!("`{variable}` is not a variable name"),
+                "use a name from the comment lines at the top of the file (lowercase, digits, _)",
+            )
+            .at(line)
+            .column("variable"));
+        }
+        let d = t.cell(r, 2);
+        let date = RefDate::parse(d).ok_or_else(|| {
+            InputError::new(&rel, format!("`{d}` is not a date"), "write YYYY-MM-DD or a year")
+                .at(line)
+                .column("date")
+        })?;
+        let (cell, flag) = parse_cell(t.cell(r, 3), NumberStyle::Plain).map_err(|m| {
+            InputError::new(&rel, m, "write the value with a decimal point and no grouping")
+                .at(line)
+                .column("value")
+        })?;
+        let unit = t.cell(r, 4).to_string();
+        ctx.emit(&variable, &ags, None, date, cell, flag, Some(&unit), line);
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Planned,
+    InProgress,
+    Done,
+    Delayed,
+}
+
+/// One adopted measure of one member.
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasureStatus {
+    pub ags: Ags,
+    pub measure: String,
+    pub status: Status,
+    pub start: Option<RefDate>,
+    pub due: Option<RefDate>,
+    /// Units of the measure's basis implemented (ha, kW, …), for the expected effect.
+    pub quantity: Option<f64>,
+    pub responsible: String,
+    pub note: String,
+    pub line: usize,
+}
+
+pub const STATUS_FILE: &str = "local/measure_status.csv";
+
+/// Reads `local/measure_status.csv` if present, checking members and measure ids.
+pub fn load_status(
+    inputs: &Path,
+    members: &BTreeSet<Ags>,
+    measures: &BTreeSet<String>,
+) -> Result<Vec<MeasureStatus>, InputError> {
+    let rel = STATUS_FILE;
+    let path = inputs.join(rel);
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let text = read_text(&path, rel)?;
+    let (body, first) = skip_comments(&text);
+    if body.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let t = table::read(rel, body, b',', true, first)?;
+    let header = [
+        "ags",
+        "measure",
+        "status",
+        "start",
+        "due",
+        "quantity",
+        "responsible",
+        "note",
+    ];
+    let cols: Vec<usize> = header
+        .iter()
+        .map(|n| {
+            t.column_index(n).ok_or_else(|| {
+                InputError::new(
+                    rel,
+                    format!("the column `{n}` is missing"),
+                    format!("the header must be: {}", header.join(",")),
+                )
+                .at(first)
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::new();
+    for r in 0..t.height() {
+        let line = t.line(r);
+        let cell = |i: usize| t.cell(r, cols[i]).trim().to_string();
+        let ags = Ags::parse(&cell(0)).map_err(|m| {
+            InputError::new(rel, m, "write the member's 8-digit AGS")
+                .at(line)
+                .column("ags")
+        })?;
+        if !members.contains(&ags) {
+            return Err(InputError::new(
+                rel,
+                format!("`{ags}` is not a member of the partnership"),
+                "use an AGS from partnership.toml",
+            )
+            .at(line)
+            .column("ags"));
+        }
+        let measure = cell(1);
+        if !measures.contains(&measure) {
+            return Err(InputError::new(
+                rel,
+                format!("`{measure}` is not a measure of the toolbox"),
+                "use an id from inputs/catalogues/measures.toml",
+            )
+            .at(line)
+            .column("measure"));
+        }
+        let status = match cell(2).as_str() {
+            "planned" | "geplant" => Status::Planned,
+            "in_progress" | "in Umsetzung" => Status::InProgress,
+            "done" | "umgesetzt" => Status::Done,
+            "delayed" | "verzögert" => Status::Delayed,
+            other => {
+                return Err(InputError::new(
+                    rel,
+                    format!("status `{other}` is not known"),
+                    "use planned, in_progress, done or delayed",
+                )
+                .at(line)
+                .column("status"))
+            }
+        };
+        let date = |i: usize, name: &str| -> Result<Option<RefDate>, InputError> {
+            let v = cell(i);
+            if v.is_empty() {
+                return Ok(None);
+            }
+            RefDate::parse(&v).map(Some).ok_or_else(|| {
+                InputError::new(rel, format!("`{v}` is not a date"), "write YYYY-MM-DD")
+                    .at(line)
+                    .column(name.to_string())
+            })
+        };
+        let q = cell(5);
+        let quantity = if q.is_empty() {
+            None
+        } else {
+            Some(super::text::parse_number(&q, NumberStyle::Plain).ok_or_else(|| {
+                InputError::new(
+                    rel,
+                    format!("`{q}` is not a number"),
+                    "write the implemented quantity, e.g. 120.5",
+                )
+                .at(line)
+                .column("quantity")
+            })?)
+        };
+        out.push(MeasureStatus {
+            ags,
+            measure,
+            status,
+            start: date(3, "start")?,
+            due: date(4, "due")?,
+            quantity,
+            responsible: cell(6),
+            note: cell(7),
+            line,
+        });
+    }
+    Ok(out)
+}
