@@ -10,17 +10,31 @@ fn check(node: &SyntaxNode, input: &str) {
         SyntaxKind::Markup | SyntaxKind::Text | SyntaxKind::Space | SyntaxKind::Escape => {}
         // A run of text may be split where a smart quote or a line break would go; typst reads
         // `\'` and `\"` as escapes, so quotes never appear as SmartQuote here.
-        kind => panic!("{kind:?} in the escaped form of {input:?}: {:?}", node.text()),
+        kind => panic!("{kind:?} in the escaped form of {input:?}: {:?}", node.full_text()),
     }
     for child in node.children() {
         check(child, input);
     }
 }
 
-fuzz_target!(|s: &str| {
+/// Typst ends a line at `\n`, `\r`, and also at U+000B, U+000C, U+0085, U+2028 and U+2029;
+/// `markup` turns only the first three into spaces, so two of the others in a row make a
+/// paragraph break (found by this target: fuzz/regressions/escape/). With
+/// `KLIMAPARTNER_FUZZ_KNOWN_GAPS=1` they are mapped to `\n` first, as the fix in escape.rs would,
+/// so the rest of the invariant can still be fuzzed until escape.rs is fixed.
+fn known_gaps(s: &str) -> std::borrow::Cow<'_, str> {
+    if std::env::var_os("KLIMAPARTNER_FUZZ_KNOWN_GAPS").is_some() {
+        s.replace(['\u{b}', '\u{c}', '\u{85}', '\u{2028}', '\u{2029}'], "\n").into()
+    } else {
+        s.into()
+    }
+}
+
+fuzz_target!(|input: &str| {
+    let s = &*known_gaps(input);
     let escaped = klimapartner::render::escape::markup(s);
     let root = parse(&escaped);
-    assert!(root.erroneous() == false, "{s:?} → {escaped:?} does not parse");
+    assert!(!root.diagnosis().errors, "{s:?} → {escaped:?} does not parse");
     check(&root, s);
     // Nothing is lost: unescaping gives the input back (line breaks and tabs became spaces).
     let mut back = String::new();
