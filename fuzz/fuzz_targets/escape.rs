@@ -24,7 +24,8 @@ fn check(node: &SyntaxNode, input: &str) {
 /// so the rest of the invariant can still be fuzzed until escape.rs is fixed.
 fn known_gaps(s: &str) -> std::borrow::Cow<'_, str> {
     if std::env::var_os("KLIMAPARTNER_FUZZ_KNOWN_GAPS").is_some() {
-        s.replace(['\u{b}', '\u{c}', '\u{85}', '\u{2028}', '\u{2029}'], "\n").into()
+        s.replace(['\u{b}', '\u{c}', '\u{85}', '\u{2028}', '\u{2029}'], "\n")
+            .into()
     } else {
         s.into()
     }
@@ -42,6 +43,9 @@ fuzz_target!(|input: &str| {
     while let Some(c) = chars.next() {
         back.push(if c == '\\' { chars.next().unwrap_or('\\') } else { c });
     }
-    let expected: String = s.chars().map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c }).collect();
+    let expected: String = s
+        .chars()
+        .map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c })
+        .collect();
     assert_eq!(back, expected);
 });

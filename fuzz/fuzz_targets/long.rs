@@ -6,5 +6,9 @@ use libfuzzer_sys::fuzz_target;
 mod common;
 
 fuzz_target!(|data: &[u8]| {
-    common::read("statistics/leipzig/b.csv", b"ags,variable,sector,carrier,date,value,unit,note\n", data);
+    common::read(
+        "statistics/leipzig/b.csv",
+        b"ags,variable,sector,carrier,date,value,unit,note\n",
+        data,
+    );
 });
