@@ -153,14 +153,14 @@ fn national_table(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Resul
         )
         .at(first_line));
     }
-    // A column is numeric if variables.csv names it, or if most of its cells are numbers.
+    // A column is numeric if variables.csv names it, or if most of its first 1,000 cells are numbers.
     let numeric: Vec<bool> = (0..t.columns.len())
         .map(|c| {
             if c == 0 || ctx.aliases.get(&format!("{kind}:{}", t.columns[c])).is_some() {
                 return true;
             }
             let (mut num, mut text) = (0usize, 0usize);
-            for r in 0..t.height() {
+            for r in 0..t.height().min(1000) {
                 match parse_cell(t.cell(r, c), style) {
                     Ok((Cell::Number(_), _)) => num += 1,
                     Ok(_) => {}
