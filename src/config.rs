@@ -31,6 +31,30 @@ struct RawConfig {
     /// Emission targets (per member or for all members).
     #[serde(default)]
     target: Vec<RawTarget>,
+    /// Remaining carbon budgets of members, where one has been adopted.
+    #[serde(default)]
+    budget: Vec<RawBudget>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBudget {
+    /// AGS of the member.
+    ags: Spanned<String>,
+    /// First year the budget counts from (e.g. 2020).
+    from_year: i32,
+    /// Budget in t CO2e from `from_year` on.
+    t: f64,
+    source: String,
+}
+
+/// A member's remaining carbon budget as adopted.
+#[derive(Debug, Clone, Serialize)]
+pub struct Budget {
+    pub ags: Ags,
+    pub from_year: i32,
+    pub t: f64,
+    pub source: String,
 }
 
 /// The compensation scenario: how much of the eligible land takes part, at which carbon price.
@@ -127,6 +151,7 @@ pub struct Partnership {
     pub members: Vec<Member>,
     pub scenario: Scenario,
     pub targets: Vec<Target>,
+    pub budgets: Vec<Budget>,
 }
 
 impl Partnership {
@@ -266,6 +291,22 @@ pub fn parse(text: &str) -> Result<Partnership, InputError> {
             source: t.source,
         });
     }
+    let mut budgets = Vec::new();
+    for b in raw.budget {
+        let line = line_of_offset(text, b.ags.span().start);
+        let ags = Ags::parse(b.ags.get_ref()).map_err(|m| {
+            InputError::new(FILE, format!("budget.ags: {m}"), "write the member's 8-digit AGS").at(line)
+        })?;
+        if b.t <= 0.0 {
+            return Err(InputError::new(FILE, "budget.t must be positive", "give the budget in t CO2e").at(line));
+        }
+        budgets.push(Budget {
+            ags,
+            from_year: b.from_year,
+            t: b.t,
+            source: b.source,
+        });
+    }
     if members.is_empty() {
         return Err(InputError::new(FILE, "no members", "add at least one [[member]] table"));
     }
@@ -276,6 +317,7 @@ pub fn parse(text: &str) -> Result<Partnership, InputError> {
         members,
         scenario: raw.scenario,
         targets,
+        budgets,
     })
 }
 

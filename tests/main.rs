@@ -793,3 +793,48 @@ mod documents {
         assert!(!report.contains("Kennzahlen im Überblick"));
     }
 }
+
+mod measure_status {
+    use super::*;
+
+    #[test]
+    fn status_overdue_and_effect_of_done_measures_show_in_the_report() {
+        let tmp = tempfile::tempdir().unwrap();
+        let inputs = copy_fixture("small", tmp.path());
+        let p = inputs.join("local/measure_status.csv");
+        let mut text = fs::read_to_string(&p).unwrap();
+        text.push_str("14729380,humus_cropland,done,2022-03-01,2023-12-31,100,Landwirtschaftsbetrieb Thallwitz,\n");
+        text.push_str("14729380,energy_advice,planned,2023-01-01,2024-06-30,,Gemeindeverwaltung,\n");
+        fs::write(&p, text).unwrap();
+        let out = tmp.path().join("out");
+        let o = build(&inputs, &out, &["--member", "14729380"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let report = pdftotext(&out.join("bericht_2024_14729380_thallwitz.pdf"));
+        assert!(
+            report.contains("umgesetzt") && report.contains("überfällig"),
+            "status missing"
+        );
+        // 100 ha x 1.06 t/ha (humus build-up, measures.toml) = 106 t per year.
+        assert!(
+            report.contains("106 t CO₂e/") && report.contains("Umgesetzten: 106 t"),
+            "expected effect missing:\n{report}"
+        );
+    }
+
+    #[test]
+    fn unknown_measure_in_status_file_is_an_error_with_line() {
+        let tmp = tempfile::tempdir().unwrap();
+        let inputs = copy_fixture("small", tmp.path());
+        let p = inputs.join("local/measure_status.csv");
+        let mut text = fs::read_to_string(&p).unwrap();
+        text.push_str("14729380,no_such_measure,done,,,,,\n");
+        fs::write(&p, text).unwrap();
+        let o = bin().args(["check", "--inputs"]).arg(&inputs).output().unwrap();
+        assert!(!o.status.success());
+        let err = stderr(&o);
+        assert!(
+            err.contains("local/measure_status.csv") && err.contains("no_such_measure") && err.contains("line 10"),
+            "{err}"
+        );
+    }
+}

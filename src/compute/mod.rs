@@ -199,6 +199,8 @@ pub fn compute(p: &Partnership, data: &Dataset, year: i32) -> Facts {
     }
     let mut region = region_facts(&members);
     region.compensation = compensation::compensation(&members, &data.catalogues.measures, &p.scenario);
+    add_compensation_figures(&mut members, region.compensation.as_ref(), &data.factor_sources);
+
     if !data.catalogues.indicators.is_empty() {
         let pairs: Vec<(&MemberFacts, &assessment::Assessment)> = members
             .iter()
@@ -253,7 +255,14 @@ fn member_facts(
         figures.extend(b.figures.iter().cloned());
     }
     let targets = p.targets_for(&m.ags);
-    let progress = progress::progress(&m.ags, index, balance.as_ref(), &targets, year);
+    let progress = progress::progress(
+        &m.ags,
+        index,
+        balance.as_ref(),
+        &targets,
+        p.budgets.iter().find(|b| b.ags == m.ags),
+        year,
+    );
     Ok(MemberFacts {
         member: m.clone(),
         population,
@@ -362,5 +371,36 @@ fn region_facts(members: &[MemberFacts]) -> RegionFacts {
         compensation: None,
         assessment: None,
         distributions,
+    }
+}
+
+/// Each member's part of the compensation scenario as figures, so it appears in indicators.csv.
+fn add_compensation_figures(
+    members: &mut [MemberFacts],
+    c: Option<&compensation::Compensation>,
+    sources: &[Arc<Source>],
+) {
+    let Some(c) = c else { return };
+    for m in members.iter_mut() {
+        let Some(mc) = c.members.iter().find(|x| x.ags == m.member.ags.as_str()) else {
+            continue;
+        };
+        let Some(date) = m.land.as_ref().map(|l| l.date) else {
+            continue;
+        };
+        let srcs: Vec<Arc<Source>> = m
+            .figures
+            .iter()
+            .find(|f| f.id == "land_total")
+            .map(|f| f.sources.clone())
+            .unwrap_or_default();
+        let mut all = srcs;
+        all.extend(sources.iter().cloned());
+        let mut f = Figure::derived("compensation_removal_t", mc.removal_t, "t CO2e/a", date, &[], &all);
+        f.grade = Grade::D;
+        m.figures.push(f);
+        let mut f = Figure::derived("compensation_payment_eur", mc.payment_eur, "€/a", date, &[], &all);
+        f.grade = Grade::D;
+        m.figures.push(f);
     }
 }

@@ -47,6 +47,44 @@ pub struct Progress {
     /// Linear trend of per-inhabitant emissions (t per inhabitant and year) over the points since 2010.
     pub trend_per_year: Option<f64>,
     pub targets: Vec<TargetStatus>,
+    pub budget: Option<BudgetStatus>,
+}
+
+/// The remaining carbon budget: used so far (the series, years between points at the earlier
+/// point's level) and how many years remain at the latest annual emissions.
+#[derive(Debug, Clone, Serialize)]
+pub struct BudgetStatus {
+    pub from_year: i32,
+    pub budget_t: f64,
+    pub used_t: f64,
+    pub remaining_t: f64,
+    pub years_left: Option<f64>,
+    /// The year up to which use is counted (the reporting year).
+    pub until_year: i32,
+    pub source: String,
+}
+
+fn budget_status(points: &[Point], b: &crate::config::Budget, year: i32) -> Option<BudgetStatus> {
+    let latest = points.iter().rev().find(|p| p.total_t.is_some())?;
+    let level_in = |y: i32| -> Option<f64> {
+        points
+            .iter()
+            .rev()
+            .find(|p| p.year <= y && p.total_t.is_some())
+            .and_then(|p| p.total_t)
+    };
+    let used_t: f64 = (b.from_year..=year).filter_map(level_in).sum();
+    let remaining_t = b.t - used_t;
+    let annual = latest.total_t?;
+    Some(BudgetStatus {
+        from_year: b.from_year,
+        budget_t: b.t,
+        used_t,
+        remaining_t,
+        years_left: (annual > 0.0).then(|| remaining_t / annual),
+        until_year: year,
+        source: b.source.clone(),
+    })
 }
 
 /// Least-squares slope of (x, y).
@@ -68,6 +106,7 @@ pub fn progress(
     index: &ObsIndex<'_>,
     balance: Option<&super::balance::Balance>,
     targets: &[&Target],
+    budget: Option<&crate::config::Budget>,
     year: i32,
 ) -> Option<Progress> {
     let mut points: Vec<Point> = Vec::new();
@@ -178,6 +217,7 @@ pub fn progress(
         })
         .collect();
     let _ = latest_value;
+    let budget_now = budget.and_then(|b| budget_status(&points, b, year));
     Some(Progress {
         base_year: (points.len() >= 2).then_some(base.year),
         latest_year: latest.year,
@@ -185,6 +225,7 @@ pub fn progress(
         change_previous_pct,
         change_base_pct,
         trend_per_year,
+        budget: budget_now,
         targets: statuses,
     })
 }

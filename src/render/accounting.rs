@@ -182,6 +182,7 @@ pub struct ProgressView {
     /// Year, target, trend in target year, verdict, required reduction per year, source.
     pub targets: Vec<[String; 6]>,
     pub has_series: bool,
+    pub budget: String,
 }
 
 pub fn progress_view(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) -> Option<ProgressView> {
@@ -257,7 +258,30 @@ pub fn progress_view(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) -> Optio
             })
             .collect(),
         has_series: p.points.len() > 1,
+        budget: p
+            .budget
+            .as_ref()
+            .map(|b| {
+                r.locale.fill(
+                    "text",
+                    "budget_text",
+                    &[
+                        ("from", b.from_year.to_string()),
+                        ("budget", fmt_number(b.budget_t, 0)),
+                        ("until", b.until_year.to_string()),
+                        ("used", fmt_number(b.used_t, 0)),
+                        ("remaining", fmt_number(b.remaining_t, 0)),
+                        (
+                            "years",
+                            b.years_left.map(|y| fmt_number(y, 1)).unwrap_or_else(|| "–".into()),
+                        ),
+                        ("source", b.source.clone()),
+                    ],
+                )
+            })
+            .unwrap_or_default(),
     };
+
     if p.points.len() > 1 {
         // Emissions by sector over the years (stacked, absolute).
         let mut segments: Vec<String> = Vec::new();

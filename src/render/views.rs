@@ -84,13 +84,24 @@ impl SourceBook {
         }
         ns.sort_unstable();
         if ns.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "[{}]",
-                ns.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
-            )
+            return String::new();
         }
+        // Runs of three or more consecutive numbers are written as a range: [1, 3, 9–13].
+        let mut parts: Vec<String> = Vec::new();
+        let mut i = 0;
+        while i < ns.len() {
+            let mut j = i;
+            while j + 1 < ns.len() && ns[j + 1] == ns[j] + 1 {
+                j += 1;
+            }
+            if j >= i + 2 {
+                parts.push(format!("{}–{}", ns[i], ns[j]));
+            } else {
+                parts.extend(ns[i..=j].iter().map(ToString::to_string));
+            }
+            i = j + 1;
+        }
+        format!("[{}]", parts.join(", "))
     }
 
     pub fn rows(&self, r: &Renderer) -> Vec<SourceRow> {
