@@ -44,6 +44,13 @@ for old in os.listdir(ROOT):
     if os.path.isdir(os.path.join(ROOT, old)):
         shutil.rmtree(os.path.join(ROOT, old))
 
+def zipped(entries):
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, c in entries:
+            z.writestr(zipfile.ZipInfo(n, date_time=(2024, 1, 1, 0, 0, 0)), c, zipfile.ZIP_DEFLATED)
+    return b.getvalue()
+
 POP = "statistics/national/population_2021.csv"
 AREA = "statistics/national/area_2021.csv"
 GEN = "statistics/regionalstatistik/12411-01-01-5_00_extract_Sachsen-Leipzig.csv"
@@ -58,7 +65,7 @@ case("header_only", [POP, "line 1", "header but no data rows"], {POP: "ags,total
 case("binary_garbage", ["statistics/national/garbage.csv", "is not a text file", "zero byte"],
      {"statistics/national/garbage.csv": bytes(range(256)) * 8})
 case("excel_workbook_as_csv", ["statistics/national/population_2022.csv", "no .csv file", "Excel"],
-     {"statistics/national/population_2022.csv": (lambda b: (zipfile.ZipFile(b, "w").writestr("xl/workbook.xml", "<workbook/>"), b.getvalue())[1])(io.BytesIO())})
+     {"statistics/national/population_2022.csv": zipped([("xl/workbook.xml", "<workbook/>")])})
 case("pdf_is_skipped", ["statistics/national/notes.pdf", "not a data file"],
      {"statistics/national/notes.pdf": b"%PDF-1.4\n\x00\x01binary"}, exit_code=0)
 case("utf16_is_read", ["UTF-16", "observations for members"],
@@ -140,13 +147,6 @@ case("long_format_bad_date", [LONG, "`2019-13-31` is not a date", "column date"]
      {LONG: lng.replace("2019-12-31", "2019-13-31", 1)})
 
 # --- archives, register, boundaries ---------------------------------------------------------------
-def zipped(entries):
-    b = io.BytesIO()
-    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
-        for n, c in entries:
-            z.writestr(n, c)
-    return b.getvalue()
-
 case("zip_with_two_csv_files", ["statistics/zensus2022/1000A-0000_de_flat.zip", "2 .csv files"],
      {"statistics/zensus2022/1000A-0000_de_flat.zip": zipped([("a.csv", zen), ("b.csv", zen)])}, delete=[ZEN])
 case("zip_corrupt", ["statistics/zensus2022/1000A-0000_de_flat.zip", "not a readable ZIP archive"],
