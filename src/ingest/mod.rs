@@ -382,7 +382,7 @@ pub fn read_all(inputs: &Path, members: &BTreeSet<Ags>) -> Outcome {
     o
 }
 
-/// Control files, documentation and hidden files are not statistics.
+/// Control files, documentation, scripts and hidden files are not statistics.
 fn skipped(rel: &str) -> bool {
     CONTROL_FILES.contains(&rel)
         || rel.starts_with("factors/")
@@ -392,6 +392,8 @@ fn skipped(rel: &str) -> bool {
         || rel.starts_with("examples/")
         || rel.ends_with(".md")
         || rel.ends_with(".rst")
+        || rel.ends_with(".py")
+        || rel.ends_with(".sh")
         || rel.starts_with('.')
         || rel.contains("/.")
 }
