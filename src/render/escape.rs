@@ -11,7 +11,7 @@ pub fn markup(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-                        // Every character Typst treats as a line end or tab becomes a space, so data can never
+            // Every character Typst treats as a line end or tab becomes a space, so data can never
             // start a paragraph, a list item or a heading.
             '\n' | '\r' | '\t' | '\u{000B}' | '\u{000C}' | '\u{0085}' | '\u{2028}' | '\u{2029}' => out.push(' '),
             _ => out.push(c),
@@ -47,9 +47,8 @@ mod tests {
         assert_eq!(markup("#read(\"/etc/passwd\")"), "\\#read(\\\"\\/etc\\/passwd\\\")");
         assert_eq!(markup("*x* $y$ <z> @w"), "\\*x\\* \\$y\\$ \\<z\\> \\@w");
         assert_eq!(markup("1.234,5"), "1\\.234,5");
-                assert_eq!(markup("Größe"), "Größe");
+        assert_eq!(markup("Größe"), "Größe");
         assert_eq!(markup("a\u{2028}\u{2029}b\u{000C}c"), "a  b c");
-
     }
 
     #[test]
