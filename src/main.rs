@@ -10,6 +10,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => klimapartner::build(&args),
         Command::Check(args) => klimapartner::check(&args),
+        Command::Merge(args) => klimapartner::shard::merge(&args),
+        Command::Fonts(args) => klimapartner::write_fonts(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
