@@ -188,7 +188,8 @@ fn parse_named(text: &str, file: &str) -> Result<Partnership, InputError> {
     let mut seen = BTreeSet::new();
     let mut members = Vec::new();
     for m in raw.member {
-        let line = line_of_offset(text, m.ags.span().start);
+        // Only on error: counting lines from the start for every member is quadratic in their number.
+        let line = || line_of_offset(text, m.ags.span().start);
         let ags = Ags::parse(m.ags.get_ref())
             .ok()
             .filter(|_| m.ags.get_ref().len() == 8)
@@ -198,7 +199,7 @@ fn parse_named(text: &str, file: &str) -> Result<Partnership, InputError> {
                     format!("member.ags `{}` is not an 8-digit municipality key", m.ags.get_ref()),
                     "write the AGS with 8 digits and leading zeros, e.g. \"14729410\"",
                 )
-                .at(line)
+                .at(line())
                 .column("ags")
             })?;
         if !seen.insert(ags.clone()) {
@@ -207,7 +208,7 @@ fn parse_named(text: &str, file: &str) -> Result<Partnership, InputError> {
                 format!("member.ags `{ags}` is listed twice"),
                 "list each member once",
             )
-            .at(line)
+            .at(line())
             .column("ags"));
         }
         members.push(Member {

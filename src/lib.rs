@@ -88,16 +88,21 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     }
     let kinds = document_kinds(&sc.documents);
     let cpu0 = cpu_seconds();
-    let data = read_inputs(&args.inputs, &partnership)?;
+    let mut data = read_inputs(&args.inputs, &partnership)?;
     for w in &data.warnings {
         eprintln!("warning: {w}");
     }
     let (t_ingest, cpu_ingest) = (started.elapsed(), cpu_seconds() - cpu0);
+    let rss_ingest = peak_rss_mb();
     let cpu1 = cpu_seconds();
     let facts = compute::compute(&partnership, &data, year);
+    // The documents are made from the facts; the observations (a national run holds ~700,000)
+    // are not needed any more.
+    data.observations = Vec::new();
     let large = partnership.members.len() > FULL_COMPARISON_MAX;
     let peers = large.then(|| Peers::new(&facts));
     let (t_compute, cpu_compute) = (started.elapsed() - t_ingest, cpu_seconds() - cpu1);
+    let rss_compute = peak_rss_mb();
 
     let mut renderer = Renderer::new(&args.lang, source_date_epoch()?)?;
     if large && renderer.date_override.is_none() {
@@ -134,7 +139,8 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
 
     let progress = progress_bar(jobs.len() as u64);
     let t_docs = Instant::now();
-    let run_job = |job: &Job| -> (Timing, String, Outcome) {
+    type Writer = std::sync::mpsc::SyncSender<(String, Vec<u8>)>;
+    let run_job = |job: &Job, writer: &Writer| -> (Timing, String, Outcome) {
         let mut timing = Timing::default();
         let t0 = Instant::now();
         let member = job.member.map(|i| &facts.members[i]);
@@ -174,12 +180,16 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
             let pdf = generated.compile(&ident)?;
             timing.typeset = t1.elapsed().as_nanos() as u64;
             let t2 = Instant::now();
-            output::write_atomic(&args.output, &name, &pdf)?;
-            timing.write = t2.elapsed().as_nanos() as u64;
-            Ok(Outcome::Written(output::ManifestEntry {
+            let entry = output::ManifestEntry {
                 hash,
                 bytes: pdf.len() as u64,
-            }))
+            };
+            // Written (and synced) by the writer thread; a failure there is reported after the run.
+            writer
+                .send((name.clone(), pdf))
+                .map_err(|_| anyhow!("the writer thread has stopped"))?;
+            timing.write = t2.elapsed().as_nanos() as u64;
+            Ok(Outcome::Written(entry))
         })();
         progress.inc(1);
         let ms = t0.elapsed().as_millis();
@@ -196,7 +206,23 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
         };
         (timing, name, outcome)
     };
-    let results = run_parallel(&jobs, rayon::current_num_threads(), run_job);
+    // PDFs go to one writer thread through a short queue, so the typesetting threads never wait for
+    // the disk (each file is synced before its rename) and at most a few PDFs are held at a time.
+    let (results, write_errors) = std::thread::scope(|scope| {
+        let (write_tx, write_rx) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(4);
+        let writing = scope.spawn(move || {
+            let mut errors: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+            for (name, pdf) in write_rx {
+                if let Err(e) = output::write_atomic(&args.output, &name, &pdf) {
+                    errors.insert(name, format!("{e:#}"));
+                }
+            }
+            errors
+        });
+        let results = run_parallel(&jobs, rayon::current_num_threads(), |job| run_job(job, &write_tx));
+        drop(write_tx);
+        (results, writing.join().unwrap_or_default())
+    });
     progress.finish_and_clear();
     let t_docs = t_docs.elapsed();
 
@@ -210,7 +236,10 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     manifest.tool = output::Manifest::tool();
     let (mut written, mut unchanged) = (0, 0);
     let mut total = Timing::default();
-    for (job, (timing, name, outcome)) in jobs.iter().zip(results) {
+    for (job, (timing, name, mut outcome)) in jobs.iter().zip(results) {
+        if let (Outcome::Written(_), Some(e)) = (&outcome, write_errors.get(&name)) {
+            outcome = Outcome::Failed(e.clone());
+        }
         total.prepare += timing.prepare;
         total.typeset += timing.typeset;
         total.write += timing.write;
@@ -274,7 +303,8 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     let all = other + ns(total.typeset);
     eprintln!(
         "time: ingest {:.2} s ({:.2} s CPU), compute {:.2} s ({:.2} s CPU), documents {:.2} s on {} threads \
-         (CPU: prepare {:.2} s, typeset {:.2} s, write {:.2} s), output files {:.2} s; non-typesetting share {:.1} %",
+         (CPU: prepare {:.2} s, typeset {:.2} s, write {:.2} s), output files {:.2} s; non-typesetting share {:.1} %; \
+         peak memory after ingest {rss_ingest} MB, after compute {rss_compute} MB, at the end {} MB",
         t_ingest.as_secs_f64(),
         cpu_ingest,
         t_compute.as_secs_f64(),
@@ -285,7 +315,8 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
         ns(total.typeset),
         ns(total.write),
         t_out.as_secs_f64(),
-        if all > 0.0 { other / all * 100.0 } else { 0.0 }
+        if all > 0.0 { other / all * 100.0 } else { 0.0 },
+        peak_rss_mb()
     );
     if !failures.is_empty() {
         bail!(
@@ -431,6 +462,18 @@ fn cpu_seconds() -> f64 {
     let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
     // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name; 100 ticks/s.
     (ticks(11) + ticks(12)) / 100.0
+}
+
+/// Peak resident memory of the process so far (VmHWM), in MB; 0 where /proc is missing.
+fn peak_rss_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
 }
 
 /// `klimapartner fonts DIR`: the DejaVu Sans faces the program embeds besides typst-assets.

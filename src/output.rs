@@ -23,6 +23,12 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// `v` rounded to 1/`scale`; −0 becomes 0 (whether a computation ends in −0 or 0 can differ between
+/// debug and release builds, and the files must not).
+fn round_to(v: f64, scale: f64) -> f64 {
+    (v * scale).round() / scale + 0.0
+}
+
 /// One row of `indicators.csv` / `indicators.json`: a figure shown in the documents.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct IndicatorRow {
@@ -57,7 +63,7 @@ pub fn indicator_rows(
                 label: label(&f.id),
                 year: f.date.map(|d| d.year),
                 reference_date: f.date.map(|d| d.iso()).unwrap_or_default(),
-                value: f.value.map(|v| (v * 1e6).round() / 1e6),
+                value: f.value.map(|v| round_to(v, 1e6)),
                 unit: f.unit.clone(),
                 source: f
                     .sources
@@ -127,7 +133,7 @@ pub fn rating_rows(
                 name: m.member.name.clone(),
                 field: r.field.clone(),
                 indicator: r.indicator.clone(),
-                value: r.value.map(|v| (v * 1e6).round() / 1e6),
+                value: r.value.map(|v| round_to(v, 1e6)),
                 reference_date: r.date.map(|d| d.iso()).unwrap_or_default(),
                 level: r.level,
                 trend: r.trend.map(|t| format!("{t:?}").to_lowercase()).unwrap_or_default(),
@@ -144,9 +150,9 @@ pub fn rating_rows(
                 name: m.member.name.clone(),
                 rank: i + 1,
                 measure: x.measure.clone(),
-                potential_t_per_year: (x.potential_t * 100.0).round() / 100.0,
-                cost_eur_per_t: x.cost_per_t.map(|c| (c * 100.0).round() / 100.0),
-                score: (x.score * 1e4).round() / 1e4,
+                potential_t_per_year: round_to(x.potential_t, 100.0),
+                cost_eur_per_t: x.cost_per_t.map(|c| round_to(c, 100.0)),
+                score: round_to(x.score, 1e4),
             });
         }
     }
@@ -203,7 +209,7 @@ pub fn partnership_rows(rows: &[IndicatorRow]) -> Vec<PartnershipRow> {
         }
         e.push(r);
     }
-    let round = |v: f64| (v * 1e6).round() / 1e6;
+    let round = |v: f64| round_to(v, 1e6);
     order
         .into_iter()
         .map(|id| {
