@@ -137,6 +137,13 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
         }
     }
 
+    // Longest first (handbook, reports, briefings), so no long document starts last while the other
+    // threads are idle. Output does not depend on the order.
+    jobs.sort_by_key(|j| match j.kind {
+        render::DocKind::Handbook => 0,
+        render::DocKind::Report => 1,
+        render::DocKind::Briefing => 2,
+    });
     let progress = progress_bar(jobs.len() as u64);
     let t_docs = Instant::now();
     type Writer = std::sync::mpsc::SyncSender<(String, Vec<u8>)>;
