@@ -19,6 +19,12 @@ pub enum Command {
     Build(BuildArgs),
     /// Read and validate all inputs and print what was found; writes no documents.
     Check(CheckArgs),
+    /// Combine the output folders of a sharded build (`build --shard K/N`) into one: indicators,
+    /// ratings and recommendations in partnership order, partnership.csv, the manifest and the PDFs.
+    Merge(MergeArgs),
+    /// Write the font files the program embeds besides typst's own (DejaVu Sans) to a folder, so
+    /// the typst CLI can compile a `--keep-typst` source with the same fonts.
+    Fonts(FontsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -45,6 +51,92 @@ pub struct BuildArgs {
     /// others stay built in.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub scale: ScaleArgs,
+}
+
+/// Options for large and repeated runs (national runs, sharding, incremental rebuilds).
+#[derive(Debug, Args, Default)]
+pub struct ScaleArgs {
+    /// Partnership file to use instead of <inputs>/partnership.toml, e.g.
+    /// inputs/examples/germany.toml (every German municipality).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Which documents to write, comma-separated: report, briefing, handbook, or all.
+    /// The handbook is only written for partnerships of at most 50 members.
+    #[arg(long, value_name = "KINDS", value_delimiter = ',', default_value = "all")]
+    pub documents: Vec<DocumentKind>,
+    /// Rebuild every document, even those whose content hash in manifest.json is unchanged.
+    #[arg(long)]
+    pub force: bool,
+    /// Write only shard K of N: the members whose position in the AGS-sorted member list is K-1
+    /// modulo N, their indicator rows and shard.json (shard 1 also writes the handbook).
+    /// Combine the shards' folders with `klimapartner merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// Also write each document's generated Typst source and chart files to DIR/<document>/
+    /// (main.typ, charts/*.svg), compilable with `typst compile --root DIR/<document>`.
+    #[arg(long, value_name = "DIR")]
+    pub keep_typst: Option<PathBuf>,
+    /// Number of worker threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+/// A kind of document for `--documents`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DocumentKind {
+    Report,
+    Briefing,
+    Handbook,
+    All,
+}
+
+/// `--shard K/N`: 1 ≤ K ≤ N.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub k: usize,
+    pub n: usize,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let bad = || format!("`{s}` is not a shard: write K/N with 1 ≤ K ≤ N, e.g. 2/8");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let (k, n): (usize, usize) = (
+            k.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        if k == 0 || n == 0 || k > n {
+            return Err(bad());
+        }
+        Ok(Shard { k, n })
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.k, self.n)
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Folder the combined result is written to (created if missing; not one of the shard folders).
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub output: PathBuf,
+    /// The output folders of `build --shard K/N`, one per shard, all N of them.
+    #[arg(value_name = "SHARD_DIR", required = true)]
+    pub shards: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct FontsArgs {
+    /// Folder to write the TTF files to (created if missing).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -52,4 +144,20 @@ pub struct CheckArgs {
     /// Folder with partnership.toml and the statistics to check.
     #[arg(long, value_name = "DIR", default_value = "inputs")]
     pub inputs: PathBuf,
+    /// Partnership file to use instead of <inputs>/partnership.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_syntax() {
+        assert_eq!("2/8".parse::<Shard>(), Ok(Shard { k: 2, n: 8 }));
+        assert!("0/8".parse::<Shard>().is_err());
+        assert!("9/8".parse::<Shard>().is_err());
+        assert!("2-8".parse::<Shard>().is_err());
+    }
 }

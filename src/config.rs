@@ -172,21 +172,29 @@ impl Partnership {
 }
 
 pub fn load(inputs: &Path) -> Result<Partnership, InputError> {
-    let path = inputs.join(FILE);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
+    load_file(&inputs.join(FILE), FILE)
+}
+
+/// Reads a partnership file anywhere (`--config FILE`); `name` is how errors refer to it.
+pub fn load_file(path: &Path, name: &str) -> Result<Partnership, InputError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
         InputError::new(
-            FILE,
+            name,
             format!("cannot be read from {}: {e}", path.display()),
-            "create inputs/partnership.toml (see the README) or pass --inputs DIR",
+            "create inputs/partnership.toml (see the README), pass --inputs DIR or --config FILE",
         )
     })?;
-    parse(&text)
+    parse_named(&text, name)
 }
 
 pub fn parse(text: &str) -> Result<Partnership, InputError> {
+    parse_named(text, FILE)
+}
+
+fn parse_named(text: &str, file: &str) -> Result<Partnership, InputError> {
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
         let mut err = InputError::new(
-            FILE,
+            file,
             e.message().trim().to_string(),
             "allowed keys: name, reporting_year, publisher, and [[member]] tables with ags, name, role (city or rural)",
         );
@@ -197,7 +205,7 @@ pub fn parse(text: &str) -> Result<Partnership, InputError> {
     })?;
     if !(1990..=2100).contains(&raw.reporting_year) {
         return Err(InputError::new(
-            FILE,
+            file,
             format!("reporting_year {} is out of range", raw.reporting_year),
             "give a year such as 2024",
         ));
@@ -205,26 +213,27 @@ pub fn parse(text: &str) -> Result<Partnership, InputError> {
     let mut seen = BTreeSet::new();
     let mut members = Vec::new();
     for m in raw.member {
-        let line = line_of_offset(text, m.ags.span().start);
+        // Only on error: counting lines from the start for every member is quadratic in their number.
+        let line = || line_of_offset(text, m.ags.span().start);
         let ags = Ags::parse(m.ags.get_ref())
             .ok()
             .filter(|_| m.ags.get_ref().len() == 8)
             .ok_or_else(|| {
                 InputError::new(
-                    FILE,
+                    file,
                     format!("member.ags `{}` is not an 8-digit municipality key", m.ags.get_ref()),
                     "write the AGS with 8 digits and leading zeros, e.g. \"14729410\"",
                 )
-                .at(line)
+                .at(line())
                 .column("ags")
             })?;
         if !seen.insert(ags.clone()) {
             return Err(InputError::new(
-                FILE,
+                file,
                 format!("member.ags `{ags}` is listed twice"),
                 "list each member once",
             )
-            .at(line)
+            .at(line())
             .column("ags"));
         }
         members.push(Member {
@@ -240,14 +249,14 @@ pub fn parse(text: &str) -> Result<Partnership, InputError> {
         || !in_unit(sc.default_uptake)
     {
         return Err(InputError::new(
-            FILE,
+            file,
             "[scenario]: carbon_price_eur_per_t must be ≥ 0, buffer_share and default_uptake between 0 and 1",
             "e.g. carbon_price_eur_per_t = 45.0, buffer_share = 0.2, default_uptake = 0.25",
         ));
     }
     if let Some((id, v)) = sc.uptake.iter().find(|(_, v)| !in_unit(**v)) {
         return Err(InputError::new(
-            FILE,
+            file,
             format!("[scenario.uptake] {id} = {v} is not a share between 0 and 1"),
             "write e.g. 0.3 for 30 %",
         ));
@@ -259,7 +268,7 @@ pub fn parse(text: &str) -> Result<Partnership, InputError> {
             "*" => None,
             a => Some(Ags::parse(a).map_err(|m| {
                 InputError::new(
-                    FILE,
+                    file,
                     format!("target.ags: {m}"),
                     "write an 8-digit AGS or \"*\" for all members",
                 )
@@ -268,7 +277,7 @@ pub fn parse(text: &str) -> Result<Partnership, InputError> {
         };
         if !matches!(t.indicator.as_str(), "ghg_t_per_inhabitant" | "ghg_reduction_pct") {
             return Err(InputError::new(
-                FILE,
+                file,
                 format!("target.indicator `{}` is not known", t.indicator),
                 "use ghg_t_per_inhabitant or ghg_reduction_pct",
             )
@@ -276,7 +285,7 @@ pub fn parse(text: &str) -> Result<Partnership, InputError> {
         }
         if t.indicator == "ghg_reduction_pct" && t.base_year.is_none() {
             return Err(InputError::new(
-                FILE,
+                file,
                 "a ghg_reduction_pct target needs base_year",
                 "add e.g. base_year = 1990",
             )
@@ -308,7 +317,7 @@ pub fn parse(text: &str) -> Result<Partnership, InputError> {
         });
     }
     if members.is_empty() {
-        return Err(InputError::new(FILE, "no members", "add at least one [[member]] table"));
+        return Err(InputError::new(file, "no members", "add at least one [[member]] table"));
     }
     Ok(Partnership {
         name: raw.name,

@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod shard;
 
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
@@ -22,93 +23,307 @@ use std::time::Instant;
 use anyhow::{anyhow, bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use cli::{BuildArgs, CheckArgs};
+use cli::{BuildArgs, CheckArgs, DocumentKind, FontsArgs};
 use model::{Ags, RefDate};
 use render::Renderer;
+
+/// Partnerships up to this size are compared in full: every chart lists every member and the
+/// handbook is written. Larger ones (a county, a state, all of Germany) show each member among its
+/// [`PEERS`] and get partnership.csv instead of a handbook.
+pub const FULL_COMPARISON_MAX: usize = 50;
+
+/// Members shown in the comparison charts of a large partnership's documents: the member and its
+/// nearest neighbours by population within the same district (first five digits of the AGS).
+pub const PEERS: usize = 10;
 
 /// Runs the whole pipeline and writes the documents.
 pub fn build(args: &BuildArgs) -> Result<()> {
     let started = Instant::now();
-    let partnership = config::load(&args.inputs)?;
+    thread_pool(args.scale.jobs)?.install(|| build_in_pool(args, started))
+}
+
+fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
+    let n = jobs
+        .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
+        .unwrap_or(1)
+        .max(1);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build()
+        .context("cannot start worker threads")
+}
+
+/// One document to write.
+#[derive(Clone, Copy)]
+struct Job {
+    kind: render::DocKind,
+    /// Index into `facts.members`; `None` for the handbook.
+    member: Option<usize>,
+}
+
+enum Outcome {
+    Written(output::ManifestEntry),
+    Unchanged(output::ManifestEntry),
+    Failed(String),
+}
+
+/// Per-document timings in nanoseconds (busy time of the worker thread).
+#[derive(Default)]
+struct Timing {
+    /// View model, charts, template, content hash, `--keep-typst`.
+    prepare: u64,
+    /// typst compile and PDF export.
+    typeset: u64,
+    write: u64,
+}
+
+fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
+    let sc = &args.scale;
+    let partnership = load_config(&args.inputs, sc.config.as_deref())?;
     let year = args.year.unwrap_or(partnership.reporting_year);
-    let selected = select_members(&partnership, &args.members)?;
-    let data = read_inputs(&args.inputs, &partnership)?;
+    let mut selected = select_members(&partnership, &args.members)?;
+    let shard_members = sc.shard.map(|s| shard::members(&partnership, s));
+    if let Some(mine) = &shard_members {
+        selected.retain(|a| mine.contains(a));
+    }
+    let kinds = document_kinds(&sc.documents);
+    let cpu0 = cpu_seconds();
+    let mut data = read_inputs(&args.inputs, &partnership)?;
     for w in &data.warnings {
         eprintln!("warning: {w}");
     }
+    let (t_ingest, cpu_ingest) = (started.elapsed(), cpu_seconds() - cpu0);
+    let rss_ingest = peak_rss_mb();
+    let cpu1 = cpu_seconds();
     let facts = compute::compute(&partnership, &data, year);
-    let renderer = Renderer::new(&args.lang, source_date_epoch()?, args.templates.as_deref())?;
+    // The documents are made from the facts; the observations (a national run holds ~700,000)
+    // are not needed any more.
+    data.observations = Vec::new();
+    let large = partnership.members.len() > FULL_COMPARISON_MAX;
+    let peers = large.then(|| Peers::new(&facts));
+    let (t_compute, cpu_compute) = (started.elapsed() - t_ingest, cpu_seconds() - cpu1);
+    let rss_compute = peak_rss_mb();
 
+    let mut renderer = Renderer::new(&args.lang, source_date_epoch()?, args.templates.as_deref())?;
+    if large && renderer.date_override.is_none() {
+        // Documents see only their peers; stamp them all with the partnership's data date.
+        renderer.date_override = Some(latest_date(&facts));
+    }
     std::fs::create_dir_all(&args.output)
         .with_context(|| format!("cannot create the output folder {}", args.output.display()))?;
-    let docs = facts
-        .members
-        .iter()
-        .filter(|m| selected.contains(&m.member.ags))
-        .count()
-        * 2
-        + 1;
-    let progress = progress_bar(docs as u64);
+    let old_manifest = output::Manifest::load(&args.output);
+
+    let mut jobs: Vec<Job> = Vec::new();
+    for (i, m) in facts.members.iter().enumerate() {
+        if selected.contains(&m.member.ags) {
+            for kind in [render::DocKind::Report, render::DocKind::Briefing] {
+                if kinds.contains(&kind) {
+                    jobs.push(Job { kind, member: Some(i) });
+                }
+            }
+        }
+    }
+    if kinds.contains(&render::DocKind::Handbook) && sc.shard.is_none_or(|s| s.k == 1) {
+        if large {
+            eprintln!(
+                "note: no handbook for a partnership of {} members (more than {FULL_COMPARISON_MAX}); the partnership's figures are in partnership.csv",
+                partnership.members.len()
+            );
+        } else {
+            jobs.push(Job {
+                kind: render::DocKind::Handbook,
+                member: None,
+            });
+        }
+    }
+
+    // Longest first (handbook, reports, briefings), so no long document starts last while the other
+    // threads are idle. Output does not depend on the order.
+    jobs.sort_by_key(|j| match j.kind {
+        render::DocKind::Handbook => 0,
+        render::DocKind::Report => 1,
+        render::DocKind::Briefing => 2,
+    });
+    let progress = progress_bar(jobs.len() as u64);
+    let t_docs = Instant::now();
+    type Writer = std::sync::mpsc::SyncSender<(String, Vec<u8>)>;
+    let run_job = |job: &Job, writer: &Writer| -> (Timing, String, Outcome) {
+        let mut timing = Timing::default();
+        let t0 = Instant::now();
+        let member = job.member.map(|i| &facts.members[i]);
+        let name = file_name(job.kind, year, member.map(|m| (&m.member.ags, m.member.name.as_str())));
+        let ident = match member {
+            Some(m) => format!("{}-{}-{year}", job.kind.slug(), m.member.ags),
+            None => format!("handbuch-{year}"),
+        };
+        progress.set_message(name.clone());
+        let result = (|| -> Result<Outcome> {
+            let generated = match (job.kind, member) {
+                (render::DocKind::Handbook, _) | (_, None) => renderer.handbook(&partnership, &data, &facts)?,
+                (kind, Some(m)) => {
+                    let peer_facts = peers.as_ref().map(|p| p.facts_for(job.member.unwrap_or(0), &facts));
+                    let view_facts = peer_facts.as_ref().unwrap_or(&facts);
+                    let m = peer_facts
+                        .as_ref()
+                        .and_then(|pf| pf.members.iter().find(|x| x.member.ags == m.member.ags))
+                        .unwrap_or(m);
+                    match kind {
+                        render::DocKind::Briefing => renderer.briefing(&partnership, &data, view_facts, m)?,
+                        _ => renderer.report(&partnership, &data, view_facts, m)?,
+                    }
+                }
+            };
+            let hash = output::document_hash(&generated.source, &generated.files, &ident, &generated.date.iso());
+            if let Some(dir) = &sc.keep_typst {
+                keep_typst(dir, &name, &generated)?;
+            }
+            if !sc.force && old_manifest.unchanged(&args.output, &name, &hash) {
+                let entry = old_manifest.documents[&name].clone();
+                timing.prepare = t0.elapsed().as_nanos() as u64;
+                return Ok(Outcome::Unchanged(entry));
+            }
+            timing.prepare = t0.elapsed().as_nanos() as u64;
+            let t1 = Instant::now();
+            let pdf = generated.compile(&ident)?;
+            timing.typeset = t1.elapsed().as_nanos() as u64;
+            let t2 = Instant::now();
+            let entry = output::ManifestEntry {
+                hash,
+                bytes: pdf.len() as u64,
+            };
+            // Written (and synced) by the writer thread; a failure there is reported after the run.
+            writer
+                .send((name.clone(), pdf))
+                .map_err(|_| anyhow!("the writer thread has stopped"))?;
+            timing.write = t2.elapsed().as_nanos() as u64;
+            Ok(Outcome::Written(entry))
+        })();
+        progress.inc(1);
+        let ms = t0.elapsed().as_millis();
+        let outcome = match result {
+            Ok(o @ Outcome::Written(_)) => {
+                log_line(&progress, &format!("written {name} ({ms} ms)"));
+                o
+            }
+            Ok(o) => {
+                log_line(&progress, &format!("unchanged {name} ({ms} ms)"));
+                o
+            }
+            Err(e) => Outcome::Failed(format!("{e:#}")),
+        };
+        (timing, name, outcome)
+    };
+    // PDFs go to one writer thread through a short queue, so the typesetting threads never wait for
+    // the disk (each file is synced before its rename) and at most a few PDFs are held at a time.
+    let (results, write_errors) = std::thread::scope(|scope| {
+        let (write_tx, write_rx) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(4);
+        let writing = scope.spawn(move || {
+            let mut errors: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+            for (name, pdf) in write_rx {
+                if let Err(e) = output::write_atomic(&args.output, &name, &pdf) {
+                    errors.insert(name, format!("{e:#}"));
+                }
+            }
+            errors
+        });
+        let results = run_parallel(&jobs, rayon::current_num_threads(), |job| run_job(job, &write_tx));
+        drop(write_tx);
+        (results, writing.join().unwrap_or_default())
+    });
+    progress.finish_and_clear();
+    let t_docs = t_docs.elapsed();
+
     let mut failures: Vec<String> = facts
         .failures
         .iter()
+        .filter(|(m, _)| shard_members.as_ref().is_none_or(|s| s.contains(&m.ags)))
         .map(|(m, e)| format!("{} ({}): {e}", m.name, m.ags))
         .collect();
-    let mut written = 0;
-
-    let mut write_doc = |name: String, ident: String, make: &dyn Fn() -> Result<render::Generated>| {
-        progress.set_message(name.clone());
-        let t0 = Instant::now();
-        let result = make()
-            .and_then(|g| g.compile(&ident))
-            .and_then(|pdf| output::write_atomic(&args.output, &name, &pdf));
-        progress.inc(1);
-        match result {
-            Ok(()) => {
+    let mut manifest = old_manifest;
+    manifest.tool = output::Manifest::tool();
+    let (mut written, mut unchanged) = (0, 0);
+    let mut total = Timing::default();
+    for (job, (timing, name, mut outcome)) in jobs.iter().zip(results) {
+        if let (Outcome::Written(_), Some(e)) = (&outcome, write_errors.get(&name)) {
+            outcome = Outcome::Failed(e.clone());
+        }
+        total.prepare += timing.prepare;
+        total.typeset += timing.typeset;
+        total.write += timing.write;
+        match outcome {
+            Outcome::Written(e) => {
                 written += 1;
-                log_line(&progress, &format!("written {name} ({} ms)", t0.elapsed().as_millis()));
-                None
+                manifest.documents.insert(name, e);
             }
-            Err(e) => Some(format!("{name}: {e:#}")),
-        }
-    };
-    for m in facts.members.iter().filter(|m| selected.contains(&m.member.ags)) {
-        for kind in [render::DocKind::Report, render::DocKind::Briefing] {
-            let name = file_name(kind, year, Some((&m.member.ags, &m.member.name)));
-            let ident = format!("{}-{}-{year}", kind.slug(), m.member.ags);
-            let make = || match kind {
-                render::DocKind::Briefing => renderer.briefing(&partnership, &data, &facts, m),
-                _ => renderer.report(&partnership, &data, &facts, m),
-            };
-            if let Some(e) = write_doc(name, ident, &make) {
-                failures.push(format!("{} ({}), {e}", m.member.name, m.member.ags));
+            Outcome::Unchanged(e) => {
+                unchanged += 1;
+                manifest.documents.insert(name, e);
+            }
+            Outcome::Failed(e) => {
+                manifest.documents.remove(&name);
+                failures.push(match job.member.map(|i| &facts.members[i].member) {
+                    Some(m) => format!("{} ({}), {name}: {e}", m.name, m.ags),
+                    None => format!("handbook, {name}: {e}"),
+                });
             }
         }
     }
-    let make = || renderer.handbook(&partnership, &data, &facts);
-    if let Some(e) = write_doc(
-        file_name(render::DocKind::Handbook, year, None),
-        format!("handbuch-{year}"),
-        &make,
-    ) {
-        failures.push(format!("handbook, {e}"));
-    }
-    progress.finish_and_clear();
 
-    let rows = output::indicator_rows(&facts, |id| renderer.locale.label("label", id));
+    let t_out = Instant::now();
+    let in_shard = |a: &Ags| shard_members.as_ref().is_none_or(|s| s.contains(a));
+    let rows = output::indicator_rows(&facts, in_shard, |id| renderer.locale.label("label", id));
     output::write_atomic(&args.output, "indicators.csv", &output::indicators_csv(&rows)?)?;
     output::write_atomic(&args.output, "indicators.json", &output::indicators_json(&rows)?)?;
-    let (ratings, recs) = output::rating_rows(&facts);
+    let (ratings, recs) = output::rating_rows(&facts, in_shard);
     if !ratings.is_empty() {
         output::write_atomic(&args.output, "ratings.csv", &output::to_csv(&ratings)?)?;
         output::write_atomic(&args.output, "recommendations.csv", &output::to_csv(&recs)?)?;
     }
+    match sc.shard {
+        Some(s) => {
+            let run = shard::run_id(&partnership, year, &format!("{:?}", kinds), &args.lang);
+            let info = shard::info(&partnership, s, run, year);
+            let mut json = serde_json::to_vec_pretty(&info)?;
+            json.push(b'\n');
+            output::write_atomic(&args.output, shard::SHARD_FILE, &json)?;
+        }
+        None => output::write_atomic(
+            &args.output,
+            "partnership.csv",
+            &output::to_csv(&output::partnership_rows(&rows))?,
+        )?,
+    }
+    output::write_atomic(&args.output, output::MANIFEST, &manifest.to_json()?)?;
+    let t_out = t_out.elapsed();
 
+    let shard_text = sc.shard.map(|s| format!(" (shard {s})")).unwrap_or_default();
     eprintln!(
-        "{written} PDF(s) and indicators.csv/json ({} rows) in {} after {:.1} s",
+        "{written} PDF(s) written, {unchanged} unchanged, and indicators.csv/json ({} rows){shard_text} in {} after {:.1} s",
         rows.len(),
         args.output.display(),
         started.elapsed().as_secs_f64()
+    );
+    // Where the time went: ingest and compute as CPU time of the process (they use several
+    // threads), documents as busy time of the worker threads.
+    let ns = |v: u64| v as f64 / 1e9;
+    let other = cpu_ingest + cpu_compute + ns(total.prepare) + ns(total.write) + t_out.as_secs_f64();
+    let all = other + ns(total.typeset);
+    eprintln!(
+        "time: ingest {:.2} s ({:.2} s CPU), compute {:.2} s ({:.2} s CPU), documents {:.2} s on {} threads \
+         (CPU: prepare {:.2} s, typeset {:.2} s, write {:.2} s), output files {:.2} s; non-typesetting share {:.1} %; \
+         peak memory after ingest {rss_ingest} MB, after compute {rss_compute} MB, at the end {} MB",
+        t_ingest.as_secs_f64(),
+        cpu_ingest,
+        t_compute.as_secs_f64(),
+        cpu_compute,
+        t_docs.as_secs_f64(),
+        rayon::current_num_threads(),
+        ns(total.prepare),
+        ns(total.typeset),
+        ns(total.write),
+        t_out.as_secs_f64(),
+        if all > 0.0 { other / all * 100.0 } else { 0.0 },
+        peak_rss_mb()
     );
     if !failures.is_empty() {
         bail!(
@@ -120,11 +335,190 @@ pub fn build(args: &BuildArgs) -> Result<()> {
     Ok(())
 }
 
+/// Runs `f` over `jobs` on `threads` plain worker threads, each taking the next job when it is done
+/// (documents differ in size), and returns the results in job order. Not rayon tasks: typst uses
+/// rayon inside a compilation, and a rayon worker waiting for those tasks may steal a whole other
+/// document, which makes per-document times meaningless. Results are small; the PDFs are already
+/// written, so memory does not grow with the number of documents.
+fn run_parallel<J: Sync, R: Send>(jobs: &[J], threads: usize, f: impl Fn(&J) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let slots: std::sync::Mutex<Vec<Option<R>>> = std::sync::Mutex::new(jobs.iter().map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..threads.clamp(1, jobs.len().max(1)) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(job) = jobs.get(i) else { break };
+                let r = f(job);
+                if let Ok(mut slots) = slots.lock() {
+                    slots[i] = Some(r);
+                }
+            });
+        }
+    });
+    slots
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// The kinds of document `--documents` asks for (empty or `all`: every kind).
+fn document_kinds(sel: &[DocumentKind]) -> Vec<render::DocKind> {
+    use render::DocKind;
+    if sel.is_empty() || sel.contains(&DocumentKind::All) {
+        return vec![DocKind::Report, DocKind::Briefing, DocKind::Handbook];
+    }
+    let mut v = Vec::new();
+    for (want, kind) in [
+        (DocumentKind::Report, DocKind::Report),
+        (DocumentKind::Briefing, DocKind::Briefing),
+        (DocumentKind::Handbook, DocKind::Handbook),
+    ] {
+        if sel.contains(&want) {
+            v.push(kind);
+        }
+    }
+    v
+}
+
+/// The latest reference date of any figure of any member: the date a document of the whole
+/// partnership carries (the same rule as the documents' own, applied once).
+fn latest_date(facts: &compute::Facts) -> RefDate {
+    facts
+        .members
+        .iter()
+        .flat_map(|m| m.figures.iter())
+        .filter_map(|f| f.date)
+        .max()
+        .unwrap_or(RefDate::end_of_year(facts.year))
+}
+
+/// Peer groups of a large partnership, computed once: per member the indices (in partnership
+/// order) of itself and up to `PEERS − 1` members of the same district nearest in population.
+struct Peers {
+    of: Vec<Vec<usize>>,
+}
+
+impl Peers {
+    fn new(facts: &compute::Facts) -> Peers {
+        let mut districts: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
+        for (i, m) in facts.members.iter().enumerate() {
+            districts.entry(&m.member.ags.as_str()[..5]).or_default().push(i);
+        }
+        let pop = |i: usize| {
+            facts.members[i]
+                .population
+                .as_ref()
+                .map(compute::Population::value)
+                .filter(|v| v.is_finite())
+                .unwrap_or(0.0)
+        };
+        let mut of = vec![Vec::new(); facts.members.len()];
+        for group in districts.values_mut() {
+            group.sort_by(|&a, &b| pop(a).total_cmp(&pop(b)).then(a.cmp(&b)));
+            let n = group.len();
+            let k = PEERS.min(n);
+            for (pos, &i) in group.iter().enumerate() {
+                let start = pos.saturating_sub(k / 2).min(n - k);
+                let mut peers = group[start..start + k].to_vec();
+                peers.sort_unstable();
+                of[i] = peers;
+            }
+        }
+        Peers { of }
+    }
+
+    /// The facts a document of member `i` sees: its peers, with the whole partnership's figures.
+    fn facts_for(&self, i: usize, facts: &compute::Facts) -> compute::Facts {
+        compute::Facts {
+            year: facts.year,
+            members: self.of[i].iter().map(|&j| facts.members[j].clone()).collect(),
+            region: facts.region.clone(),
+            failures: Vec::new(),
+        }
+    }
+}
+
+/// `--keep-typst DIR`: DIR/<document>/main.typ and its chart files at the paths the source uses.
+fn keep_typst(dir: &Path, name: &str, g: &render::Generated) -> Result<()> {
+    let root = dir.join(name.trim_end_matches(".pdf"));
+    std::fs::create_dir_all(&root).with_context(|| format!("cannot create {}", root.display()))?;
+    std::fs::write(root.join("main.typ"), &g.source)?;
+    for (path, bytes) in &g.files {
+        let target = root.join(path.trim_start_matches('/'));
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&target, bytes).with_context(|| format!("cannot write {}", target.display()))?;
+    }
+    Ok(())
+}
+
+/// CPU time (user + system) of the whole process so far, in seconds; 0 where /proc is missing.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+        return 0.0;
+    };
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name; 100 ticks/s.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// Peak resident memory of the process so far (VmHWM), in MB; 0 where /proc is missing.
+fn peak_rss_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
+}
+
+/// `klimapartner fonts DIR`: the DejaVu Sans faces the program embeds besides typst-assets.
+pub fn write_fonts(args: &FontsArgs) -> Result<()> {
+    std::fs::create_dir_all(&args.dir).with_context(|| format!("cannot create {}", args.dir.display()))?;
+    for (name, bytes) in [
+        ("DejaVuSans.ttf", dejavu::sans::regular()),
+        ("DejaVuSans-Bold.ttf", dejavu::sans::bold()),
+        ("DejaVuSans-Oblique.ttf", dejavu::sans::oblique()),
+        ("DejaVuSans-BoldOblique.ttf", dejavu::sans::bold_oblique()),
+    ] {
+        output::write_atomic(&args.dir, name, bytes)?;
+    }
+    eprintln!(
+        "4 DejaVu Sans faces in {}; with typst's embedded fonts (typst-assets) they are the program's fonts: \
+         typst compile --ignore-system-fonts --font-path {} …",
+        args.dir.display(),
+        args.dir.display()
+    );
+    Ok(())
+}
+
+fn load_config(inputs: &Path, config: Option<&Path>) -> Result<config::Partnership> {
+    Ok(match config {
+        Some(file) => config::load_file(file, &file.display().to_string())?,
+        None => config::load(inputs)?,
+    })
+}
+
 /// Reads and validates all inputs and prints what was found.
 pub fn check(args: &CheckArgs) -> Result<()> {
-    let partnership = config::load(&args.inputs)?;
+    let partnership = load_config(&args.inputs, args.config.as_deref())?;
     let members = partnership.member_keys();
     let data = ingest::read_all(&args.inputs, &members);
+    let mut per_member: std::collections::HashMap<&Ags, usize> = std::collections::HashMap::new();
+    for o in &data.observations {
+        *per_member.entry(&o.ags).or_default() += 1;
+    }
     println!(
         "{} – reporting year {}, {} members:",
         partnership.name,
@@ -132,7 +526,7 @@ pub fn check(args: &CheckArgs) -> Result<()> {
         partnership.members.len()
     );
     for m in &partnership.members {
-        let n = data.observations.iter().filter(|o| o.ags == m.ags).count();
+        let n = per_member.get(&m.ags).copied().unwrap_or(0);
         println!("  {} {:<24} {:?}  {n} observations", m.ags, m.name, m.role);
     }
     println!();
@@ -229,9 +623,13 @@ fn select_members(p: &config::Partnership, wanted: &[String]) -> Result<BTreeSet
             if keys.contains(&ags) {
                 Ok(ags)
             } else {
+                let mut list: Vec<String> = keys.iter().take(20).map(|k| k.to_string()).collect();
+                if keys.len() > 20 {
+                    list.push(format!("… ({} in all)", keys.len()));
+                }
                 Err(anyhow!(
                     "--member {w}: not a member of the partnership; members are {}",
-                    keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", ")
+                    list.join(", ")
                 ))
             }
         })

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::compute::Facts;
 
@@ -23,8 +23,14 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// `v` rounded to 1/`scale`; −0 becomes 0 (whether a computation ends in −0 or 0 can differ between
+/// debug and release builds, and the files must not).
+fn round_to(v: f64, scale: f64) -> f64 {
+    (v * scale).round() / scale + 0.0
+}
+
 /// One row of `indicators.csv` / `indicators.json`: a figure shown in the documents.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct IndicatorRow {
     pub ags: String,
     pub name: String,
@@ -39,10 +45,16 @@ pub struct IndicatorRow {
     pub flag: String,
 }
 
-pub fn indicator_rows(facts: &Facts, label: impl Fn(&str) -> String) -> Vec<IndicatorRow> {
+/// The rows of the members `keep` accepts (all members: `|_| true`), in partnership order.
+pub fn indicator_rows(
+    facts: &Facts,
+    keep: impl Fn(&crate::model::Ags) -> bool,
+    label: impl Fn(&str) -> String,
+) -> Vec<IndicatorRow> {
     facts
         .members
         .iter()
+        .filter(|m| keep(&m.member.ags))
         .flat_map(|m| {
             m.figures.iter().map(|f| IndicatorRow {
                 ags: m.member.ags.to_string(),
@@ -51,7 +63,7 @@ pub fn indicator_rows(facts: &Facts, label: impl Fn(&str) -> String) -> Vec<Indi
                 label: label(&f.id),
                 year: f.date.map(|d| d.year),
                 reference_date: f.date.map(|d| d.iso()).unwrap_or_default(),
-                value: f.value.map(|v| (v * 1e6).round() / 1e6),
+                value: f.value.map(|v| round_to(v, 1e6)),
                 unit: f.unit.clone(),
                 source: f
                     .sources
@@ -81,7 +93,7 @@ pub fn indicators_json(rows: &[IndicatorRow]) -> Result<Vec<u8>> {
 }
 
 /// One row of `ratings.csv`: an indicator of the assessment system rated for a member.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct RatingRow {
     pub ags: String,
     pub name: String,
@@ -96,7 +108,7 @@ pub struct RatingRow {
 }
 
 /// One row of `recommendations.csv`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct RecommendationRow {
     pub ags: String,
     pub name: String,
@@ -107,10 +119,13 @@ pub struct RecommendationRow {
     pub score: f64,
 }
 
-pub fn rating_rows(facts: &Facts) -> (Vec<RatingRow>, Vec<RecommendationRow>) {
+pub fn rating_rows(
+    facts: &Facts,
+    keep: impl Fn(&crate::model::Ags) -> bool,
+) -> (Vec<RatingRow>, Vec<RecommendationRow>) {
     let mut ratings = Vec::new();
     let mut recs = Vec::new();
-    for m in &facts.members {
+    for m in facts.members.iter().filter(|m| keep(&m.member.ags)) {
         let Some(a) = &m.assessment else { continue };
         for r in &a.ratings {
             ratings.push(RatingRow {
@@ -118,7 +133,7 @@ pub fn rating_rows(facts: &Facts) -> (Vec<RatingRow>, Vec<RecommendationRow>) {
                 name: m.member.name.clone(),
                 field: r.field.clone(),
                 indicator: r.indicator.clone(),
-                value: r.value.map(|v| (v * 1e6).round() / 1e6),
+                value: r.value.map(|v| round_to(v, 1e6)),
                 reference_date: r.date.map(|d| d.iso()).unwrap_or_default(),
                 level: r.level,
                 trend: r.trend.map(|t| format!("{t:?}").to_lowercase()).unwrap_or_default(),
@@ -135,9 +150,9 @@ pub fn rating_rows(facts: &Facts) -> (Vec<RatingRow>, Vec<RecommendationRow>) {
                 name: m.member.name.clone(),
                 rank: i + 1,
                 measure: x.measure.clone(),
-                potential_t_per_year: (x.potential_t * 100.0).round() / 100.0,
-                cost_eur_per_t: x.cost_per_t.map(|c| (c * 100.0).round() / 100.0),
-                score: (x.score * 1e4).round() / 1e4,
+                potential_t_per_year: round_to(x.potential_t, 100.0),
+                cost_eur_per_t: x.cost_per_t.map(|c| round_to(c, 100.0)),
+                score: round_to(x.score, 1e4),
             });
         }
     }
@@ -151,4 +166,200 @@ pub fn to_csv<T: Serialize>(rows: &[T]) -> Result<Vec<u8>> {
         w.serialize(r)?;
     }
     Ok(w.into_inner()?)
+}
+
+/// Reads rows written by [`to_csv`] / [`indicators_csv`] back (for `merge`).
+pub fn read_csv<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>> {
+    let mut r = csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+    r.deserialize()
+        .enumerate()
+        .map(|(i, row)| row.with_context(|| format!("{}: row {} is malformed", path.display(), i + 2)))
+        .collect()
+}
+
+/// Units whose values add up over members (a sum over per-inhabitant values or shares means nothing).
+const ADDITIVE_UNITS: &[&str] = &["Personen", "ha", "ha/a", "MWh", "t CO2e", "t CO2e/a", "kW"];
+
+/// One row of `partnership.csv`: an indicator summarised over all members of the partnership.
+#[derive(Debug, Serialize)]
+pub struct PartnershipRow {
+    pub indicator: String,
+    pub label: String,
+    pub unit: String,
+    /// Members with a row for this indicator, and those of them with a value.
+    pub members: usize,
+    pub with_value: usize,
+    /// Sum over members; only for additive units (inhabitants, ha, MWh, t, kW).
+    pub sum: Option<f64>,
+    pub mean: Option<f64>,
+    pub median: Option<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+/// Partnership-level figures computed from the per-member indicator rows alone, so a `merge` of
+/// shards gives the same table as an unsharded run. Indicators in order of first appearance.
+pub fn partnership_rows(rows: &[IndicatorRow]) -> Vec<PartnershipRow> {
+    let mut order: Vec<&str> = Vec::new();
+    let mut by_id: std::collections::HashMap<&str, Vec<&IndicatorRow>> = std::collections::HashMap::new();
+    for r in rows {
+        let e = by_id.entry(r.indicator.as_str()).or_default();
+        if e.is_empty() {
+            order.push(r.indicator.as_str());
+        }
+        e.push(r);
+    }
+    let round = |v: f64| round_to(v, 1e6);
+    order
+        .into_iter()
+        .map(|id| {
+            let rs = &by_id[id];
+            let first = rs[0];
+            // Members with a value, in member order; sorted copy for the median.
+            let vals: Vec<f64> = rs.iter().filter_map(|r| r.value).filter(|v| v.is_finite()).collect();
+            let mut sorted = vals.clone();
+            sorted.sort_by(f64::total_cmp);
+            let n = sorted.len();
+            let sum: f64 = vals.iter().sum();
+            let median = (n > 0).then(|| {
+                if n % 2 == 1 {
+                    sorted[n / 2]
+                } else {
+                    (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+                }
+            });
+            let same_unit = rs.iter().all(|r| r.unit == first.unit);
+            PartnershipRow {
+                indicator: id.to_string(),
+                label: first.label.clone(),
+                unit: if same_unit { first.unit.clone() } else { String::new() },
+                members: rs.len(),
+                with_value: n,
+                sum: (n > 0 && same_unit && ADDITIVE_UNITS.contains(&first.unit.as_str())).then(|| round(sum)),
+                mean: (n > 0).then(|| round(sum / n as f64)),
+                median: median.map(round),
+                min: sorted.first().copied().map(round),
+                max: sorted.last().copied().map(round),
+            }
+        })
+        .collect()
+}
+
+/// `manifest.json` in the output folder: per document the content hash of what was typeset
+/// (generated Typst source, embedded files, PDF identity and date, program version) and the size of
+/// the PDF written. A rerun skips a document whose hash is unchanged and whose PDF is still there.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Program and typst version the hashes were made with; another version rebuilds everything.
+    pub tool: String,
+    pub documents: std::collections::BTreeMap<String, ManifestEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestEntry {
+    pub hash: String,
+    pub bytes: u64,
+}
+
+pub const MANIFEST: &str = "manifest.json";
+
+impl Manifest {
+    pub fn tool() -> String {
+        format!("klimapartner {} (typst 0.15.1)", env!("CARGO_PKG_VERSION"))
+    }
+
+    pub fn new() -> Manifest {
+        Manifest {
+            tool: Manifest::tool(),
+            documents: Default::default(),
+        }
+    }
+
+    /// The manifest in `dir`, or an empty one if there is none, it does not parse or it was
+    /// written by another version (then every document is rebuilt).
+    pub fn load(dir: &Path) -> Manifest {
+        std::fs::read(dir.join(MANIFEST))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
+            .filter(|m| m.tool == Manifest::tool())
+            .unwrap_or_else(Manifest::new)
+    }
+
+    /// True if `name` was built from content with this hash and its PDF is still in `dir` whole.
+    pub fn unchanged(&self, dir: &Path, name: &str, hash: &str) -> bool {
+        self.documents.get(name).is_some_and(|e| {
+            e.hash == hash && std::fs::metadata(dir.join(name)).is_ok_and(|m| m.is_file() && m.len() == e.bytes)
+        })
+    }
+
+    pub fn to_json(&self) -> Result<Vec<u8>> {
+        let mut v = serde_json::to_vec_pretty(self)?;
+        v.push(b'\n');
+        Ok(v)
+    }
+}
+
+/// Content hash of a document before typesetting: source, embedded files (path and bytes), the PDF
+/// identity and date, and the program version.
+pub fn document_hash(source: &str, files: &[(String, Vec<u8>)], ident: &str, date: &str) -> String {
+    let mut h = blake3::Hasher::new();
+    let mut field = |b: &[u8]| {
+        h.update(&(b.len() as u64).to_le_bytes());
+        h.update(b);
+    };
+    field(Manifest::tool().as_bytes());
+    field(ident.as_bytes());
+    field(date.as_bytes());
+    field(source.as_bytes());
+    for (path, bytes) in files {
+        field(path.as_bytes());
+        field(bytes);
+    }
+    h.finalize().to_hex().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(ags: &str, id: &str, unit: &str, value: Option<f64>) -> IndicatorRow {
+        IndicatorRow {
+            ags: ags.into(),
+            name: String::new(),
+            indicator: id.into(),
+            label: id.into(),
+            year: Some(2024),
+            reference_date: String::new(),
+            value,
+            unit: unit.into(),
+            source: String::new(),
+            quality: "A".into(),
+            flag: String::new(),
+        }
+    }
+
+    #[test]
+    fn partnership_summary() {
+        let rows = [
+            row("1", "population", "Personen", Some(10.0)),
+            row("1", "share_forest", "%", Some(20.0)),
+            row("2", "population", "Personen", Some(30.0)),
+            row("2", "share_forest", "%", None),
+            row("3", "population", "Personen", Some(20.0)),
+        ];
+        let p = partnership_rows(&rows);
+        assert_eq!(p[0].indicator, "population");
+        assert_eq!((p[0].sum, p[0].mean, p[0].median), (Some(60.0), Some(20.0), Some(20.0)));
+        assert_eq!((p[1].members, p[1].with_value, p[1].sum), (2, 1, None));
+    }
+
+    #[test]
+    fn hash_changes_with_any_part() {
+        let files = vec![("/charts/a.svg".to_string(), b"<svg/>".to_vec())];
+        let h = document_hash("= A", &files, "x", "2024-12-31");
+        assert_eq!(h, document_hash("= A", &files, "x", "2024-12-31"));
+        assert_ne!(h, document_hash("= B", &files, "x", "2024-12-31"));
+        assert_ne!(h, document_hash("= A", &[], "x", "2024-12-31"));
+        assert_ne!(h, document_hash("= A", &files, "y", "2024-12-31"));
+    }
 }

@@ -7,6 +7,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod scale;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_klimapartner"))
 }

@@ -160,7 +160,8 @@ impl RegionFacts {
     /// 1-based rank of `value` among the members (1 = highest) and the number of members with a value.
     pub fn rank(&self, id: &str, value: f64) -> Option<(usize, usize)> {
         let v = self.distributions.get(id)?;
-        let rank = v.iter().filter(|&&x| x > value).count() + 1;
+        // Sorted descending: the members above `value` are a prefix.
+        let rank = v.partition_point(|&x| x > value) + 1;
         Some((rank, v.len()))
     }
 }
@@ -169,24 +170,33 @@ impl RegionFacts {
 pub struct Facts {
     pub year: i32,
     pub members: Vec<MemberFacts>,
-    pub region: RegionFacts,
+    /// Shared, so a document can be given a smaller member list with the same partnership figures.
+    pub region: Arc<RegionFacts>,
     /// Members whose facts could not be computed, with the reason.
     pub failures: Vec<(Member, String)>,
 }
 
-/// Computes facts for the selected members (all of them unless `only` is non-empty).
+/// Computes facts for all members of the partnership, in parallel on the current rayon pool.
+/// Nothing here is quadratic in the number of members: per-member work reads only that member's
+/// observations, and partnership figures are one pass over the members.
 pub fn compute(p: &Partnership, data: &Dataset, year: i32) -> Facts {
+    use rayon::prelude::*;
     let index = ObsIndex::new(&data.observations);
+    let results: Vec<Result<MemberFacts, String>> = p
+        .members
+        .par_iter()
+        .map(|m| member_facts(p, m, &index, data, year))
+        .collect();
     let mut members = Vec::new();
     let mut failures = Vec::new();
-    for m in &p.members {
-        match member_facts(p, m, &index, data, year) {
+    for (m, r) in p.members.iter().zip(results) {
+        match r {
             Ok(f) => members.push(f),
             Err(e) => failures.push((m.clone(), e)),
         }
     }
     if !data.catalogues.indicators.is_empty() {
-        for mf in &mut members {
+        members.par_iter_mut().for_each(|mf| {
             // Facts of earlier years, for the trend of each indicator against its previous year.
             let years: std::collections::BTreeSet<i32> =
                 mf.figures.iter().filter_map(|f| f.date).map(|d| d.year - 1).collect();
@@ -195,7 +205,7 @@ pub fn compute(p: &Partnership, data: &Dataset, year: i32) -> Facts {
                 .filter_map(|y| Some((y, member_facts(p, &mf.member, &index, data, y).ok()?)))
                 .collect();
             mf.assessment = Some(assessment::assess(mf, &previous, &index, &data.catalogues, year));
-        }
+        });
     }
     let mut region = region_facts(&members);
     region.compensation = compensation::compensation(&members, &data.catalogues.measures, &p.scenario);
@@ -211,7 +221,7 @@ pub fn compute(p: &Partnership, data: &Dataset, year: i32) -> Facts {
     Facts {
         year,
         members,
-        region,
+        region: Arc::new(region),
         failures,
     }
 }
@@ -272,18 +282,18 @@ fn member_facts(
         balance,
         progress,
         assessment: None,
-        local: local_values(&m.ags, data, year),
+        local: local_values(&m.ags, index, year),
         figures,
     })
 }
 
 /// Latest local value ≤ year per variable, from files under `local/`.
-fn local_values(ags: &crate::model::Ags, data: &Dataset, year: i32) -> std::collections::BTreeMap<String, f64> {
+fn local_values(ags: &crate::model::Ags, index: &ObsIndex<'_>, year: i32) -> std::collections::BTreeMap<String, f64> {
     let mut best: std::collections::BTreeMap<String, (RefDate, f64)> = std::collections::BTreeMap::new();
-    for o in data
-        .observations
+    for o in index
+        .of(ags)
         .iter()
-        .filter(|o| &o.ags == ags && o.source.file.starts_with("local/") && o.date.year <= year)
+        .filter(|o| o.source.file.starts_with("local/") && o.date.year <= year)
     {
         if let Ok(v) = o.value {
             if best.get(&o.variable).is_none_or(|(d, _)| *d <= o.date) {

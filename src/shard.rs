@@ -1,0 +1,254 @@
+//! Sharding a run over machines, and merging the shards' output folders.
+//!
+//! `build --shard K/N` writes the documents of every member whose position in the AGS-sorted member
+//! list is K−1 modulo N, only those members' rows of indicators.csv, ratings.csv and
+//! recommendations.csv, and `shard.json` (which shard, of which run, and the partnership position of
+//! each of its members). Every shard reads all inputs and computes all members' facts, so means,
+//! ranks and peer charts in its documents are those of the whole partnership; shard 1 also writes
+//! the handbook. `merge` needs nothing but the shard folders: it checks that they belong to one run
+//! and that every shard is there once, puts the rows back in partnership order, computes
+//! partnership.csv from them, merges the manifests and links (or copies) the PDFs.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::cli::{MergeArgs, Shard};
+use crate::config::Partnership;
+use crate::model::Ags;
+use crate::output::{self, IndicatorRow, Manifest, RatingRow, RecommendationRow};
+
+pub const SHARD_FILE: &str = "shard.json";
+
+/// The members of shard `s`: sort all AGS, keep position i where i mod N = K − 1.
+pub fn members(p: &Partnership, s: Shard) -> BTreeSet<Ags> {
+    p.member_keys()
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| i % s.n == s.k - 1)
+        .map(|(_, a)| a)
+        .collect()
+}
+
+/// What a shard writes about itself, for `merge`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ShardInfo {
+    pub shard: usize,
+    pub of: usize,
+    /// Identifies the run: partnership name, year, member count and a hash of the member list and
+    /// the documents selected. Shards of different runs are refused.
+    pub run: String,
+    pub partnership: String,
+    pub year: i32,
+    pub members_total: usize,
+    /// This shard's members with their position in the partnership (0-based), in that order.
+    pub members: Vec<(usize, String)>,
+}
+
+/// Identity of a run for `shard.json`: everything that must be equal across shards.
+pub fn run_id(p: &Partnership, year: i32, documents: &str, lang: &str) -> String {
+    let mut h = blake3::Hasher::new();
+    for m in &p.members {
+        h.update(m.ags.as_str().as_bytes());
+        h.update(b"\n");
+    }
+    let list = h.finalize().to_hex();
+    format!(
+        "{} | {year} | {} members {} | {documents} | {lang}",
+        p.name,
+        p.members.len(),
+        &list[..16]
+    )
+}
+
+pub fn info(p: &Partnership, s: Shard, run: String, year: i32) -> ShardInfo {
+    let mine = members(p, s);
+    ShardInfo {
+        shard: s.k,
+        of: s.n,
+        run,
+        partnership: p.name.clone(),
+        year,
+        members_total: p.members.len(),
+        members: p
+            .members
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| mine.contains(&m.ags))
+            .map(|(i, m)| (i, m.ags.to_string()))
+            .collect(),
+    }
+}
+
+/// `klimapartner merge --output DIR SHARD_DIR...`
+pub fn merge(args: &MergeArgs) -> Result<()> {
+    let started = std::time::Instant::now();
+    let mut infos: Vec<(PathBuf, ShardInfo)> = Vec::new();
+    for dir in &args.shards {
+        let path = dir.join(SHARD_FILE);
+        let bytes = std::fs::read(&path).with_context(|| {
+            format!(
+                "{} is not the output folder of a sharded build (no {SHARD_FILE}); run `klimapartner build --shard K/N --output {}` first",
+                dir.display(),
+                dir.display()
+            )
+        })?;
+        let info: ShardInfo =
+            serde_json::from_slice(&bytes).with_context(|| format!("{} does not parse", path.display()))?;
+        infos.push((dir.clone(), info));
+    }
+    let (first_dir, first) = &infos[0];
+    for (dir, i) in &infos {
+        if i.run != first.run || i.of != first.of {
+            bail!(
+                "{} belongs to another run than {}:\n  {} (shard of {})\n  {} (shard of {})\nmerge the shards of one run only",
+                dir.display(),
+                first_dir.display(),
+                i.run,
+                i.of,
+                first.run,
+                first.of
+            );
+        }
+    }
+    let mut seen: BTreeMap<usize, &Path> = BTreeMap::new();
+    for (dir, i) in &infos {
+        if let Some(other) = seen.insert(i.shard, dir) {
+            bail!(
+                "shard {}/{} is given twice: {} and {}",
+                i.shard,
+                i.of,
+                other.display(),
+                dir.display()
+            );
+        }
+    }
+    let missing: Vec<String> = (1..=first.of)
+        .filter(|k| !seen.contains_key(k))
+        .map(|k| format!("{k}/{}", first.of))
+        .collect();
+    if !missing.is_empty() {
+        bail!(
+            "shard(s) {} missing; give all {} shard folders",
+            missing.join(", "),
+            first.of
+        );
+    }
+    std::fs::create_dir_all(&args.output)
+        .with_context(|| format!("cannot create the output folder {}", args.output.display()))?;
+    let out_canon = args.output.canonicalize()?;
+    for (dir, _) in &infos {
+        if dir.canonicalize().ok().as_ref() == Some(&out_canon) {
+            bail!(
+                "--output {} is one of the shard folders; write the merged result to a new folder",
+                args.output.display()
+            );
+        }
+    }
+
+    // Position of every member in the partnership: rows are put back in that order.
+    let mut position: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, i) in &infos {
+        for (pos, ags) in &i.members {
+            position.insert(ags.clone(), *pos);
+        }
+    }
+    if position.len() != first.members_total {
+        bail!(
+            "the shards list {} members, the partnership has {}",
+            position.len(),
+            first.members_total
+        );
+    }
+    let pos = |ags: &str| position.get(ags).copied().unwrap_or(usize::MAX);
+
+    let mut indicators: Vec<IndicatorRow> = Vec::new();
+    let mut ratings: Vec<RatingRow> = Vec::new();
+    let mut recs: Vec<RecommendationRow> = Vec::new();
+    let mut manifest = Manifest::new();
+    let mut pdfs = 0usize;
+    for (dir, _) in &infos {
+        indicators.extend(output::read_csv::<IndicatorRow>(&dir.join("indicators.csv"))?);
+        if dir.join("ratings.csv").exists() {
+            ratings.extend(output::read_csv::<RatingRow>(&dir.join("ratings.csv"))?);
+            recs.extend(output::read_csv::<RecommendationRow>(&dir.join("recommendations.csv"))?);
+        }
+        let m = Manifest::load(dir);
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !name.ends_with(".pdf") || !entry.file_type()?.is_file() {
+                continue;
+            }
+            link_or_copy(&entry.path(), &args.output, &name)?;
+            pdfs += 1;
+            if let Some(e) = m.documents.get(&name) {
+                manifest.documents.insert(name, e.clone());
+            }
+        }
+    }
+    // Stable sorts: within a member the shard's own order is kept.
+    indicators.sort_by_key(|r| pos(&r.ags));
+    ratings.sort_by_key(|r| pos(&r.ags));
+    recs.sort_by_key(|r| pos(&r.ags));
+
+    output::write_atomic(&args.output, "indicators.csv", &output::indicators_csv(&indicators)?)?;
+    output::write_atomic(&args.output, "indicators.json", &output::indicators_json(&indicators)?)?;
+    output::write_atomic(
+        &args.output,
+        "partnership.csv",
+        &output::to_csv(&output::partnership_rows(&indicators))?,
+    )?;
+    if !ratings.is_empty() {
+        output::write_atomic(&args.output, "ratings.csv", &output::to_csv(&ratings)?)?;
+        output::write_atomic(&args.output, "recommendations.csv", &output::to_csv(&recs)?)?;
+    }
+    output::write_atomic(&args.output, output::MANIFEST, &manifest.to_json()?)?;
+    eprintln!(
+        "merged {} shards of “{}”: {pdfs} PDF(s), {} indicator rows for {} members in {} after {:.1} s",
+        infos.len(),
+        first.partnership,
+        indicators.len(),
+        first.members_total,
+        args.output.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Hard-links `src` into `dir/name` (cheap on one file system), else copies it; atomically.
+fn link_or_copy(src: &Path, dir: &Path, name: &str) -> Result<()> {
+    let tmp = dir.join(format!(".{name}.link.part"));
+    let _ = std::fs::remove_file(&tmp);
+    if std::fs::hard_link(src, &tmp).is_err() {
+        std::fs::copy(src, &tmp).with_context(|| format!("cannot copy {} to {}", src.display(), dir.display()))?;
+    }
+    std::fs::rename(&tmp, dir.join(name)).with_context(|| format!("cannot move {name} into place"))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_partition_the_members() {
+        let text: String = std::iter::once("name = \"P\"\nreporting_year = 2024\n".to_string())
+            .chain(
+                ["14729410", "14713000", "14729030", "14729245", "14729380"]
+                    .iter()
+                    .map(|a| format!("[[member]]\nags = \"{a}\"\nname = \"M\"\nrole = \"rural\"\n")),
+            )
+            .collect();
+        let p = crate::config::parse(&text).unwrap();
+        let a = members(&p, Shard { k: 1, n: 2 });
+        let b = members(&p, Shard { k: 2, n: 2 });
+        let names = |s: &BTreeSet<Ags>| s.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+        assert_eq!(names(&a), ["14713000", "14729245", "14729410"]);
+        assert_eq!(names(&b), ["14729030", "14729380"]);
+        let i = info(&p, Shard { k: 2, n: 2 }, String::new(), 2024);
+        assert_eq!(i.members, [(2, "14729030".to_string()), (4, "14729380".to_string())]);
+    }
+}

@@ -1,0 +1,226 @@
+//! Scale: sharding and merge, the content-hash manifest, `--keep-typst`, `--config` with a
+//! partnership larger than the full-comparison limit (peer charts, no handbook).
+
+use super::*;
+
+fn merge(output: &Path, shards: &[&Path]) -> Output {
+    bin()
+        .arg("merge")
+        .arg("--output")
+        .arg(output)
+        .args(shards)
+        .output()
+        .unwrap()
+}
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = snapshot(dir).into_keys().collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn two_shards_and_merge_equal_one_unsharded_run() {
+    let whole = super::pipeline_dir();
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, merged) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("merged"));
+    let out = build(&fixture("small"), &a, &["--shard", "1/2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = build(&fixture("small"), &b, &["--shard", "2/2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Shard 1 has the AGS-sorted members 1, 3, 5 and the handbook; shard 2 members 2 and 4.
+    assert_eq!(pdfs(&a).len(), 7, "{:?}", pdfs(&a));
+    assert_eq!(pdfs(&b).len(), 4, "{:?}", pdfs(&b));
+    assert!(
+        !a.join("partnership.csv").exists(),
+        "a shard does not write partnership figures"
+    );
+    let rows_a = indicators(&a);
+    assert!(rows_a
+        .keys()
+        .all(|(ags, _)| ["14713000", "14729245", "14729410"].contains(&ags.as_str())));
+
+    let out = merge(&merged, &[&b, &a]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (w, m) = (snapshot(whole), snapshot(&merged));
+    for name in [
+        "indicators.csv",
+        "indicators.json",
+        "ratings.csv",
+        "recommendations.csv",
+        "partnership.csv",
+        "manifest.json",
+    ] {
+        assert!(w.contains_key(name), "{name} missing in the unsharded run");
+        assert!(
+            m[name] == w[name],
+            "{name} differs between merged shards and the unsharded run"
+        );
+    }
+    assert_eq!(pdfs(&merged), pdfs(whole));
+    for name in pdfs(whole) {
+        assert!(m[&name] == w[&name], "{name} differs");
+    }
+}
+
+#[test]
+fn merge_refuses_incomplete_or_mixed_shards() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, c) = (tmp.path().join("a"), tmp.path().join("c"));
+    let docs = ["--documents", "briefing", "--member", "14729410"];
+    assert!(
+        build(&fixture("small"), &a, &[&["--shard", "1/2"][..], &docs[..2]].concat())
+            .status
+            .success()
+    );
+    let out = merge(&tmp.path().join("m"), &[&a]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("2/2 missing"), "{}", stderr(&out));
+    assert!(build(
+        &fixture("small"),
+        &c,
+        &["--shard", "2/3", "--documents", "report", "--member", "14729030"]
+    )
+    .status
+    .success());
+    let out = merge(&tmp.path().join("m"), &[&a, &c]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("another run"), "{}", stderr(&out));
+    let out = merge(&a, &[&a]);
+    assert!(!out.status.success());
+}
+
+#[test]
+fn rerun_skips_unchanged_documents_and_force_rebuilds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inputs = copy_fixture("small", tmp.path());
+    let out_dir = tmp.path().join("out");
+    let args = ["--member", "14729380"];
+    let first = build(&inputs, &out_dir, &args);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        stderr(&first).contains("3 PDF(s) written, 0 unchanged"),
+        "{}",
+        stderr(&first)
+    );
+    let before = snapshot(&out_dir);
+
+    let again = build(&inputs, &out_dir, &args);
+    assert!(
+        stderr(&again).contains("0 PDF(s) written, 3 unchanged"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(snapshot(&out_dir), before, "an unchanged rerun changes nothing");
+
+    // A PDF that is gone or damaged is rebuilt even though its content hash is unchanged.
+    let briefing = out_dir.join("ratsinfo_2024_14729380_thallwitz.pdf");
+    fs::write(&briefing, b"%PDF-damaged").unwrap();
+    let again = build(&inputs, &out_dir, &args);
+    assert!(
+        stderr(&again).contains("1 PDF(s) written, 2 unchanged"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(snapshot(&out_dir), before);
+
+    // A changed input changes the documents that show it.
+    let pop = inputs.join("statistics/national/population_2021.csv");
+    let text = fs::read_to_string(&pop).unwrap();
+    let line = text.lines().find(|l| l.starts_with("14729380,")).unwrap().to_string();
+    fs::write(&pop, text.replace(&line, "14729380,4000")).unwrap();
+    let changed = build(&inputs, &out_dir, &args);
+    assert!(changed.status.success(), "{}", stderr(&changed));
+    assert!(!stderr(&changed).contains("0 PDF(s) written"), "{}", stderr(&changed));
+
+    let forced = build(&inputs, &out_dir, &["--member", "14729380", "--force"]);
+    assert!(
+        stderr(&forced).contains("3 PDF(s) written, 0 unchanged"),
+        "{}",
+        stderr(&forced)
+    );
+}
+
+#[test]
+fn keep_typst_writes_compilable_sources_with_their_charts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out_dir, keep) = (tmp.path().join("out"), tmp.path().join("typ"));
+    let out = bin()
+        .args(["build", "--documents", "briefing", "--member", "14729410", "--inputs"])
+        .arg(fixture("small"))
+        .arg("--output")
+        .arg(&out_dir)
+        .arg("--keep-typst")
+        .arg(&keep)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(pdfs(&out_dir), ["ratsinfo_2024_14729410_wurzen.pdf"]);
+    let root = keep.join("ratsinfo_2024_14729410_wurzen");
+    let source = fs::read_to_string(root.join("main.typ")).unwrap();
+    let charts: Vec<String> = files(&root.join("charts"));
+    assert!(!charts.is_empty());
+    for c in &charts {
+        assert!(source.contains(&format!("/charts/{c}")), "main.typ does not use {c}");
+    }
+
+    let fonts = tmp.path().join("fonts");
+    let out = bin().arg("fonts").arg(&fonts).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(files(&fonts).len(), 4);
+}
+
+/// Leipzig, Landkreis Leipzig and Nordsachsen (AGS 147…): 61 members, more than the 50 that are
+/// compared in full, from the example config of all German municipalities and the bundled inputs.
+#[test]
+fn a_large_partnership_gets_peer_charts_and_no_handbook() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let germany = fs::read_to_string(root.join("inputs/examples/germany.toml")).unwrap();
+    let head = &germany[..germany.find("[[member]]").unwrap()];
+    let members: String = germany
+        .split("[[member]]")
+        .skip(1)
+        .filter(|m| m.contains("ags = \"147"))
+        .map(|m| format!("[[member]]{m}"))
+        .collect();
+    assert_eq!(members.matches("[[member]]").count(), 61);
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("region.toml");
+    fs::write(&config, format!("{head}{members}")).unwrap();
+    let out_dir = tmp.path().join("out");
+    let out = build(
+        &root.join("inputs"),
+        &out_dir,
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "--documents",
+            "briefing,handbook",
+            "--member",
+            "14729410",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no handbook"), "{}", stderr(&out));
+    let names = pdfs(&out_dir);
+    assert_eq!(names.len(), 1, "{names:?}");
+    let text = pdftotext(&out_dir.join(&names[0]));
+    assert!(text.contains("Wurzen"), "{text}");
+    // Ranks are among all 61 members; the charts show the member among its peers only.
+    assert!(text.contains("von 61"), "{text}");
+    let rows = indicators(&out_dir);
+    assert_eq!(
+        rows.keys()
+            .map(|(a, _)| a.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        61
+    );
+    let summary = fs::read_to_string(out_dir.join("partnership.csv")).unwrap();
+    assert!(
+        summary
+            .lines()
+            .any(|l| l.starts_with("population,") && l.contains(",61,61,")),
+        "{summary}"
+    );
+}
