@@ -282,7 +282,7 @@ impl Manifest {
             .ok()
             .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
             .filter(|m| m.tool == Manifest::tool())
-            .unwrap_or_else(Manifest::new)
+            .unwrap_or_default()
     }
 
     /// True if `name` was built from content with this hash and its PDF is still in `dir` whole.
