@@ -185,6 +185,10 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
             timing.prepare = t0.elapsed().as_nanos() as u64;
             let t1 = Instant::now();
             let pdf = generated.compile(&ident)?;
+            // render/world.rs evicts typst's memo caches to age 10 after each document; in a run of
+            // thousands of documents a shorter age measured both faster (less cache upkeep) and
+            // with less than half the memory growth. Safe from several threads: comemo locks.
+            typst::comemo::evict(3);
             timing.typeset = t1.elapsed().as_nanos() as u64;
             let t2 = Instant::now();
             let entry = output::ManifestEntry {
