@@ -87,6 +87,10 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
         selected.retain(|a| mine.contains(a));
     }
     let kinds = document_kinds(&sc.documents);
+    // Fonts and typst's standard library load on a spare thread while the inputs are read.
+    std::thread::spawn(|| {
+        render::world::Typesetter::shared();
+    });
     let cpu0 = cpu_seconds();
     let mut data = read_inputs(&args.inputs, &partnership)?;
     for w in &data.warnings {
@@ -275,13 +279,20 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
 
     let t_out = Instant::now();
     let in_shard = |a: &Ags| shard_members.as_ref().is_none_or(|s| s.contains(a));
-    let rows = output::indicator_rows(&facts, in_shard, |id| renderer.locale.label("label", id));
-    output::write_atomic(&args.output, "indicators.csv", &output::indicators_csv(&rows)?)?;
-    output::write_atomic(&args.output, "indicators.json", &output::indicators_json(&rows)?)?;
-    let (ratings, recs) = output::rating_rows(&facts, in_shard);
-    if !ratings.is_empty() {
-        output::write_atomic(&args.output, "ratings.csv", &output::to_csv(&ratings)?)?;
-        output::write_atomic(&args.output, "recommendations.csv", &output::to_csv(&recs)?)?;
+    // Streamed from the facts (a national run has about 400,000 indicator rows), never held whole.
+    let label = |id: &str| renderer.locale.label("label", id);
+    let rows = || output::indicator_rows(&facts, in_shard, label);
+    let out = &args.output;
+    let mut n_rows = 0;
+    output::write_atomic_with(out, "indicators.csv", |w| output::write_csv(w, rows().inspect(|_| n_rows += 1)))?;
+    output::write_atomic_with(out, "indicators.json", |w| output::write_json(w, rows()))?;
+    if output::rating_rows(&facts, in_shard).next().is_some() {
+        output::write_atomic_with(out, "ratings.csv", |w| {
+            output::write_csv(w, output::rating_rows(&facts, in_shard))
+        })?;
+        output::write_atomic_with(out, "recommendations.csv", |w| {
+            output::write_csv(w, output::recommendation_rows(&facts, in_shard))
+        })?;
     }
     match sc.shard {
         Some(s) => {
@@ -289,13 +300,12 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
             let info = shard::info(&partnership, s, run, year);
             let mut json = serde_json::to_vec_pretty(&info)?;
             json.push(b'\n');
-            output::write_atomic(&args.output, shard::SHARD_FILE, &json)?;
+            output::write_atomic(out, shard::SHARD_FILE, &json)?;
         }
-        None => output::write_atomic(
-            &args.output,
-            "partnership.csv",
-            &output::to_csv(&output::partnership_rows(&rows))?,
-        )?,
+        None => {
+            let summary = output::partnership_rows(rows());
+            output::write_atomic_with(out, "partnership.csv", |w| output::write_csv(w, &summary))?;
+        }
     }
     output::write_atomic(&args.output, output::MANIFEST, &manifest.to_json()?)?;
     let t_out = t_out.elapsed();
@@ -303,7 +313,7 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     let shard_text = sc.shard.map(|s| format!(" (shard {s})")).unwrap_or_default();
     eprintln!(
         "{written} PDF(s) written, {unchanged} unchanged, and indicators.csv/json ({} rows){shard_text} in {} after {:.1} s",
-        rows.len(),
+        n_rows,
         args.output.display(),
         started.elapsed().as_secs_f64()
     );

@@ -7,9 +7,22 @@ use std::sync::Arc;
 use serde::Serialize;
 
 /// Official municipality key (Amtlicher Gemeindeschlüssel), always 8 digits, leading zeros kept.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
-pub struct Ags(String);
+/// Stored inline as its 8 ASCII digits (no heap allocation: a national run holds about a million
+/// of them); they order like the text.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Ags([u8; 8]);
+
+impl Serialize for Ags {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Ags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Ags({:?})", self.as_str())
+    }
+}
 
 impl Ags {
     /// Parses an 8-digit AGS, or a 12-digit ARS (first 5 + last 3 digits give the AGS).
@@ -19,16 +32,24 @@ impl Ags {
             return Err(format!("`{t}` is not a municipality key: only digits are allowed"));
         }
         match t.len() {
-            8 => Ok(Ags(t.to_string())),
-            12 => Ok(Ags(format!("{}{}", &t[..5], &t[9..]))),
+            8 => Ok(Ags::from_digits(t.as_bytes())),
+            12 => Ok(Ags::from_digits(&[&t.as_bytes()[..5], &t.as_bytes()[9..]].concat())),
             n => Err(format!(
                 "`{t}` has {n} digits; a municipality key (AGS) has 8 digits, a regional key (ARS) 12"
             )),
         }
     }
 
+    /// `digits` are 8 ASCII digits (checked by the callers).
+    fn from_digits(digits: &[u8]) -> Ags {
+        let mut a = [b'0'; 8];
+        a.copy_from_slice(&digits[..8]);
+        Ags(a)
+    }
+
     pub fn as_str(&self) -> &str {
-        &self.0
+        // Only ever built from ASCII digits.
+        std::str::from_utf8(&self.0).expect("an AGS is ASCII digits")
     }
 
     /// The key of a district (Kreis, 5 digits) as an 8-digit key: `14729` → `14729000`. For a
@@ -38,12 +59,12 @@ impl Ags {
         if t.len() != 5 || !t.chars().all(|c| c.is_ascii_digit()) {
             return Err(format!("`{t}` is not a district key: a district key has 5 digits"));
         }
-        Ok(Ags(format!("{t}000")))
+        Ok(Ags::from_digits(format!("{t}000").as_bytes()))
     }
 
     /// The 5-digit district (Kreis) this municipality belongs to.
     pub fn district(&self) -> &str {
-        &self.0[..5]
+        &self.as_str()[..5]
     }
 }
 
@@ -87,7 +108,7 @@ impl RegionKey {
 
 impl fmt::Display for Ags {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 

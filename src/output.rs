@@ -11,12 +11,26 @@ use crate::compute::Facts;
 
 /// Writes `bytes` to `dir/name` atomically.
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(dir, name, |w| Ok(w.write_all(bytes)?))
+}
+
+/// Streams `dir/name` through `write` into a temporary file and renames it into place only if
+/// `write` succeeds, so large tables never have to be held in memory whole.
+pub fn write_atomic_with(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     let mut tmp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".part")
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes).with_context(|| format!("cannot write {name}"))?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        write(&mut w).with_context(|| format!("cannot write {name}"))?;
+        w.flush().with_context(|| format!("cannot write {name}"))?;
+    }
     tmp.as_file().sync_all().ok();
     tmp.persist(dir.join(name))
         .with_context(|| format!("cannot move {name} into place in {}", dir.display()))?;
@@ -45,18 +59,19 @@ pub struct IndicatorRow {
     pub flag: String,
 }
 
-/// The rows of the members `keep` accepts (all members: `|_| true`), in partnership order.
-pub fn indicator_rows(
-    facts: &Facts,
-    keep: impl Fn(&crate::model::Ags) -> bool,
-    label: impl Fn(&str) -> String,
-) -> Vec<IndicatorRow> {
+/// The rows of the members `keep` accepts (all members: `|_| true`), in partnership order, made
+/// one at a time (a national run has about 400,000).
+pub fn indicator_rows<'a>(
+    facts: &'a Facts,
+    keep: impl Fn(&crate::model::Ags) -> bool + 'a,
+    label: impl Fn(&str) -> String + Copy + 'a,
+) -> impl Iterator<Item = IndicatorRow> + 'a {
     facts
         .members
         .iter()
-        .filter(|m| keep(&m.member.ags))
-        .flat_map(|m| {
-            m.figures.iter().map(|f| IndicatorRow {
+        .filter(move |m| keep(&m.member.ags))
+        .flat_map(move |m| {
+            m.figures.iter().map(move |f| IndicatorRow {
                 ags: m.member.ags.to_string(),
                 name: m.member.name.clone(),
                 indicator: f.id.clone(),
@@ -75,21 +90,25 @@ pub fn indicator_rows(
                 flag: f.flag.clone().unwrap_or_default(),
             })
         })
-        .collect()
 }
 
-pub fn indicators_csv(rows: &[IndicatorRow]) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// Rows as CSV with a header line, streamed to `w`.
+pub fn write_csv<T: Serialize>(w: &mut dyn Write, rows: impl IntoIterator<Item = T>) -> Result<()> {
+    let mut csv = csv::Writer::from_writer(w);
     for r in rows {
-        w.serialize(r)?;
+        csv.serialize(r)?;
     }
-    Ok(w.into_inner()?)
+    csv.flush()?;
+    Ok(())
 }
 
-pub fn indicators_json(rows: &[IndicatorRow]) -> Result<Vec<u8>> {
-    let mut v = serde_json::to_vec_pretty(rows)?;
-    v.push(b'\n');
-    Ok(v)
+/// Rows as a pretty-printed JSON array (one object per row) and a final newline, streamed to `w`.
+pub fn write_json<T: Serialize>(w: &mut dyn Write, rows: impl IntoIterator<Item = T>) -> Result<()> {
+    use serde::Serializer as _;
+    let mut ser = serde_json::Serializer::pretty(&mut *w);
+    ser.collect_seq(rows)?;
+    w.write_all(b"\n")?;
+    Ok(())
 }
 
 /// One row of `ratings.csv`: an indicator of the assessment system rated for a member.
@@ -119,16 +138,18 @@ pub struct RecommendationRow {
     pub score: f64,
 }
 
-pub fn rating_rows(
-    facts: &Facts,
-    keep: impl Fn(&crate::model::Ags) -> bool,
-) -> (Vec<RatingRow>, Vec<RecommendationRow>) {
-    let mut ratings = Vec::new();
-    let mut recs = Vec::new();
-    for m in facts.members.iter().filter(|m| keep(&m.member.ags)) {
-        let Some(a) = &m.assessment else { continue };
-        for r in &a.ratings {
-            ratings.push(RatingRow {
+/// The rows of `ratings.csv` of the members `keep` accepts, in partnership order.
+pub fn rating_rows<'a>(
+    facts: &'a Facts,
+    keep: impl Fn(&crate::model::Ags) -> bool + 'a,
+) -> impl Iterator<Item = RatingRow> + 'a {
+    facts
+        .members
+        .iter()
+        .filter(move |m| keep(&m.member.ags))
+        .filter_map(|m| Some((m, m.assessment.as_ref()?)))
+        .flat_map(|(m, a)| {
+            a.ratings.iter().map(move |r| RatingRow {
                 ags: m.member.ags.to_string(),
                 name: m.member.name.clone(),
                 field: r.field.clone(),
@@ -142,10 +163,22 @@ pub fn rating_rows(
                 } else {
                     String::new()
                 },
-            });
-        }
-        for (i, x) in a.recommendations.iter().enumerate() {
-            recs.push(RecommendationRow {
+            })
+        })
+}
+
+/// The rows of `recommendations.csv` of the members `keep` accepts, in partnership order.
+pub fn recommendation_rows<'a>(
+    facts: &'a Facts,
+    keep: impl Fn(&crate::model::Ags) -> bool + 'a,
+) -> impl Iterator<Item = RecommendationRow> + 'a {
+    facts
+        .members
+        .iter()
+        .filter(move |m| keep(&m.member.ags))
+        .filter_map(|m| Some((m, m.assessment.as_ref()?)))
+        .flat_map(|(m, a)| {
+            a.recommendations.iter().enumerate().map(move |(i, x)| RecommendationRow {
                 ags: m.member.ags.to_string(),
                 name: m.member.name.clone(),
                 rank: i + 1,
@@ -153,19 +186,8 @@ pub fn rating_rows(
                 potential_t_per_year: round_to(x.potential_t, 100.0),
                 cost_eur_per_t: x.cost_per_t.map(|c| round_to(c, 100.0)),
                 score: round_to(x.score, 1e4),
-            });
-        }
-    }
-    (ratings, recs)
-}
-
-/// Any serialisable rows as CSV.
-pub fn to_csv<T: Serialize>(rows: &[T]) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for r in rows {
-        w.serialize(r)?;
-    }
-    Ok(w.into_inner()?)
+            })
+        })
 }
 
 /// Reads rows written by [`to_csv`] / [`indicators_csv`] back (for `merge`).
@@ -199,28 +221,48 @@ pub struct PartnershipRow {
 
 /// Partnership-level figures computed from the per-member indicator rows alone, so a `merge` of
 /// shards gives the same table as an unsharded run. Indicators in order of first appearance.
-pub fn partnership_rows(rows: &[IndicatorRow]) -> Vec<PartnershipRow> {
-    let mut order: Vec<&str> = Vec::new();
-    let mut by_id: std::collections::HashMap<&str, Vec<&IndicatorRow>> = std::collections::HashMap::new();
+pub fn partnership_rows<R: std::borrow::Borrow<IndicatorRow>>(rows: impl IntoIterator<Item = R>) -> Vec<PartnershipRow> {
+    /// What is kept per indicator while the rows stream past: their values, not the rows.
+    struct Acc {
+        label: String,
+        unit: String,
+        same_unit: bool,
+        members: usize,
+        values: Vec<f64>,
+    }
+    let mut order: Vec<String> = Vec::new();
+    let mut by_id: std::collections::HashMap<String, Acc> = std::collections::HashMap::new();
     for r in rows {
-        let e = by_id.entry(r.indicator.as_str()).or_default();
-        if e.is_empty() {
-            order.push(r.indicator.as_str());
+        let r = r.borrow();
+        let acc = match by_id.get_mut(&r.indicator) {
+            Some(a) => a,
+            None => {
+                order.push(r.indicator.clone());
+                by_id.entry(r.indicator.clone()).or_insert(Acc {
+                    label: r.label.clone(),
+                    unit: r.unit.clone(),
+                    same_unit: true,
+                    members: 0,
+                    values: Vec::new(),
+                })
+            }
+        };
+        acc.members += 1;
+        acc.same_unit &= r.unit == acc.unit;
+        if let Some(v) = r.value.filter(|v| v.is_finite()) {
+            acc.values.push(v);
         }
-        e.push(r);
     }
     let round = |v: f64| round_to(v, 1e6);
     order
         .into_iter()
         .map(|id| {
-            let rs = &by_id[id];
-            let first = rs[0];
-            // Members with a value, in member order; sorted copy for the median.
-            let vals: Vec<f64> = rs.iter().filter_map(|r| r.value).filter(|v| v.is_finite()).collect();
-            let mut sorted = vals.clone();
+            let acc = by_id.remove(&id).expect("every id in order has an accumulator");
+            // Values in member order (for the sum); a sorted copy for the median.
+            let mut sorted = acc.values.clone();
             sorted.sort_by(f64::total_cmp);
             let n = sorted.len();
-            let sum: f64 = vals.iter().sum();
+            let sum: f64 = acc.values.iter().sum();
             let median = (n > 0).then(|| {
                 if n % 2 == 1 {
                     sorted[n / 2]
@@ -228,14 +270,13 @@ pub fn partnership_rows(rows: &[IndicatorRow]) -> Vec<PartnershipRow> {
                     (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
                 }
             });
-            let same_unit = rs.iter().all(|r| r.unit == first.unit);
             PartnershipRow {
-                indicator: id.to_string(),
-                label: first.label.clone(),
-                unit: if same_unit { first.unit.clone() } else { String::new() },
-                members: rs.len(),
+                indicator: id,
+                label: acc.label,
+                unit: if acc.same_unit { acc.unit.clone() } else { String::new() },
+                members: acc.members,
                 with_value: n,
-                sum: (n > 0 && same_unit && ADDITIVE_UNITS.contains(&first.unit.as_str())).then(|| round(sum)),
+                sum: (n > 0 && acc.same_unit && ADDITIVE_UNITS.contains(&acc.unit.as_str())).then(|| round(sum)),
                 mean: (n > 0).then(|| round(sum / n as f64)),
                 median: median.map(round),
                 min: sorted.first().copied().map(round),

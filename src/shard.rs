@@ -194,16 +194,14 @@ pub fn merge(args: &MergeArgs) -> Result<()> {
     ratings.sort_by_key(|r| pos(&r.ags));
     recs.sort_by_key(|r| pos(&r.ags));
 
-    output::write_atomic(&args.output, "indicators.csv", &output::indicators_csv(&indicators)?)?;
-    output::write_atomic(&args.output, "indicators.json", &output::indicators_json(&indicators)?)?;
-    output::write_atomic(
-        &args.output,
-        "partnership.csv",
-        &output::to_csv(&output::partnership_rows(&indicators))?,
-    )?;
+    let out = &args.output;
+    output::write_atomic_with(out, "indicators.csv", |w| output::write_csv(w, &indicators))?;
+    output::write_atomic_with(out, "indicators.json", |w| output::write_json(w, &indicators))?;
+    let partnership = output::partnership_rows(&indicators);
+    output::write_atomic_with(out, "partnership.csv", |w| output::write_csv(w, &partnership))?;
     if !ratings.is_empty() {
-        output::write_atomic(&args.output, "ratings.csv", &output::to_csv(&ratings)?)?;
-        output::write_atomic(&args.output, "recommendations.csv", &output::to_csv(&recs)?)?;
+        output::write_atomic_with(out, "ratings.csv", |w| output::write_csv(w, &ratings))?;
+        output::write_atomic_with(out, "recommendations.csv", |w| output::write_csv(w, &recs))?;
     }
     output::write_atomic(&args.output, output::MANIFEST, &manifest.to_json()?)?;
     eprintln!(

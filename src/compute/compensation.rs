@@ -70,6 +70,8 @@ pub struct Compensation {
     pub offers: Vec<Offer>,
     pub region_gross_t: f64,
     pub city_gross_t: Option<f64>,
+    /// Names of the members in the city role (the text names one city, or counts several).
+    pub cities: Vec<String>,
     /// Net land-use flux of all members today (negative = sink).
     pub existing_sink_t: f64,
     /// What the measures would remove per year (positive).
@@ -178,6 +180,7 @@ pub fn compensation(members: &[MemberFacts], measures: &[Measure], sc: &Scenario
             .collect();
         (!v.is_empty()).then(|| v.iter().sum())
     };
+    let cities: Vec<String> = out.iter().filter(|m| m.role == Role::City).map(|m| m.name.clone()).collect();
     let existing_sink_t: f64 = out.iter().filter_map(|m| m.land_sink_t).sum();
     let measures_removal_t: f64 = out.iter().map(|m| m.removal_t).sum();
     let rural_removal: f64 = out.iter().filter(|m| m.role == Role::Rural).map(|m| m.removal_t).sum();
@@ -202,6 +205,7 @@ pub fn compensation(members: &[MemberFacts], measures: &[Measure], sc: &Scenario
         offers,
         region_gross_t,
         city_gross_t,
+        cities,
         existing_sink_t,
         measures_removal_t,
         remaining_t,

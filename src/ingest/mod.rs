@@ -303,6 +303,9 @@ pub fn read_all(inputs: &Path, members: &BTreeSet<Ags>) -> Outcome {
         }
     };
 
+    // Walk first (cheap, in order), then read the data files on all threads; results are merged
+    // back in walk order, so observations, warnings and errors do not depend on the thread count.
+    let mut data_files: Vec<(std::path::PathBuf, String)> = Vec::new();
     for entry in WalkDir::new(inputs).follow_links(false).sort_by_file_name() {
         let entry = match entry {
             Ok(e) => e,
@@ -336,15 +339,22 @@ pub fn read_all(inputs: &Path, members: &BTreeSet<Ags>) -> Outcome {
             ));
             continue;
         }
-        match read_file(
-            entry.path(),
-            &rel,
-            &registry,
-            &aliases,
-            members,
-            &changes,
-            &mut o.warnings,
-        ) {
+        data_files.push((entry.into_path(), rel));
+    }
+    let read: Vec<(Result<Option<FileResult>, InputError>, Vec<String>)> = {
+        use rayon::prelude::*;
+        data_files
+            .par_iter()
+            .map(|(path, rel)| {
+                let mut warnings = Vec::new();
+                let r = read_file(path, rel, &registry, &aliases, members, &changes, &mut warnings);
+                (r, warnings)
+            })
+            .collect()
+    };
+    for (result, mut warnings) in read {
+        o.warnings.append(&mut warnings);
+        match result {
             Ok(Some((report, mut obs, mut regional))) => {
                 o.observations.append(&mut obs);
                 o.regional.append(&mut regional);

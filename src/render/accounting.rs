@@ -420,6 +420,7 @@ pub fn compensation_view(
                     .map(|v| format!("{} %", fmt_number(v, 1)))
                     .unwrap_or_else(|| "–".into()),
             ),
+            ("city", super::views::city_phrase(r, c)),
         ],
     );
     let members_in = |ags: &str| only.is_none_or(|o| o == ags);

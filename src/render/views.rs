@@ -822,8 +822,17 @@ fn briefing_compensation(r: &Renderer, facts: &Facts, m: &MemberFacts) -> String
                         .unwrap_or_else(|| "–".into()),
                 ),
                 ("payment", fmt_number(c.payment_total_eur, 0)),
+                ("city", city_phrase(r, c)),
             ],
         ),
+    }
+}
+
+/// "der Stadt Leipzig" for one city member, "der 106 Städte der Partnerschaft" for several.
+pub fn city_phrase(r: &Renderer, c: &crate::compute::compensation::Compensation) -> String {
+    match c.cities.as_slice() {
+        [one] => r.locale.fill("text", "city_one", &[("name", one.clone())]),
+        many => r.locale.fill("text", "city_many", &[("n", fmt_number(many.len() as f64, 0))]),
     }
 }
 
