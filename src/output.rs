@@ -16,11 +16,7 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
 
 /// Streams `dir/name` through `write` into a temporary file and renames it into place only if
 /// `write` succeeds, so large tables never have to be held in memory whole.
-pub fn write_atomic_with(
-    dir: &Path,
-    name: &str,
-    write: impl FnOnce(&mut dyn Write) -> Result<()>,
-) -> Result<()> {
+pub fn write_atomic_with(dir: &Path, name: &str, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
     let mut tmp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".part")
@@ -178,15 +174,18 @@ pub fn recommendation_rows<'a>(
         .filter(move |m| keep(&m.member.ags))
         .filter_map(|m| Some((m, m.assessment.as_ref()?)))
         .flat_map(|(m, a)| {
-            a.recommendations.iter().enumerate().map(move |(i, x)| RecommendationRow {
-                ags: m.member.ags.to_string(),
-                name: m.member.name.clone(),
-                rank: i + 1,
-                measure: x.measure.clone(),
-                potential_t_per_year: round_to(x.potential_t, 100.0),
-                cost_eur_per_t: x.cost_per_t.map(|c| round_to(c, 100.0)),
-                score: round_to(x.score, 1e4),
-            })
+            a.recommendations
+                .iter()
+                .enumerate()
+                .map(move |(i, x)| RecommendationRow {
+                    ags: m.member.ags.to_string(),
+                    name: m.member.name.clone(),
+                    rank: i + 1,
+                    measure: x.measure.clone(),
+                    potential_t_per_year: round_to(x.potential_t, 100.0),
+                    cost_eur_per_t: x.cost_per_t.map(|c| round_to(c, 100.0)),
+                    score: round_to(x.score, 1e4),
+                })
         })
 }
 
@@ -221,7 +220,9 @@ pub struct PartnershipRow {
 
 /// Partnership-level figures computed from the per-member indicator rows alone, so a `merge` of
 /// shards gives the same table as an unsharded run. Indicators in order of first appearance.
-pub fn partnership_rows<R: std::borrow::Borrow<IndicatorRow>>(rows: impl IntoIterator<Item = R>) -> Vec<PartnershipRow> {
+pub fn partnership_rows<R: std::borrow::Borrow<IndicatorRow>>(
+    rows: impl IntoIterator<Item = R>,
+) -> Vec<PartnershipRow> {
     /// What is kept per indicator while the rows stream past: their values, not the rows.
     struct Acc {
         label: String,

@@ -180,7 +180,11 @@ pub fn compensation(members: &[MemberFacts], measures: &[Measure], sc: &Scenario
             .collect();
         (!v.is_empty()).then(|| v.iter().sum())
     };
-    let cities: Vec<String> = out.iter().filter(|m| m.role == Role::City).map(|m| m.name.clone()).collect();
+    let cities: Vec<String> = out
+        .iter()
+        .filter(|m| m.role == Role::City)
+        .map(|m| m.name.clone())
+        .collect();
     let existing_sink_t: f64 = out.iter().filter_map(|m| m.land_sink_t).sum();
     let measures_removal_t: f64 = out.iter().map(|m| m.removal_t).sum();
     let rural_removal: f64 = out.iter().filter(|m| m.role == Role::Rural).map(|m| m.removal_t).sum();

@@ -341,7 +341,8 @@ pub fn read_all(inputs: &Path, members: &BTreeSet<Ags>) -> Outcome {
         }
         data_files.push((entry.into_path(), rel));
     }
-    let read: Vec<(Result<Option<FileResult>, InputError>, Vec<String>)> = {
+    type Read = (Result<Option<FileResult>, InputError>, Vec<String>);
+    let read: Vec<Read> = {
         use rayon::prelude::*;
         data_files
             .par_iter()

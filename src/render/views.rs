@@ -832,7 +832,9 @@ fn briefing_compensation(r: &Renderer, facts: &Facts, m: &MemberFacts) -> String
 pub fn city_phrase(r: &Renderer, c: &crate::compute::compensation::Compensation) -> String {
     match c.cities.as_slice() {
         [one] => r.locale.fill("text", "city_one", &[("name", one.clone())]),
-        many => r.locale.fill("text", "city_many", &[("n", fmt_number(many.len() as f64, 0))]),
+        many => r
+            .locale
+            .fill("text", "city_many", &[("n", fmt_number(many.len() as f64, 0))]),
     }
 }
 
