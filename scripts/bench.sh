@@ -112,3 +112,5 @@ t1=$(date +%s%N)
 cli_rate=$(awk -v n="${#pick[@]}" -v ms=$(( (t1 - t0) / 1000000 )) 'BEGIN {printf "%.1f", n*1000/ms}')
 de_rate=$(awk -v n="$(grep -c '^written ' "$work/de.log")" -v s="$de_wall" 'BEGIN {printf "%.1f", n/s}')
 echo "  throughput with $cores processes at a time: CLI ${cli_rate} documents/s; national run ${de_rate} briefings/s (including ingest and compute)"
+de_per=$(awk -v n="$(grep -c '^written ' "$work/de.log")" -v s="$de_wall" 'BEGIN {printf "%.1f", s*1000/n}')
+echo "  wall time per briefing in the national run: ${de_per} ms (everything included) against ${cli_med} ms per document for the CLI run one after another: $(awk -v c="$cli_med" -v i="$de_per" 'BEGIN {printf "%.1f", c/i}')×; at equal cores (CLI $cores processes at a time): $(awk -v c="$cli_rate" -v d="$de_rate" 'BEGIN {printf "%.1f", d/c}')×"
