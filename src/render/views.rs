@@ -828,7 +828,7 @@ fn briefing_compensation(r: &Renderer, facts: &Facts, m: &MemberFacts) -> String
     }
 }
 
-/// "der Stadt Leipzig" for one city member, "der 106 Städte der Partnerschaft" for several.
+/// "von Leipzig" for one city member, "der 106 Städte der Partnerschaft" for several.
 pub fn city_phrase(r: &Renderer, c: &crate::compute::compensation::Compensation) -> String {
     match c.cities.as_slice() {
         [one] => r.locale.fill("text", "city_one", &[("name", one.clone())]),

@@ -223,4 +223,36 @@ fn a_large_partnership_gets_peer_charts_and_no_handbook() {
             .any(|l| l.starts_with("population,") && l.contains(",61,61,")),
         "{summary}"
     );
+
+    // The compensation sentence of a city's briefing names the partnership's city, or counts its
+    // cities when there are several (it once said "Leipzig" in every partnership).
+    let flat = |t: String| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let city_briefing = |config_text: &str, dir: &str| {
+        let config = tmp.path().join(format!("{dir}.toml"));
+        fs::write(&config, config_text).unwrap();
+        let out_dir = tmp.path().join(dir);
+        let extra = [
+            "--config",
+            config.to_str().unwrap(),
+            "--documents",
+            "briefing",
+            "--member",
+            "14713000",
+        ];
+        let out = build(&root.join("inputs"), &out_dir, &extra);
+        assert!(out.status.success(), "{}", stderr(&out));
+        flat(pdftotext(&out_dir.join("ratsinfo_2024_14713000_leipzig-stadt.pdf")))
+    };
+    let one = city_briefing(&format!("{head}{members}"), "one-city");
+    assert!(one.contains("der Emissionen von Leipzig, Stadt ausgleichen"), "{one}");
+    let wurzen_city = members.replace(
+        "name = \"Wurzen, Stadt\"\nrole = \"rural\"",
+        "name = \"Wurzen, Stadt\"\nrole = \"city\"",
+    );
+    assert_ne!(wurzen_city, members);
+    let two = city_briefing(&format!("{head}{wurzen_city}"), "two-cities");
+    assert!(
+        two.contains("der Emissionen der 2 Städte der Partnerschaft ausgleichen"),
+        "{two}"
+    );
 }
