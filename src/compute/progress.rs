@@ -48,6 +48,9 @@ pub struct Progress {
     pub trend_per_year: Option<f64>,
     pub targets: Vec<TargetStatus>,
     pub budget: Option<BudgetStatus>,
+    /// Sources of the published series points (the balance point is this program's own).
+    #[serde(skip)]
+    pub sources: Vec<std::sync::Arc<crate::model::Source>>,
 }
 
 /// The remaining carbon budget: used so far (the series, years between points at the earlier
@@ -110,6 +113,12 @@ pub fn progress(
     year: i32,
 ) -> Option<Progress> {
     let mut points: Vec<Point> = Vec::new();
+    let mut sources: Vec<std::sync::Arc<crate::model::Source>> = Vec::new();
+    let mut cite = |o: &crate::model::Observation| {
+        if !sources.iter().any(|s| s.file == o.source.file) {
+            sources.push(o.source.clone());
+        }
+    };
     fn point(points: &mut Vec<Point>, y: i32, kind: &str) -> usize {
         match points.iter().position(|p| p.year == y) {
             Some(i) => i,
@@ -132,6 +141,7 @@ pub fn progress(
     {
         let i = point(&mut points, o.date.year, "series");
         points[i].total_t = o.value.ok().map(|v| v * 1000.0);
+        cite(o);
     }
     for o in index
         .all_on_all_years(ags, "ghg_series_kt")
@@ -142,6 +152,7 @@ pub fn progress(
         if let (Some(s), Ok(v)) = (&o.sector, o.value) {
             points[i].sectors.push((s.clone(), v * 1000.0));
         }
+        cite(o);
     }
     for o in index
         .series(ags, "ghg_t_per_inhabitant_published", None)
@@ -150,6 +161,7 @@ pub fn progress(
     {
         let i = point(&mut points, o.date.year, "series");
         points[i].per_inhabitant = o.value.ok();
+        cite(o);
     }
     if let Some(b) = balance {
         let i = point(&mut points, b.date.year, "balance");
@@ -227,6 +239,7 @@ pub fn progress(
         trend_per_year,
         budget: budget_now,
         targets: statuses,
+        sources,
     })
 }
 

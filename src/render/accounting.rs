@@ -328,7 +328,7 @@ pub fn progress_view(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) -> Optio
                 rows,
             });
             let alt = alt_for(r, &title, &values);
-            set.add("verlauf", svg, title, alt, r.locale.text("series_source"));
+            set.add("verlauf", svg, title, alt, series_source(r, p));
         }
         // Per inhabitant against the target path.
         let actual: Vec<(f64, f64)> = p
@@ -366,7 +366,7 @@ pub fn progress_view(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) -> Optio
                 lines,
             });
             let alt = alt_for(r, &title, &values);
-            set.add("zielpfad", svg, title, alt, r.locale.text("series_source"));
+            set.add("zielpfad", svg, title, alt, series_source(r, p));
         }
     }
     Some(view)
@@ -626,4 +626,14 @@ pub fn members_per_inhabitant_chart(r: &Renderer, facts: &Facts, highlight: Opti
         .flat_map(|f| f.sources.iter().map(AsRef::as_ref))
         .collect();
     set.add("thg_je_einwohner", svg, title, alt, source_line(&sources));
+}
+
+/// Where the emission series of a member comes from: the files of its published points, and this
+/// program's own BISKO balance if it is one of the points.
+fn series_source(r: &Renderer, p: &crate::compute::progress::Progress) -> String {
+    let mut parts: Vec<String> = p.sources.iter().map(|s| s.citation()).collect();
+    if p.points.iter().any(|x| x.kind == "balance") {
+        parts.push(r.locale.text("series_source"));
+    }
+    parts.join("; ")
 }
