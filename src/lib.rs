@@ -279,9 +279,17 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     let label = |id: &str| renderer.locale.label("label", id);
     let rows = || output::indicator_rows(&facts, in_shard, label);
     let out = &args.output;
+    // The CSV pass also counts the rows and sums them up for partnership.csv.
     let mut n_rows = 0;
+    let mut summary = output::PartnershipSummary::default();
     output::write_atomic_with(out, "indicators.csv", |w| {
-        output::write_csv(w, rows().inspect(|_| n_rows += 1))
+        output::write_csv(
+            w,
+            rows().inspect(|r| {
+                n_rows += 1;
+                summary.add(r);
+            }),
+        )
     })?;
     output::write_atomic_with(out, "indicators.json", |w| output::write_json(w, rows()))?;
     if output::rating_rows(&facts, in_shard).next().is_some() {
@@ -301,7 +309,7 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
             output::write_atomic(out, shard::SHARD_FILE, &json)?;
         }
         None => {
-            let summary = output::partnership_rows(rows());
+            let summary = summary.finish();
             output::write_atomic_with(out, "partnership.csv", |w| output::write_csv(w, &summary))?;
         }
     }

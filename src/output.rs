@@ -7,7 +7,8 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::compute::Facts;
+use crate::compute::assessment::Assessment;
+use crate::compute::{Facts, MemberFacts};
 
 /// Writes `bytes` to `dir/name` atomically.
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
@@ -134,33 +135,40 @@ pub struct RecommendationRow {
     pub score: f64,
 }
 
-/// The rows of `ratings.csv` of the members `keep` accepts, in partnership order.
-pub fn rating_rows<'a>(
+/// The members `keep` accepts that have an assessment, with it, in partnership order.
+fn assessed<'a>(
     facts: &'a Facts,
     keep: impl Fn(&crate::model::Ags) -> bool + 'a,
-) -> impl Iterator<Item = RatingRow> + 'a {
+) -> impl Iterator<Item = (&'a MemberFacts, &'a Assessment)> + 'a {
     facts
         .members
         .iter()
         .filter(move |m| keep(&m.member.ags))
         .filter_map(|m| Some((m, m.assessment.as_ref()?)))
-        .flat_map(|(m, a)| {
-            a.ratings.iter().map(move |r| RatingRow {
-                ags: m.member.ags.to_string(),
-                name: m.member.name.clone(),
-                field: r.field.clone(),
-                indicator: r.indicator.clone(),
-                value: r.value.map(|v| round_to(v, 1e6)),
-                reference_date: r.date.map(|d| d.iso()).unwrap_or_default(),
-                level: r.level,
-                trend: r.trend.map(|t| format!("{t:?}").to_lowercase()).unwrap_or_default(),
-                quality: if r.value.is_some() {
-                    r.grade.letter().to_string()
-                } else {
-                    String::new()
-                },
-            })
+}
+
+/// The rows of `ratings.csv` of the members `keep` accepts, in partnership order.
+pub fn rating_rows<'a>(
+    facts: &'a Facts,
+    keep: impl Fn(&crate::model::Ags) -> bool + 'a,
+) -> impl Iterator<Item = RatingRow> + 'a {
+    assessed(facts, keep).flat_map(|(m, a)| {
+        a.ratings.iter().map(move |r| RatingRow {
+            ags: m.member.ags.to_string(),
+            name: m.member.name.clone(),
+            field: r.field.clone(),
+            indicator: r.indicator.clone(),
+            value: r.value.map(|v| round_to(v, 1e6)),
+            reference_date: r.date.map(|d| d.iso()).unwrap_or_default(),
+            level: r.level,
+            trend: r.trend.map(|t| format!("{t:?}").to_lowercase()).unwrap_or_default(),
+            quality: if r.value.is_some() {
+                r.grade.letter().to_string()
+            } else {
+                String::new()
+            },
         })
+    })
 }
 
 /// The rows of `recommendations.csv` of the members `keep` accepts, in partnership order.
@@ -168,28 +176,23 @@ pub fn recommendation_rows<'a>(
     facts: &'a Facts,
     keep: impl Fn(&crate::model::Ags) -> bool + 'a,
 ) -> impl Iterator<Item = RecommendationRow> + 'a {
-    facts
-        .members
-        .iter()
-        .filter(move |m| keep(&m.member.ags))
-        .filter_map(|m| Some((m, m.assessment.as_ref()?)))
-        .flat_map(|(m, a)| {
-            a.recommendations
-                .iter()
-                .enumerate()
-                .map(move |(i, x)| RecommendationRow {
-                    ags: m.member.ags.to_string(),
-                    name: m.member.name.clone(),
-                    rank: i + 1,
-                    measure: x.measure.clone(),
-                    potential_t_per_year: round_to(x.potential_t, 100.0),
-                    cost_eur_per_t: x.cost_per_t.map(|c| round_to(c, 100.0)),
-                    score: round_to(x.score, 1e4),
-                })
-        })
+    assessed(facts, keep).flat_map(|(m, a)| {
+        a.recommendations
+            .iter()
+            .enumerate()
+            .map(move |(i, x)| RecommendationRow {
+                ags: m.member.ags.to_string(),
+                name: m.member.name.clone(),
+                rank: i + 1,
+                measure: x.measure.clone(),
+                potential_t_per_year: round_to(x.potential_t, 100.0),
+                cost_eur_per_t: x.cost_per_t.map(|c| round_to(c, 100.0)),
+                score: round_to(x.score, 1e4),
+            })
+    })
 }
 
-/// Reads rows written by [`to_csv`] / [`indicators_csv`] back (for `merge`).
+/// Reads rows written by [`write_csv`] back (for `merge`).
 pub fn read_csv<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>> {
     let mut r = csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
     r.deserialize()
@@ -223,23 +226,36 @@ pub struct PartnershipRow {
 pub fn partnership_rows<R: std::borrow::Borrow<IndicatorRow>>(
     rows: impl IntoIterator<Item = R>,
 ) -> Vec<PartnershipRow> {
-    /// What is kept per indicator while the rows stream past: their values, not the rows.
-    struct Acc {
-        label: String,
-        unit: String,
-        same_unit: bool,
-        members: usize,
-        values: Vec<f64>,
-    }
-    let mut order: Vec<String> = Vec::new();
-    let mut by_id: std::collections::HashMap<String, Acc> = std::collections::HashMap::new();
+    let mut summary = PartnershipSummary::default();
     for r in rows {
-        let r = r.borrow();
-        let acc = match by_id.get_mut(&r.indicator) {
+        summary.add(r.borrow());
+    }
+    summary.finish()
+}
+
+/// [`partnership_rows`] fed one indicator row at a time, so a run can fill it while it writes
+/// `indicators.csv` instead of making the rows again. Keeps per indicator its values, not the rows.
+#[derive(Default)]
+pub struct PartnershipSummary {
+    order: Vec<String>,
+    by_id: std::collections::HashMap<String, Acc>,
+}
+
+struct Acc {
+    label: String,
+    unit: String,
+    same_unit: bool,
+    members: usize,
+    values: Vec<f64>,
+}
+
+impl PartnershipSummary {
+    pub fn add(&mut self, r: &IndicatorRow) {
+        let acc = match self.by_id.get_mut(&r.indicator) {
             Some(a) => a,
             None => {
-                order.push(r.indicator.clone());
-                by_id.entry(r.indicator.clone()).or_insert(Acc {
+                self.order.push(r.indicator.clone());
+                self.by_id.entry(r.indicator.clone()).or_insert(Acc {
                     label: r.label.clone(),
                     unit: r.unit.clone(),
                     same_unit: true,
@@ -254,37 +270,41 @@ pub fn partnership_rows<R: std::borrow::Borrow<IndicatorRow>>(
             acc.values.push(v);
         }
     }
-    let round = |v: f64| round_to(v, 1e6);
-    order
-        .into_iter()
-        .map(|id| {
-            let acc = by_id.remove(&id).expect("every id in order has an accumulator");
-            // Values in member order (for the sum); a sorted copy for the median.
-            let mut sorted = acc.values.clone();
-            sorted.sort_by(f64::total_cmp);
-            let n = sorted.len();
-            let sum: f64 = acc.values.iter().sum();
-            let median = (n > 0).then(|| {
-                if n % 2 == 1 {
-                    sorted[n / 2]
-                } else {
-                    (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+
+    /// One row per indicator, in order of first appearance.
+    pub fn finish(mut self) -> Vec<PartnershipRow> {
+        let round = |v: f64| round_to(v, 1e6);
+        self.order
+            .into_iter()
+            .map(|id| {
+                let acc = self.by_id.remove(&id).expect("every id in order has an accumulator");
+                // Values in member order (for the sum); a sorted copy for the median.
+                let mut sorted = acc.values.clone();
+                sorted.sort_by(f64::total_cmp);
+                let n = sorted.len();
+                let sum: f64 = acc.values.iter().sum();
+                let median = (n > 0).then(|| {
+                    if n % 2 == 1 {
+                        sorted[n / 2]
+                    } else {
+                        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+                    }
+                });
+                PartnershipRow {
+                    indicator: id,
+                    label: acc.label,
+                    unit: if acc.same_unit { acc.unit.clone() } else { String::new() },
+                    members: acc.members,
+                    with_value: n,
+                    sum: (n > 0 && acc.same_unit && ADDITIVE_UNITS.contains(&acc.unit.as_str())).then(|| round(sum)),
+                    mean: (n > 0).then(|| round(sum / n as f64)),
+                    median: median.map(round),
+                    min: sorted.first().copied().map(round),
+                    max: sorted.last().copied().map(round),
                 }
-            });
-            PartnershipRow {
-                indicator: id,
-                label: acc.label,
-                unit: if acc.same_unit { acc.unit.clone() } else { String::new() },
-                members: acc.members,
-                with_value: n,
-                sum: (n > 0 && acc.same_unit && ADDITIVE_UNITS.contains(&acc.unit.as_str())).then(|| round(sum)),
-                mean: (n > 0).then(|| round(sum / n as f64)),
-                median: median.map(round),
-                min: sorted.first().copied().map(round),
-                max: sorted.last().copied().map(round),
-            }
-        })
-        .collect()
+            })
+            .collect()
+    }
 }
 
 /// `manifest.json` in the output folder: per document the content hash of what was typeset

@@ -89,16 +89,7 @@ impl Sheet {
         let t = table::read(rel, body, b',', true, first)?;
         let cols = header
             .iter()
-            .map(|n| {
-                t.column_index(n).ok_or_else(|| {
-                    InputError::new(
-                        rel,
-                        format!("the column `{n}` is missing"),
-                        format!("the header must contain: {}", header.join(",")),
-                    )
-                    .at(first)
-                })
-            })
+            .map(|n| t.require(rel, n, first, format!("the header must contain: {}", header.join(","))))
             .collect::<Result<_, _>>()?;
         Ok(Sheet {
             rel: rel.to_string(),

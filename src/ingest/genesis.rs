@@ -301,16 +301,7 @@ pub fn flat(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), 
     let rel = ctx.rel.clone();
     let t = table::read(&rel, body, b';', true, first_line)?;
     super::formats::no_rows(&rel, &t, first_line)?;
-    let col = |n: &str| {
-        t.column_index(n).ok_or_else(|| {
-            InputError::new(
-                &rel,
-                format!("the column `{n}` is missing"),
-                "download the table again as flat file (ffcsv)",
-            )
-            .at(first_line)
-        })
-    };
+    let col = |n: &str| t.require(&rel, n, first_line, "download the table again as flat file (ffcsv)");
     let (c_stat, c_time, c_value, c_unit, c_var) = (
         col("statistics_code")?,
         col("time")?,

@@ -116,16 +116,7 @@ pub fn load_status(
     ];
     let cols: Vec<usize> = header
         .iter()
-        .map(|n| {
-            t.column_index(n).ok_or_else(|| {
-                InputError::new(
-                    rel,
-                    format!("the column `{n}` is missing"),
-                    format!("the header must be: {}", header.join(",")),
-                )
-                .at(first)
-            })
-        })
+        .map(|n| t.require(rel, n, first, format!("the header must be: {}", header.join(","))))
         .collect::<Result<_, _>>()?;
     let mut out = Vec::new();
     for r in 0..t.height() {

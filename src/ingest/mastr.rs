@@ -81,14 +81,7 @@ pub fn read(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), 
     let t = table::read(&rel, body, b';', true, first_line)?;
     super::formats::no_rows(&rel, &t, first_line)?;
     let col = |n: &str| {
-        t.column_index(n).ok_or_else(|| {
-            InputError::new(
-                &rel,
-                format!("the column `{n}` is missing"),
-                "export the unit list from the Marktstammdatenregister with all columns (or at least Gemeindeschlüssel, Energieträger, Nettonennleistung der Einheit, Betriebs-Status, Inbetriebnahmedatum der Einheit)",
-            )
-            .at(first_line)
-        })
+        t.require(&rel, n, first_line, "export the unit list from the Marktstammdatenregister with all columns (or at least Gemeindeschlüssel, Energieträger, Nettonennleistung der Einheit, Betriebs-Status, Inbetriebnahmedatum der Einheit)")
     };
     let (c_key, c_carrier, c_net, c_status, _) =
         (col(C_KEY)?, col(C_CARRIER)?, col(C_NET)?, col(C_STATUS)?, col(C_START)?);

@@ -116,16 +116,7 @@ impl Aliases {
         let need = ["raw", "variable", "category", "unit"];
         let idx: Vec<usize> = need
             .iter()
-            .map(|n| {
-                t.column_index(n).ok_or_else(|| {
-                    InputError::new(
-                        rel,
-                        format!("the column `{n}` is missing"),
-                        "the header must be: raw,variable,category,unit",
-                    )
-                    .at(first)
-                })
-            })
+            .map(|n| t.require(rel, n, first, "the header must be: raw,variable,category,unit"))
             .collect::<Result<_, _>>()?;
         let mut map = BTreeMap::new();
         for r in 0..t.height() {
@@ -193,14 +184,12 @@ impl MunicipalChanges {
         let (body, first) = skip_comments(text);
         let t = table::read(rel, body, b',', true, first)?;
         let col = |n: &str| {
-            t.column_index(n).ok_or_else(|| {
-                InputError::new(
-                    rel,
-                    format!("the column `{n}` is missing"),
-                    "the header must be: ags,name,valid_from,predecessors,source",
-                )
-                .at(first)
-            })
+            t.require(
+                rel,
+                n,
+                first,
+                "the header must be: ags,name,valid_from,predecessors,source",
+            )
         };
         let (c_ags, c_from, c_pred) = (col("ags")?, col("valid_from")?, col("predecessors")?);
         let mut formations = BTreeMap::new();

@@ -147,6 +147,13 @@ impl TextTable {
         self.columns.iter().position(|c| c == name)
     }
 
+    /// The index of a column the file must have; if it is missing, an error for file `rel` at the
+    /// header line `line` that names the column and gives `hint` as the fix.
+    pub fn require(&self, rel: &str, name: &str, line: usize, hint: impl Into<String>) -> Result<usize, InputError> {
+        self.column_index(name)
+            .ok_or_else(|| InputError::new(rel, format!("the column `{name}` is missing"), hint).at(line))
+    }
+
     /// The cell at row `r`, column `c`; empty or absent cells come back as `""`.
     pub fn cell(&self, r: usize, c: usize) -> &str {
         self.frame
