@@ -75,7 +75,8 @@ pub struct ScaleArgs {
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
     /// Also write each document's generated Typst source and chart files to DIR/<document>/
-    /// (main.typ, charts/*.svg), compilable with `typst compile --root DIR/<document>`.
+    /// (main.typ, the modules it imports such as theme.typ, charts/*.svg), compilable with
+    /// `typst compile --root DIR/<document> DIR/<document>/main.typ`.
     #[arg(long, value_name = "DIR")]
     pub keep_typst: Option<PathBuf>,
     /// Number of worker threads (default: all cores).

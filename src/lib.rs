@@ -461,7 +461,7 @@ impl Peers {
     }
 }
 
-/// `--keep-typst DIR`: DIR/<document>/main.typ and its chart files at the paths the source uses.
+/// `--keep-typst DIR`: DIR/<document>/main.typ, its modules and chart files at the paths the source uses.
 fn keep_typst(dir: &Path, name: &str, g: &render::Generated) -> Result<()> {
     let root = dir.join(name.trim_end_matches(".pdf"));
     std::fs::create_dir_all(&root).with_context(|| format!("cannot create {}", root.display()))?;

@@ -173,14 +173,47 @@ impl Renderer {
         title: String,
         date: RefDate,
     ) -> Result<Generated> {
-        let source = self.fill(kind, view)?;
+        let filled = self.fill(kind, view)?;
+        let (source, mut modules) = split_modules(&filled);
+        modules.extend(files);
         Ok(Generated {
             source,
-            files,
+            files: modules,
             title,
             date,
         })
     }
+}
+
+/// Marker lines in a template's output: `//@file /name.typ` starts another Typst file, `//@end`
+/// returns to the main source.
+const FILE_MARKER: &str = "//@file ";
+const END_MARKER: &str = "//@end";
+
+/// Splits filled template output into the main source and further Typst files.
+///
+/// Text outside `//@file /path.typ` … `//@end` blocks is `/main.typ`; each block is a file that the
+/// main source includes or imports (a block without `//@end` runs to the end). Parts that are the
+/// same in many documents (the theme, the sources annex, the glossary) live in their own files:
+/// their spans, and with them typst's memoized evaluation and layout, are then the same in every
+/// document of a run, and typesetting them again costs a cache lookup.
+fn split_modules(filled: &str) -> (String, Vec<(String, Vec<u8>)>) {
+    let mut main = String::new();
+    let mut modules: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut in_module = false;
+    for line in filled.split_inclusive('\n') {
+        if let Some(path) = line.strip_prefix(FILE_MARKER) {
+            modules.push((path.trim().to_string(), Vec::new()));
+            in_module = true;
+        } else if line.trim_end() == END_MARKER {
+            in_module = false;
+        } else if let (true, Some((_, text))) = (in_module, modules.last_mut()) {
+            text.extend_from_slice(line.as_bytes());
+        } else {
+            main.push_str(line);
+        }
+    }
+    (main, modules)
 }
 
 impl Generated {
@@ -220,4 +253,36 @@ fn template_error(name: &str, e: &minijinja::Error) -> anyhow::Error {
         msg.push_str("; the view model has no such field: check the spelling against src/render/views.rs");
     }
     anyhow!(msg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_modules;
+
+    #[test]
+    fn file_blocks_become_modules_and_the_rest_is_main() {
+        let filled =
+            "a\n//@file /theme.typ\n#let x = 1\n//@end\nb\n#include \"/s.typ\"\n//@file /s.typ\n= S\n//@end\nc\n";
+        let (main, modules) = split_modules(filled);
+        assert_eq!(main, "a\nb\n#include \"/s.typ\"\nc\n");
+        let modules: Vec<(&str, String)> = modules
+            .iter()
+            .map(|(p, b)| (p.as_str(), String::from_utf8(b.clone()).unwrap()))
+            .collect();
+        assert_eq!(
+            modules,
+            [
+                ("/theme.typ", "#let x = 1\n".to_string()),
+                ("/s.typ", "= S\n".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn without_markers_everything_is_main_and_an_open_block_runs_to_the_end() {
+        assert_eq!(split_modules("x\ny").0, "x\ny");
+        let (main, modules) = split_modules("x\n//@file /t.typ\ny\n");
+        assert_eq!((main.as_str(), modules.len()), ("x\n", 1));
+        assert_eq!(modules[0].1, b"y\n");
+    }
 }
