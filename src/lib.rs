@@ -87,13 +87,33 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
         selected.retain(|a| mine.contains(a));
     }
     let kinds = document_kinds(&sc.documents);
+    let key = run_key(args)?;
+    if !sc.force && sc.keep_typst.is_none() {
+        if let Some(last) = output::Manifest::load(&args.output).unchanged_run(&args.output, &key) {
+            for w in &last.warnings {
+                eprintln!("warning: {w}");
+            }
+            eprintln!(
+                "0 PDF(s) written, {} unchanged, and indicators.csv/json ({} rows){} in {} after {:.1} s: \
+                 inputs, templates, options and program are those of the last run, and all its files are \
+                 in place (--force rebuilds)",
+                last.pdfs,
+                last.indicator_rows,
+                sc.shard.map(|s| format!(" (shard {s})")).unwrap_or_default(),
+                args.output.display(),
+                started.elapsed().as_secs_f64()
+            );
+            return Ok(());
+        }
+    }
     // Fonts and typst's standard library load on a spare thread while the inputs are read.
     std::thread::spawn(|| {
         render::world::Typesetter::shared();
     });
     let cpu0 = cpu_seconds();
     let mut data = read_inputs(&args.inputs, &partnership)?;
-    for w in &data.warnings {
+    let warnings: Vec<String> = data.warnings.iter().map(ToString::to_string).collect();
+    for w in &warnings {
         eprintln!("warning: {w}");
     }
     let (t_ingest, cpu_ingest) = (started.elapsed(), cpu_seconds() - cpu0);
@@ -245,6 +265,7 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
         .collect();
     let mut manifest = old_manifest;
     manifest.tool = output::Manifest::tool();
+    let mut run_files: Vec<String> = Vec::new();
     let (mut written, mut unchanged) = (0, 0);
     let mut total = Timing::default();
     for (job, (timing, name, mut outcome)) in jobs.iter().zip(results) {
@@ -257,10 +278,12 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
         match outcome {
             Outcome::Written(e) => {
                 written += 1;
+                run_files.push(name.clone());
                 manifest.documents.insert(name, e);
             }
             Outcome::Unchanged(e) => {
                 unchanged += 1;
+                run_files.push(name.clone());
                 manifest.documents.insert(name, e);
             }
             Outcome::Failed(e) => {
@@ -313,6 +336,26 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
             output::write_atomic_with(out, "partnership.csv", |w| output::write_csv(w, &summary))?;
         }
     }
+    run_files.extend(["indicators.csv", "indicators.json"].map(String::from));
+    if output::rating_rows(&facts, in_shard).next().is_some() {
+        run_files.extend(["ratings.csv", "recommendations.csv"].map(String::from));
+    }
+    run_files.push(match sc.shard {
+        Some(_) => shard::SHARD_FILE.to_string(),
+        None => "partnership.csv".to_string(),
+    });
+    // Only a run without failures may be skipped next time.
+    manifest.run = failures.is_empty().then(|| output::RunRecord {
+        key,
+        pdfs: written + unchanged,
+        indicator_rows: n_rows,
+        files: run_files
+            .into_iter()
+            .filter_map(|f| Some((std::fs::metadata(out.join(&f)).ok()?.len(), f)))
+            .map(|(len, f)| (f, len))
+            .collect(),
+        warnings: warnings.clone(),
+    });
     output::write_atomic(&args.output, output::MANIFEST, &manifest.to_json()?)?;
     let t_out = t_out.elapsed();
 
@@ -353,6 +396,54 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Key of everything a build's output is made from: the program (version and the executable's
+/// bytes, which hold the built-in templates, locales and fonts), the options that change what is
+/// written, the partnership file, the template overrides and every file under the inputs folder.
+/// Reading it all takes a fraction of a second, even for a national run.
+fn run_key(args: &BuildArgs) -> Result<String> {
+    let mut h = blake3::Hasher::new();
+    let mut field = |b: &[u8]| {
+        h.update(&(b.len() as u64).to_le_bytes());
+        h.update(b);
+    };
+    field(output::Manifest::tool().as_bytes());
+    let exe = std::env::current_exe().context("cannot find the program's own file")?;
+    field(&std::fs::read(&exe).with_context(|| format!("cannot read {}", exe.display()))?);
+    let sc = &args.scale;
+    let options = format!(
+        "year {:?}; members {:?}; lang {}; documents {:?}; shard {:?}; SOURCE_DATE_EPOCH {:?}",
+        args.year,
+        args.members,
+        args.lang,
+        sc.documents,
+        sc.shard.map(|s| (s.k, s.n)),
+        std::env::var("SOURCE_DATE_EPOCH").ok()
+    );
+    field(options.as_bytes());
+    let mut files: Vec<(String, std::path::PathBuf)> = Vec::new();
+    if let Some(config) = &sc.config {
+        files.push(("config".into(), config.clone()));
+    }
+    for (label, root) in [
+        ("templates", args.templates.as_deref()),
+        ("inputs", Some(args.inputs.as_path())),
+    ] {
+        let Some(root) = root else { continue };
+        for entry in walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name() {
+            let entry = entry.with_context(|| format!("cannot list {}", root.display()))?;
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                files.push((format!("{label}/{}", rel.display()), entry.path().to_path_buf()));
+            }
+        }
+    }
+    for (name, path) in files {
+        field(name.as_bytes());
+        field(&std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?);
+    }
+    Ok(h.finalize().to_hex().to_string())
 }
 
 /// Runs `f` over `jobs` on `threads` plain worker threads, each taking the next job when it is done

@@ -314,7 +314,24 @@ impl PartnershipSummary {
 pub struct Manifest {
     /// Program and typst version the hashes were made with; another version rebuilds everything.
     pub tool: String,
+    /// The last run that completed without failures, if any: a rerun with the same key finds
+    /// nothing to do as long as its files are all still there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<RunRecord>,
     pub documents: std::collections::BTreeMap<String, ManifestEntry>,
+}
+
+/// A complete run: the key of everything it was made from (see `run_key` in lib.rs) and every file
+/// it wrote with its size.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub key: String,
+    pub pdfs: usize,
+    pub indicator_rows: usize,
+    pub files: std::collections::BTreeMap<String, u64>,
+    /// Input warnings of that run, repeated when a rerun skips reading the inputs.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -333,8 +350,20 @@ impl Manifest {
     pub fn new() -> Manifest {
         Manifest {
             tool: Manifest::tool(),
+            run: None,
             documents: Default::default(),
         }
+    }
+
+    /// The last run's record if it was made with `key` and every file it wrote is still in `dir`
+    /// with the same size.
+    pub fn unchanged_run(&self, dir: &Path, key: &str) -> Option<&RunRecord> {
+        self.run.as_ref().filter(|r| {
+            r.key == key
+                && r.files.iter().all(|(name, bytes)| {
+                    std::fs::metadata(dir.join(name)).is_ok_and(|m| m.is_file() && m.len() == *bytes)
+                })
+        })
     }
 
     /// The manifest in `dir`, or an empty one if there is none, it does not parse or it was

@@ -573,7 +573,6 @@ fn renewables_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Opti
 
 #[derive(Serialize)]
 pub struct ReportView {
-    pub t: BTreeMap<String, toml::Value>,
     pub meta: Meta,
     pub member: MemberView,
     pub figures: Vec<FigureRow>,
@@ -637,7 +636,6 @@ pub fn report(r: &Renderer, p: &Partnership, data: &Dataset, facts: &Facts, m: &
     let (charts, files) = chart_map(set);
     let subtitle = m.member.name.clone();
     let view = ReportView {
-        t: r.locale.texts(),
         meta: meta(r, p, facts, "report_title", subtitle),
         member: member_view(r, m),
         figures,
@@ -667,7 +665,6 @@ pub struct Insight {
 
 #[derive(Serialize)]
 pub struct BriefingView {
-    pub t: BTreeMap<String, toml::Value>,
     pub meta: Meta,
     pub member: MemberView,
     pub figures: Vec<FigureRow>,
@@ -755,7 +752,6 @@ pub fn briefing(
     maps::map(r, data, facts, maps::Metric::GhgPerInhabitant, hl, &mut set);
     let (charts, files) = chart_map(set);
     let view = BriefingView {
-        t: r.locale.texts(),
         meta: meta(r, p, facts, "briefing_title", m.member.name.clone()),
         member: member_view(r, m),
         figures,
@@ -848,7 +844,6 @@ pub struct ComparisonRow {
 
 #[derive(Serialize)]
 pub struct HandbookView {
-    pub t: BTreeMap<String, toml::Value>,
     pub meta: Meta,
     pub members: Vec<MemberView>,
     pub member_names: Vec<String>,
@@ -971,7 +966,6 @@ pub fn handbook(r: &Renderer, p: &Partnership, data: &Dataset, facts: &Facts) ->
         .collect();
     let (charts, files) = chart_map(set);
     let view = HandbookView {
-        t: r.locale.texts(),
         meta: meta(r, p, facts, "handbook_title", p.name.clone()),
         members: facts.members.iter().map(|m| member_view(r, m)).collect(),
         member_names: facts.members.iter().map(|m| m.member.name.clone()).collect(),

@@ -49,7 +49,6 @@ fn two_shards_and_merge_equal_one_unsharded_run() {
         "ratings.csv",
         "recommendations.csv",
         "partnership.csv",
-        "manifest.json",
     ] {
         assert!(w.contains_key(name), "{name} missing in the unsharded run");
         assert!(
@@ -57,6 +56,15 @@ fn two_shards_and_merge_equal_one_unsharded_run() {
             "{name} differs between merged shards and the unsharded run"
         );
     }
+    // The same documents with the same content hashes; only a build records its run (a merge
+    // is not one).
+    let manifest = |d: &Path| -> serde_json::Value {
+        serde_json::from_slice(&fs::read(d.join("manifest.json")).unwrap()).unwrap()
+    };
+    let (mw, mm) = (manifest(whole), manifest(&merged));
+    assert_eq!(mw["documents"], mm["documents"]);
+    assert_eq!(mw["tool"], mm["tool"]);
+    assert!(mw["run"].is_object() && mm.get("run").is_none());
     assert_eq!(pdfs(&merged), pdfs(whole));
     for name in pdfs(whole) {
         assert!(m[&name] == w[&name], "{name} differs");
@@ -111,7 +119,45 @@ fn rerun_skips_unchanged_documents_and_force_rebuilds() {
         "{}",
         stderr(&again)
     );
+    // Nothing changed since the last complete run: not even the inputs are read again, but their
+    // warnings are repeated.
+    assert!(
+        stderr(&again).contains("are those of the last run"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(
+        stderr(&again).matches("warning:").count(),
+        stderr(&first).matches("warning:").count()
+    );
     assert_eq!(snapshot(&out_dir), before, "an unchanged rerun changes nothing");
+
+    // A missing data file, or another option, means a real run (which skips the unchanged PDFs).
+    fs::remove_file(out_dir.join("partnership.csv")).unwrap();
+    let again = build(&inputs, &out_dir, &args);
+    assert!(
+        !stderr(&again).contains("are those of the last run"),
+        "{}",
+        stderr(&again)
+    );
+    assert!(
+        stderr(&again).contains("0 PDF(s) written, 3 unchanged"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(snapshot(&out_dir), before);
+    let other = build(&inputs, &out_dir, &["--member", "14729380", "--documents", "briefing"]);
+    assert!(
+        !stderr(&other).contains("are those of the last run"),
+        "{}",
+        stderr(&other)
+    );
+    let again = build(&inputs, &out_dir, &args);
+    assert!(
+        !stderr(&again).contains("are those of the last run"),
+        "{}",
+        stderr(&again)
+    );
 
     // A PDF that is gone or damaged is rebuilt even though its content hash is unchanged.
     let briefing = out_dir.join("ratsinfo_2024_14729380_thallwitz.pdf");
