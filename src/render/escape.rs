@@ -20,6 +20,22 @@ pub fn markup(s: &str) -> String {
     out
 }
 
+/// Like [`markup`], but a word of `min_chars` or more characters (a German compound such as
+/// "Flächenneuinanspruchnahme") may be hyphenated, so in a narrow table column it breaks instead of
+/// running into the next one. Shorter words keep typst's default (no hyphenation in ragged text).
+pub fn markup_hyphenating_long_words(s: &str, min_chars: usize) -> String {
+    s.split(' ')
+        .map(|word| {
+            if word.chars().count() >= min_chars {
+                format!("#text(hyphenate: true)[{}]", markup(word))
+            } else {
+                markup(word)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A Typst string literal (with quotes), for values in code positions such as `alt:` or a title.
 pub fn string_literal(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -41,6 +57,18 @@ pub fn string_literal(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_long_words_may_be_hyphenated_and_all_stay_escaped() {
+        assert_eq!(
+            markup_hyphenating_long_words("Flächenneuinanspruchnahme je 1.000 Einwohner", 18),
+            "#text(hyphenate: true)[Flächenneuinanspruchnahme] je 1\\.000 Einwohner"
+        );
+        assert_eq!(
+            markup_hyphenating_long_words("#evil]-[code(x)#xxxxxxxx", 18),
+            "#text(hyphenate: true)[\\#evil\\]\\-\\[code(x)\\#xxxxxxxx]"
+        );
+    }
 
     #[test]
     fn markup_characters_are_escaped() {

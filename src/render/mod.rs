@@ -103,6 +103,10 @@ impl Renderer {
                     .map_err(minijinja::Error::from)
             }
         });
+        // `{{ x|hyphenate_long }}`: markup in which words of 22 or more characters may be hyphenated.
+        env.add_filter("hyphenate_long", |v: Value| {
+            Value::from_safe_string(escape::markup_hyphenating_long_words(&v.to_string(), 22))
+        });
         // `{{ x|str }}`: a Typst string literal, for code positions (alt text, titles, paths).
         env.add_filter("str", |v: Value| {
             Value::from_safe_string(escape::string_literal(&v.to_string()))
