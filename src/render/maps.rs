@@ -1,5 +1,6 @@
 //! Maps of the members for the documents: emissions per inhabitant, rating score and the
-//! offset potential per hectare. Members without a boundary get no map, and no empty frame.
+//! offset potential per hectare. Members without a boundary get no map, and no empty frame; nor
+//! does a document whose members include fewer than two with a boundary.
 
 use super::views::{alt_for, ChartSet};
 use super::Renderer;
@@ -50,7 +51,9 @@ pub fn map(r: &Renderer, data: &Dataset, facts: &Facts, metric: Metric, highligh
             })
         })
         .collect();
-    if areas.is_empty() {
+    // A choropleth compares areas: a map of the member alone (in a national run only few members
+    // have a boundary in the inputs) would be a figure that says nothing.
+    if areas.len() < 2 {
         return;
     }
     let (key, title_key, unit, decimals) = match metric {

@@ -265,6 +265,8 @@ fn a_large_partnership_gets_peer_charts_and_no_handbook() {
     assert!(text.contains("Wurzen"), "{text}");
     // Ranks are among all 61 members; the charts show the member among its peers only.
     assert!(text.contains("von 61"), "{text}");
+    // Of Wurzen's peers only Wurzen has a boundary in the inputs: no map of one area.
+    assert!(!text.contains("Karte"), "{text}");
     let rows = indicators(&out_dir);
     assert_eq!(
         rows.keys()
