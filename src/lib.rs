@@ -315,6 +315,7 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
         )
     })?;
     output::write_atomic_with(out, "indicators.json", |w| output::write_json(w, rows()))?;
+    run_files.extend(["indicators.csv", "indicators.json"].map(String::from));
     if output::rating_rows(&facts, in_shard).next().is_some() {
         output::write_atomic_with(out, "ratings.csv", |w| {
             output::write_csv(w, output::rating_rows(&facts, in_shard))
@@ -322,6 +323,7 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
         output::write_atomic_with(out, "recommendations.csv", |w| {
             output::write_csv(w, output::recommendation_rows(&facts, in_shard))
         })?;
+        run_files.extend(["ratings.csv", "recommendations.csv"].map(String::from));
     }
     match sc.shard {
         Some(s) => {
@@ -330,20 +332,14 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
             let mut json = serde_json::to_vec_pretty(&info)?;
             json.push(b'\n');
             output::write_atomic(out, shard::SHARD_FILE, &json)?;
+            run_files.push(shard::SHARD_FILE.to_string());
         }
         None => {
             let summary = summary.finish();
             output::write_atomic_with(out, "partnership.csv", |w| output::write_csv(w, &summary))?;
+            run_files.push("partnership.csv".to_string());
         }
     }
-    run_files.extend(["indicators.csv", "indicators.json"].map(String::from));
-    if output::rating_rows(&facts, in_shard).next().is_some() {
-        run_files.extend(["ratings.csv", "recommendations.csv"].map(String::from));
-    }
-    run_files.push(match sc.shard {
-        Some(_) => shard::SHARD_FILE.to_string(),
-        None => "partnership.csv".to_string(),
-    });
     // Only a run without failures may be skipped next time.
     manifest.run = failures.is_empty().then(|| output::RunRecord {
         key,
@@ -351,8 +347,7 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
         indicator_rows: n_rows,
         files: run_files
             .into_iter()
-            .filter_map(|f| Some((std::fs::metadata(out.join(&f)).ok()?.len(), f)))
-            .map(|(len, f)| (f, len))
+            .filter_map(|f| Some((std::fs::metadata(out.join(&f)).ok()?.len(), f)).map(|(len, f)| (f, len)))
             .collect(),
         warnings: warnings.clone(),
     });

@@ -98,6 +98,16 @@ fn merge_refuses_incomplete_or_mixed_shards() {
     assert!(!out.status.success());
 }
 
+/// Asserts that a run's log does (or does not) contain `text`, printing the log otherwise.
+fn assert_log(o: &std::process::Output, text: &str, present: bool) {
+    assert_eq!(
+        stderr(o).contains(text),
+        present,
+        "{text:?} expected {present} in:\n{}",
+        stderr(o)
+    );
+}
+
 #[test]
 fn rerun_skips_unchanged_documents_and_force_rebuilds() {
     let tmp = tempfile::tempdir().unwrap();
@@ -106,26 +116,14 @@ fn rerun_skips_unchanged_documents_and_force_rebuilds() {
     let args = ["--member", "14729380"];
     let first = build(&inputs, &out_dir, &args);
     assert!(first.status.success(), "{}", stderr(&first));
-    assert!(
-        stderr(&first).contains("3 PDF(s) written, 0 unchanged"),
-        "{}",
-        stderr(&first)
-    );
+    assert_log(&first, "3 PDF(s) written, 0 unchanged", true);
     let before = snapshot(&out_dir);
 
     let again = build(&inputs, &out_dir, &args);
-    assert!(
-        stderr(&again).contains("0 PDF(s) written, 3 unchanged"),
-        "{}",
-        stderr(&again)
-    );
+    assert_log(&again, "0 PDF(s) written, 3 unchanged", true);
     // Nothing changed since the last complete run: not even the inputs are read again, but their
     // warnings are repeated.
-    assert!(
-        stderr(&again).contains("are those of the last run"),
-        "{}",
-        stderr(&again)
-    );
+    assert_log(&again, "are those of the last run", true);
     assert_eq!(
         stderr(&again).matches("warning:").count(),
         stderr(&first).matches("warning:").count()
@@ -135,39 +133,19 @@ fn rerun_skips_unchanged_documents_and_force_rebuilds() {
     // A missing data file, or another option, means a real run (which skips the unchanged PDFs).
     fs::remove_file(out_dir.join("partnership.csv")).unwrap();
     let again = build(&inputs, &out_dir, &args);
-    assert!(
-        !stderr(&again).contains("are those of the last run"),
-        "{}",
-        stderr(&again)
-    );
-    assert!(
-        stderr(&again).contains("0 PDF(s) written, 3 unchanged"),
-        "{}",
-        stderr(&again)
-    );
+    assert_log(&again, "are those of the last run", false);
+    assert_log(&again, "0 PDF(s) written, 3 unchanged", true);
     assert_eq!(snapshot(&out_dir), before);
     let other = build(&inputs, &out_dir, &["--member", "14729380", "--documents", "briefing"]);
-    assert!(
-        !stderr(&other).contains("are those of the last run"),
-        "{}",
-        stderr(&other)
-    );
+    assert_log(&other, "are those of the last run", false);
     let again = build(&inputs, &out_dir, &args);
-    assert!(
-        !stderr(&again).contains("are those of the last run"),
-        "{}",
-        stderr(&again)
-    );
+    assert_log(&again, "are those of the last run", false);
 
     // A PDF that is gone or damaged is rebuilt even though its content hash is unchanged.
     let briefing = out_dir.join("ratsinfo_2024_14729380_thallwitz.pdf");
     fs::write(&briefing, b"%PDF-damaged").unwrap();
     let again = build(&inputs, &out_dir, &args);
-    assert!(
-        stderr(&again).contains("1 PDF(s) written, 2 unchanged"),
-        "{}",
-        stderr(&again)
-    );
+    assert_log(&again, "1 PDF(s) written, 2 unchanged", true);
     assert_eq!(snapshot(&out_dir), before);
 
     // A changed input changes the documents that show it.
@@ -177,14 +155,10 @@ fn rerun_skips_unchanged_documents_and_force_rebuilds() {
     fs::write(&pop, text.replace(&line, "14729380,4000")).unwrap();
     let changed = build(&inputs, &out_dir, &args);
     assert!(changed.status.success(), "{}", stderr(&changed));
-    assert!(!stderr(&changed).contains("0 PDF(s) written"), "{}", stderr(&changed));
+    assert_log(&changed, "0 PDF(s) written", false);
 
     let forced = build(&inputs, &out_dir, &["--member", "14729380", "--force"]);
-    assert!(
-        stderr(&forced).contains("3 PDF(s) written, 0 unchanged"),
-        "{}",
-        stderr(&forced)
-    );
+    assert_log(&forced, "3 PDF(s) written, 0 unchanged", true);
 }
 
 #[test]
