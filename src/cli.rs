@@ -22,6 +22,9 @@ pub enum Command {
     /// Combine the output folders of a sharded build (`build --shard K/N`) into one: indicators,
     /// ratings and recommendations in partnership order, partnership.csv, the manifest and the PDFs.
     Merge(MergeArgs),
+    /// Run the start-balance estimator on municipalities with a published balance (as if they had
+    /// no local data) and print its error: median and 80th percentile of |relative error|.
+    Validate(ValidateArgs),
     /// Write the font files the program embeds besides typst's own (DejaVu Sans) to a folder, so
     /// the typst CLI can compile a `--keep-typst` source with the same fonts.
     Fonts(FontsArgs),
@@ -62,7 +65,8 @@ pub struct ScaleArgs {
     /// inputs/examples/germany.toml (every German municipality).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Which documents to write, comma-separated: report, briefing, handbook, or all.
+    /// Which documents to write, comma-separated: report, briefing, handbook, all, or none (a
+    /// data-only run: indicators.csv/json and the other tables, no typesetting).
     /// The handbook is only written for partnerships of at most 50 members.
     #[arg(long, value_name = "KINDS", value_delimiter = ',', default_value = "all")]
     pub documents: Vec<DocumentKind>,
@@ -91,6 +95,7 @@ pub enum DocumentKind {
     Briefing,
     Handbook,
     All,
+    None,
 }
 
 /// `--shard K/N`: 1 ≤ K ≤ N.
@@ -138,6 +143,19 @@ pub struct FontsArgs {
     /// Folder to write the TTF files to (created if missing).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Folder with the statistics (the national per-AGS tables) and factors.
+    #[arg(long, value_name = "DIR", default_value = "inputs")]
+    pub inputs: PathBuf,
+    /// Published balances: name, ags, year, inhabitants, <sector>_t, total_t[, sector_groups].
+    #[arg(long, value_name = "FILE", default_value = "tests/fixtures/validation/published_balances_cities.csv")]
+    pub balances: PathBuf,
+    /// Also write the summary as a factor table (e.g. inputs/factors/start_balance_error.csv).
+    #[arg(long, value_name = "FILE")]
+    pub write: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

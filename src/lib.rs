@@ -14,6 +14,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod shard;
+pub mod validate;
 
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
@@ -473,6 +474,9 @@ fn run_parallel<J: Sync, R: Send>(jobs: &[J], threads: usize, f: impl Fn(&J) -> 
 /// The kinds of document `--documents` asks for (empty or `all`: every kind).
 fn document_kinds(sel: &[DocumentKind]) -> Vec<render::DocKind> {
     use render::DocKind;
+    if sel.contains(&DocumentKind::None) {
+        return Vec::new();
+    }
     if sel.is_empty() || sel.contains(&DocumentKind::All) {
         return vec![DocKind::Report, DocKind::Briefing, DocKind::Handbook];
     }

@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         Command::Build(args) => klimapartner::build(&args),
         Command::Check(args) => klimapartner::check(&args),
         Command::Merge(args) => klimapartner::shard::merge(&args),
+        Command::Validate(args) => klimapartner::validate::validate(&args),
         Command::Fonts(args) => klimapartner::write_fonts(&args),
     };
     match result {

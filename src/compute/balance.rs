@@ -14,14 +14,14 @@ use serde::Serialize;
 
 use super::select::ObsIndex;
 use super::{Figure, Note, Population};
-use crate::ingest::factors::StartIntensity;
+use crate::ingest::factors::{Driver, DriverBase, DriverFilter, SettlementType, MEMO_PREFIX};
 use crate::ingest::Factors;
 use crate::model::{Ags, Grade, Observation, RefDate, Source};
 
 /// Sectors that a coarser local balance groups (Leipzig's "buildings").
 const GROUPS: &[(&str, &[&str])] = &[("buildings", &["households", "commerce", "municipal"])];
 
-/// Carrier code of the verified direct emissions of emissions-trading installations.
+/// Memo item code of the verified direct emissions of emissions-trading installations.
 pub const ETS: &str = "ets_direct";
 
 fn covers(local_sector: &str, sector: &str) -> bool {
@@ -43,14 +43,31 @@ pub fn group_of(sector: &str) -> &str {
 pub struct BalanceRow {
     pub sector: String,
     pub carrier: String,
-    /// Final energy in MWh (0 for the ETS line, which is given in t directly).
+    /// Final energy in MWh.
     pub mwh: f64,
     pub g_per_kwh: f64,
+    /// The year of the emission factor applied (the balance year or the nearest earlier one).
+    pub factor_year: i32,
     pub t: f64,
     pub published_t: Option<f64>,
     /// Local data (true) or start-balance estimate (false).
     pub local: bool,
     pub grade: Grade,
+    /// Drivers of an estimated cell (`factors/start_balance.csv`), empty for local data.
+    pub drivers: Vec<String>,
+}
+
+/// A memo item ("nachrichtlich"): shown beside the balance, never part of its total.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemoItem {
+    /// `process` (industrial process emissions), `agriculture` (non-energy emissions of
+    /// agriculture) or `ets` (verified direct emissions of ETS installations, DEHSt).
+    pub kind: String,
+    /// Sub-item, e.g. `process_miner_glasceram`, `agri_animals`, `ets_direct`.
+    pub item: String,
+    pub t: f64,
+    pub grade: Grade,
+    pub drivers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -97,6 +114,8 @@ pub struct Balance {
     pub local_cells: usize,
     pub estimated_cells: usize,
     pub validation: Vec<Validation>,
+    /// Memo items outside the BISKO total.
+    pub memo: Vec<MemoItem>,
     pub figures: Vec<Figure>,
 }
 
@@ -107,37 +126,120 @@ fn nearest_grade(q: f64) -> Grade {
         .unwrap_or(Grade::D)
 }
 
-/// Value of a start-balance driver for a member around `year`.
-fn driver(
-    ags: &Ags,
-    index: &ObsIndex<'_>,
-    pop: Option<&Population>,
-    name: &str,
+/// Looks up a member's structural observations around a year (latest ≤ year, else the earliest).
+struct Structure<'i, 'a> {
+    ags: &'i Ags,
+    index: &'i ObsIndex<'a>,
     year: i32,
-) -> Option<(f64, Vec<Arc<Source>>)> {
-    let obs = |variable: &str, category: Option<&str>| -> Option<&Observation> {
-        index.latest(ags, variable, category, year).or_else(|| {
-            index
-                .series(ags, variable, category)
+}
+
+impl<'a> Structure<'_, 'a> {
+    fn obs(&self, variable: &str, category: Option<&str>) -> Option<&'a Observation> {
+        self.index.latest(self.ags, variable, category, self.year).or_else(|| {
+            self.index
+                .series(self.ags, variable, category)
                 .iter()
                 .find(|o| o.value.is_ok())
                 .copied()
         })
-    };
-    match name {
-        "population" => {
-            let (v, f, _) = pop?.for_date(RefDate::end_of_year(year))?;
-            Some((v, f.sources.clone()))
-        }
-        "industry_area" => {
-            obs("land_area", Some("settlement_ghd")).map(|o| (o.value.unwrap_or(0.0), vec![o.source.clone()]))
-        }
-        "residential_area" => {
-            let o = obs("residential_area", Some("residential_buildings_area_total"))?;
-            Some((o.value.ok()?, vec![o.source.clone()]))
-        }
-        _ => None,
     }
+
+    fn value(&self, variable: &str, category: &str, sources: &mut Vec<Arc<Source>>) -> Option<f64> {
+        let o = self.obs(variable, Some(category))?;
+        let v = o.value.ok()?;
+        push_source(sources, &o.source);
+        Some(v)
+    }
+
+    /// Household heat final energy (MWh): flats per age class × mean flat area × specific final
+    /// energy of the class; and the share of flats on a heat network.
+    fn heat_demand(&self, factors: &Factors, sources: &mut Vec<Arc<Source>>) -> Option<(f64, f64)> {
+        let flats_total = self.value("flats", "flats_total", sources)?;
+        let area_1000m2 = self.value("residential_area", "residential_buildings_area_total", sources)?;
+        if flats_total <= 0.0 || factors.heat_by_age.is_empty() {
+            return None;
+        }
+        let mean_m2 = area_1000m2 * 1000.0 / flats_total;
+        let mut mwh = 0.0;
+        for c in &factors.heat_by_age {
+            mwh += self.value("flats", &c.flats_class, sources).unwrap_or(0.0) * mean_m2 * c.kwh_per_m2 / 1000.0;
+        }
+        let heatnet = self.value("flats", "flats_heatnet", sources).unwrap_or(0.0);
+        Some((mwh, (heatnet / flats_total).clamp(0.0, 1.0)))
+    }
+}
+
+fn push_source(sources: &mut Vec<Arc<Source>>, s: &Arc<Source>) {
+    if !sources.iter().any(|x| x.file == s.file) {
+        sources.push(s.clone());
+    }
+}
+
+/// The member's settlement class (RegioStaR7 → `factors/settlement_types.csv`).
+fn settlement_class<'f>(st: &Structure<'_, '_>, factors: &'f Factors) -> Option<&'f SettlementType> {
+    let o = st.obs("settlement_type", None)?;
+    let rt7 = o.value.ok()?.round() as i32;
+    factors.settlement_types.iter().find(|t| t.rt7 == rt7)
+}
+
+/// Value of a start-balance driver for a member around `year`, with the sources it rests on.
+fn driver(
+    st: &Structure<'_, '_>,
+    factors: &Factors,
+    pop: Option<&Population>,
+    d: &Driver,
+) -> Option<(f64, Vec<Arc<Source>>)> {
+    let mut sources = Vec::new();
+    match &d.filter {
+        DriverFilter::All => {}
+        DriverFilter::State(code) => {
+            if !st.ags.as_str().starts_with(code.as_str()) {
+                return Some((0.0, sources));
+            }
+        }
+        DriverFilter::Settlement(class) => {
+            let t = settlement_class(st, factors)?;
+            if let Some(o) = st.obs("settlement_type", None) {
+                push_source(&mut sources, &o.source);
+            }
+            if &t.class != class {
+                return Some((0.0, sources));
+            }
+        }
+    }
+    let v = match &d.base {
+        DriverBase::Population => {
+            let (v, f, _) = pop?.for_date(RefDate::end_of_year(st.year))?;
+            sources.extend(f.sources.iter().cloned());
+            v
+        }
+        DriverBase::IndustryArea => st.value("land_area", "settlement_ghd", &mut sources)?,
+        DriverBase::SettlementArea => st.value("land_area", "land_settlement", &mut sources)?,
+        DriverBase::AgriArea => st.value("land_area", "veg_agri", &mut sources)?,
+        DriverBase::ResidentialArea => st.value("residential_area", "residential_buildings_area_total", &mut sources)?,
+        DriverBase::HeatDemandHeatnet => {
+            let (mwh, share) = st.heat_demand(factors, &mut sources)?;
+            mwh * share
+        }
+        DriverBase::HeatDemandOther => {
+            let (mwh, share) = st.heat_demand(factors, &mut sources)?;
+            mwh * (1.0 - share)
+        }
+        DriverBase::EtsShare(branch) => {
+            let b = factors.branches.iter().find(|b| &b.branch == branch)?;
+            let mut t = 0.0;
+            for c in &b.ets_columns {
+                if let Some(o) = st.obs("ets_emissions", Some(c)) {
+                    if let Ok(v) = o.value {
+                        t += v;
+                        push_source(&mut sources, &o.source);
+                    }
+                }
+            }
+            t / b.national_ets_t
+        }
+    };
+    Some((v, sources))
 }
 
 struct Cell {
@@ -147,32 +249,55 @@ struct Cell {
     grade: Grade,
     local: bool,
     sources: Vec<Arc<Source>>,
+    /// The drivers the estimate rests on (empty for local data).
+    drivers: Vec<String>,
 }
 
-/// Start-balance cells for a member in `year` (no local data involved).
+/// Start-balance cells for a member in `year` (no local data involved): BISKO cells in MWh and,
+/// separately, memo cells (`memo_…` sectors) in t CO2e. Rows of one sector and carrier are summed.
 fn estimate(
     ags: &Ags,
     index: &ObsIndex<'_>,
     pop: Option<&Population>,
-    start: &[StartIntensity],
+    factors: &Factors,
     year: i32,
     start_source: Option<&Arc<Source>>,
-) -> Vec<Cell> {
-    start
-        .iter()
-        .filter_map(|s| {
-            let (d, mut sources) = driver(ags, index, pop, &s.driver, year)?;
-            sources.extend(start_source.cloned());
-            Some(Cell {
+) -> (Vec<Cell>, Vec<Cell>) {
+    let st = Structure { ags, index, year };
+    let (mut cells, mut memo): (Vec<Cell>, Vec<Cell>) = (Vec::new(), Vec::new());
+    for s in &factors.start {
+        let Some((d, mut sources)) = driver(&st, factors, pop, &s.parsed) else {
+            continue;
+        };
+        let v = s.mwh_per_unit * d;
+        if v == 0.0 {
+            continue;
+        }
+        sources.extend(start_source.cloned());
+        let target = if s.sector.starts_with(MEMO_PREFIX) { &mut memo } else { &mut cells };
+        match target.iter_mut().find(|c| c.sector == s.sector && c.carrier == s.carrier) {
+            Some(c) => {
+                c.mwh += v;
+                c.grade = c.grade.worst(s.grade);
+                for x in &sources {
+                    push_source(&mut c.sources, x);
+                }
+                if !c.drivers.contains(&s.driver) {
+                    c.drivers.push(s.driver.clone());
+                }
+            }
+            None => target.push(Cell {
                 sector: s.sector.clone(),
                 carrier: s.carrier.clone(),
-                mwh: s.mwh_per_unit * d,
+                mwh: v,
                 grade: s.grade,
                 local: false,
                 sources,
-            })
-        })
-        .collect()
+                drivers: vec![s.driver.clone()],
+            }),
+        }
+    }
+    (cells, memo)
 }
 
 /// Computes the balance of the latest year ≤ `year`. `Ok(None)` if the member has neither local
@@ -215,9 +340,10 @@ pub fn balance(
             grade: o.grade(),
             local: true,
             sources: vec![o.source.clone()],
+            drivers: Vec::new(),
         })
         .collect();
-    let estimates = estimate(ags, index, pop, &factors.start, date.year, start_source);
+    let (estimates, memo_cells) = estimate(ags, index, pop, factors, date.year, start_source);
     for e in estimates {
         let replaced = complete.iter().any(|c| covers(c, &e.sector))
             || cells
@@ -234,7 +360,7 @@ pub fn balance(
     let mut rows = Vec::new();
     let mut sources: Vec<Arc<Source>> = Vec::new();
     for c in &cells {
-        let f = factors.emission_factor(&c.carrier, &c.sector, date.year).ok_or_else(|| {
+        let f = factors.emission_factor(&c.carrier, &c.sector, date.year, ags.as_str()).ok_or_else(|| {
             format!(
                 "no emission factor for carrier `{}` (sector `{}`) valid in {}; add a row to inputs/factors/emission_factors.csv",
                 c.carrier, c.sector, date.year
@@ -249,10 +375,12 @@ pub fn balance(
             carrier: c.carrier.clone(),
             mwh: c.mwh,
             g_per_kwh: f.g_co2e_per_kwh,
+            factor_year: f.valid_year,
             t: c.mwh * f.g_co2e_per_kwh / 1000.0,
             published_t,
             local: c.local,
             grade: c.grade,
+            drivers: c.drivers.clone(),
         });
         for s in &c.sources {
             if !sources.iter().any(|x| x.file == s.file) {
@@ -260,38 +388,7 @@ pub fn balance(
             }
         }
     }
-    // Verified emissions of emissions-trading installations (DEHSt), where no local industry data exists.
-    let has_local_industry = cells.iter().any(|c| c.local && c.sector == "industry") || complete.contains(&"industry");
-    if !has_local_industry {
-        let ets: Vec<&Observation> = index
-            .all_on_all_years(ags, "ets_emissions")
-            .into_iter()
-            .filter(|o| o.date.year <= date.year.max(year) && o.value.is_ok_and(|v| v > 0.0))
-            .collect();
-        let latest = ets.iter().map(|o| o.date).max();
-        let t: f64 = ets
-            .iter()
-            .filter(|o| Some(o.date) == latest)
-            .filter_map(|o| o.value.ok())
-            .sum();
-        if t > 0.0 {
-            let src = ets[0].source.clone();
-            rows.push(BalanceRow {
-                sector: "industry".into(),
-                carrier: ETS.into(),
-                mwh: 0.0,
-                g_per_kwh: f64::NAN,
-                t,
-                published_t: None,
-                local: true,
-                grade: src.grade,
-            });
-            if !sources.iter().any(|x| x.file == src.file) {
-                sources.push(src);
-            }
-        }
-    }
-
+    let memo = memo_items(ags, index, date.year.max(year), memo_cells, &mut sources);
     let total_mwh: f64 = rows.iter().map(|r| r.mwh).sum();
     let total_t: f64 = rows.iter().map(|r| r.t).sum();
     let mut sectors: Vec<SectorTotal> = Vec::new();
@@ -328,7 +425,7 @@ pub fn balance(
         c.share_pct = c.t / total_t * 100.0;
     }
     carriers.sort_by(|a, b| b.t.total_cmp(&a.t));
-    // Energy-weighted quality; the ETS line (no MWh) is weighted by its tonnes' energy equivalent 0.
+    // Energy-weighted quality (memo items are outside the balance and do not count).
     let quality = if total_mwh > 0.0 {
         rows.iter().map(|r| r.mwh * r.grade.weight()).sum::<f64>() / total_mwh
     } else {
@@ -388,7 +485,7 @@ pub fn balance(
     // Validation: where local data exists, what would the start balance have said?
     let mut validation = Vec::new();
     if !local.is_empty() {
-        let est = estimate(ags, index, pop, &factors.start, date.year, start_source);
+        let (est, _) = estimate(ags, index, pop, factors, date.year, start_source);
         for s in &sectors {
             let est_t: f64 = est
                 .iter()
@@ -397,7 +494,7 @@ pub fn balance(
                     Some(
                         e.mwh
                             * factors
-                                .emission_factor(&e.carrier, &e.sector, date.year)?
+                                .emission_factor(&e.carrier, &e.sector, date.year, ags.as_str())?
                                 .g_co2e_per_kwh
                             / 1000.0,
                     )
@@ -440,8 +537,59 @@ pub fn balance(
         local_cells,
         estimated_cells,
         validation,
+        memo,
         figures,
     }))
+}
+
+/// Memo items outside the BISKO total: estimated process and agricultural emissions, and the
+/// verified direct emissions of emissions-trading installations (DEHSt) as a cross-check of the
+/// industry estimate — never added to the balance.
+fn memo_items(
+    ags: &Ags,
+    index: &ObsIndex<'_>,
+    year: i32,
+    cells: Vec<Cell>,
+    sources: &mut Vec<Arc<Source>>,
+) -> Vec<MemoItem> {
+    let mut memo: Vec<MemoItem> = cells
+        .into_iter()
+        .map(|c| {
+            for s in &c.sources {
+                push_source(sources, s);
+            }
+            MemoItem {
+                kind: c.sector.trim_start_matches(MEMO_PREFIX).to_string(),
+                item: c.carrier,
+                t: c.mwh,
+                grade: c.grade,
+                drivers: c.drivers,
+            }
+        })
+        .collect();
+    let ets: Vec<&Observation> = index
+        .all_on_all_years(ags, "ets_emissions")
+        .into_iter()
+        .filter(|o| o.date.year <= year && o.value.is_ok_and(|v| v > 0.0))
+        .collect();
+    let latest = ets.iter().map(|o| o.date).max();
+    let t: f64 = ets
+        .iter()
+        .filter(|o| Some(o.date) == latest)
+        .filter_map(|o| o.value.ok())
+        .sum();
+    if t > 0.0 {
+        let src = ets[0].source.clone();
+        memo.push(MemoItem {
+            kind: "ets".into(),
+            item: ETS.into(),
+            t,
+            grade: src.grade,
+            drivers: Vec::new(),
+        });
+        push_source(sources, &src);
+    }
+    memo
 }
 
 #[cfg(test)]

@@ -20,6 +20,8 @@ pub struct EmissionFactor {
     pub g_co2e_per_kwh: f64,
     pub source: String,
     pub note: String,
+    /// A municipality's own published factor (8-digit AGS); `None` = the federal default.
+    pub ags: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -38,13 +40,15 @@ pub struct LandMapping {
     pub share: f64,
 }
 
-/// A national average intensity for BISKO start balances: MWh per driver unit and year.
+/// A national (or state) average intensity for BISKO start balances: MWh per driver unit and
+/// year; for memo sectors (`memo_…`, outside the BISKO total) t CO2e per driver unit.
 #[derive(Debug, Clone)]
 pub struct StartIntensity {
     pub sector: String,
     pub carrier: String,
-    /// `population`, `residential_area` (1000 m² living space) or `industry_area` (ha).
+    /// The driver as written, e.g. `population@settlement=rural` (see [`Driver`]).
     pub driver: String,
+    pub parsed: Driver,
     pub mwh_per_unit: f64,
     pub unit: String,
     pub valid_year: i32,
@@ -52,23 +56,140 @@ pub struct StartIntensity {
     pub source: String,
 }
 
+/// Prefix of start-balance sectors that are memo items outside the BISKO total.
+pub const MEMO_PREFIX: &str = "memo_";
+
+/// The structural quantity a start-balance intensity is multiplied with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DriverBase {
+    /// Inhabitants on 31.12. of the balance year.
+    Population,
+    /// Living area in residential buildings, 1000 m².
+    ResidentialArea,
+    /// Industrial and commercial land, ha.
+    IndustryArea,
+    /// Settlement land, ha.
+    SettlementArea,
+    /// Agricultural land, ha.
+    AgriArea,
+    /// The member's share of national verified ETS emissions of an industry branch
+    /// (`factors/industry_branches.csv`).
+    EtsShare(String),
+    /// Household heat demand (MWh) of the flats on a heat network.
+    HeatDemandHeatnet,
+    /// Household heat demand (MWh) of the other flats.
+    HeatDemandOther,
+}
+
+/// Where a driver counts: everywhere, in one state (first two AGS digits) or one settlement class.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DriverFilter {
+    All,
+    State(String),
+    Settlement(String),
+}
+
+/// A parsed driver: `<base>[@state=NN|@settlement=<class>]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Driver {
+    pub base: DriverBase,
+    pub filter: DriverFilter,
+}
+
+impl Driver {
+    /// Parses a driver; `branches` and `classes` are the known branch and settlement-class codes.
+    pub fn parse(text: &str, branches: &[IndustryBranch], classes: &[SettlementType]) -> Result<Driver, String> {
+        let (base, filter) = match text.split_once('@') {
+            Some((b, f)) => (b, Some(f)),
+            None => (text, None),
+        };
+        let base = match base {
+            "population" => DriverBase::Population,
+            "residential_area" => DriverBase::ResidentialArea,
+            "industry_area" => DriverBase::IndustryArea,
+            "settlement_area" => DriverBase::SettlementArea,
+            "agri_area" => DriverBase::AgriArea,
+            "heat_demand_heatnet" => DriverBase::HeatDemandHeatnet,
+            "heat_demand_other" => DriverBase::HeatDemandOther,
+            b => match b.strip_prefix("ets_share:") {
+                Some(branch) if branches.iter().any(|x| x.branch == branch) => DriverBase::EtsShare(branch.to_string()),
+                Some(branch) => return Err(format!("industry branch `{branch}` is not in factors/industry_branches.csv")),
+                None => {
+                    return Err(format!(
+                        "driver `{b}` is not known (known: population, residential_area, industry_area, settlement_area, agri_area, heat_demand_heatnet, heat_demand_other, ets_share:<branch>)"
+                    ))
+                }
+            },
+        };
+        let filter = match filter {
+            None => DriverFilter::All,
+            Some(f) => match f.split_once('=') {
+                Some(("state", s)) if s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()) => {
+                    DriverFilter::State(s.to_string())
+                }
+                Some(("settlement", c)) if classes.iter().any(|x| x.class == c) => DriverFilter::Settlement(c.to_string()),
+                Some(("settlement", c)) => {
+                    return Err(format!("settlement class `{c}` is not in factors/settlement_types.csv"))
+                }
+                _ => return Err(format!("filter `@{f}` is not known (known: @state=NN, @settlement=<class>)")),
+            },
+        };
+        Ok(Driver { base, filter })
+    }
+}
+
+/// An energy-intensive industry branch keyed by ETS emissions (`factors/industry_branches.csv`).
+#[derive(Debug, Clone)]
+pub struct IndustryBranch {
+    pub branch: String,
+    /// ETS columns (`ets_emissions` categories) whose emissions key the branch.
+    pub ets_columns: Vec<String>,
+    /// National verified emissions of those columns, t CO2 (the denominator of the share).
+    pub national_ets_t: f64,
+}
+
+/// Specific household heat final energy of a flat age class (`factors/household_heat_by_age.csv`).
+#[derive(Debug, Clone)]
+pub struct HeatByAge {
+    /// Category of the `flats` variable, e.g. `flats_1949_1978`.
+    pub flats_class: String,
+    pub kwh_per_m2: f64,
+}
+
+/// RegioStaR7 code → settlement class of the transport intensities (`factors/settlement_types.csv`).
+#[derive(Debug, Clone)]
+pub struct SettlementType {
+    pub rt7: i32,
+    pub class: String,
+    pub label: String,
+}
+
 /// All factor tables, loaded once per run.
 #[derive(Debug, Clone, Default)]
 pub struct Factors {
     pub start: Vec<StartIntensity>,
+    pub branches: Vec<IndustryBranch>,
+    pub heat_by_age: Vec<HeatByAge>,
+    pub settlement_types: Vec<SettlementType>,
     pub emission: Vec<EmissionFactor>,
     pub land_flux: Vec<LandFlux>,
     pub land_mapping: Vec<LandMapping>,
 }
 
 impl Factors {
-    /// The factor for a carrier in a sector, valid in the latest year ≤ `year`
-    /// (a sector-specific row wins over `*`).
-    pub fn emission_factor(&self, carrier: &str, sector: &str, year: i32) -> Option<&EmissionFactor> {
+    /// The factor for a carrier in a sector for a member's balance of `year`: the latest valid
+    /// year ≤ `year`; in the same year a municipality's own factor wins over the federal one and a
+    /// sector-specific row over `*`.
+    pub fn emission_factor(&self, carrier: &str, sector: &str, year: i32, ags: &str) -> Option<&EmissionFactor> {
         self.emission
             .iter()
-            .filter(|f| f.carrier == carrier && f.valid_year <= year && (f.sector == sector || f.sector == "*"))
-            .max_by_key(|f| (f.valid_year, f.sector != "*"))
+            .filter(|f| {
+                f.carrier == carrier
+                    && f.valid_year <= year
+                    && (f.sector == sector || f.sector == "*")
+                    && f.ags.as_deref().is_none_or(|a| a == ags)
+            })
+            .max_by_key(|f| (f.valid_year, f.ags.is_some(), f.sector != "*"))
     }
 
     pub fn land_flux(&self, category: &str, soil: &str) -> Option<&LandFlux> {
@@ -126,8 +247,21 @@ pub fn load(inputs: &Path, registry: &SourceRegistry) -> Result<(Factors, Vec<Ar
         rel,
         &["carrier", "sector", "valid_year", "g_co2e_per_kwh", "source", "note"],
     )?;
+    let ags_col = s.t.column_index("ags");
     for r in 0..s.t.height() {
         let year = s.number(r, 2, "valid_year")?;
+        let ags = ags_col.map(|c| s.t.cell(r, c).trim().to_string()).filter(|a| !a.is_empty());
+        if let Some(a) = &ags {
+            if crate::model::Ags::parse(a).is_err() {
+                return Err(InputError::new(
+                    rel,
+                    format!("`{a}` is not an 8-digit AGS"),
+                    "leave `ags` empty for a federal factor, or write the municipality's 8-digit AGS",
+                )
+                .at(s.t.line(r))
+                .column("ags"));
+            }
+        }
         f.emission.push(EmissionFactor {
             carrier: s.text(r, 0),
             sector: s.text(r, 1),
@@ -135,6 +269,7 @@ pub fn load(inputs: &Path, registry: &SourceRegistry) -> Result<(Factors, Vec<Ar
             g_co2e_per_kwh: s.number(r, 3, "g_co2e_per_kwh")?,
             source: s.text(r, 4),
             note: s.text(r, 5),
+            ags,
         });
     }
     sources.push(Arc::new(
@@ -184,6 +319,59 @@ pub fn load(inputs: &Path, registry: &SourceRegistry) -> Result<(Factors, Vec<Ar
     Ok((f, sources))
 }
 
+/// The optional keys of the start balance: industry branches, heat demand by flat age class and
+/// settlement classes. Each file is read only if it exists; a driver that needs a missing one is
+/// reported by [`Driver::parse`].
+fn load_start_keys(inputs: &Path, f: &mut Factors) -> Result<(), InputError> {
+    let rel = "factors/industry_branches.csv";
+    if inputs.join(rel).exists() {
+        let s = Sheet::open(inputs, rel, &["branch", "ets_columns", "national_ets_t"])?;
+        for r in 0..s.t.height() {
+            // A branch without ETS columns (the remainder) is keyed by area, not by a share.
+            if s.text(r, 1).is_empty() {
+                continue;
+            }
+            let national_ets_t = s.number(r, 2, "national_ets_t")?;
+            if national_ets_t <= 0.0 {
+                return Err(InputError::new(
+                    rel,
+                    format!("national ETS emissions `{national_ets_t}` must be positive"),
+                    "write the national sum of the branch's ETS columns in t CO2",
+                )
+                .at(s.t.line(r))
+                .column("national_ets_t"));
+            }
+            f.branches.push(IndustryBranch {
+                branch: s.text(r, 0),
+                ets_columns: s.text(r, 1).split('+').map(|c| c.trim().to_string()).collect(),
+                national_ets_t,
+            });
+        }
+    }
+    let rel = "factors/household_heat_by_age.csv";
+    if inputs.join(rel).exists() {
+        let s = Sheet::open(inputs, rel, &["flats_class", "kwh_per_m2"])?;
+        for r in 0..s.t.height() {
+            f.heat_by_age.push(HeatByAge {
+                flats_class: s.text(r, 0),
+                kwh_per_m2: s.number(r, 1, "kwh_per_m2")?,
+            });
+        }
+    }
+    let rel = "factors/settlement_types.csv";
+    if inputs.join(rel).exists() {
+        let s = Sheet::open(inputs, rel, &["rt7", "class", "label"])?;
+        for r in 0..s.t.height() {
+            f.settlement_types.push(SettlementType {
+                rt7: s.number(r, 0, "rt7")? as i32,
+                class: s.text(r, 1),
+                label: s.text(r, 2),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// `factors/start_balance.csv` (optional): national intensities for start balances.
 fn load_start_balance(
     inputs: &Path,
@@ -195,6 +383,7 @@ fn load_start_balance(
     if !inputs.join(rel).exists() {
         return Ok(());
     }
+    load_start_keys(inputs, f)?;
     let s = Sheet::open(
         inputs,
         rel,
@@ -225,8 +414,9 @@ fn load_start_balance(
                 .column("grade"))
             }
         };
+        let sector = s.text(r, 0);
         let carrier = s.text(r, 1);
-        if !f.emission.iter().any(|e| e.carrier == carrier) {
+        if !sector.starts_with(MEMO_PREFIX) && !f.emission.iter().any(|e| e.carrier == carrier) {
             return Err(InputError::new(
                 rel,
                 format!("carrier `{carrier}` has no emission factor in factors/emission_factors.csv"),
@@ -236,20 +426,31 @@ fn load_start_balance(
             .column("carrier"));
         }
         let driver = s.text(r, 2);
-        if !["population", "residential_area", "industry_area"].contains(&driver.as_str()) {
-            return Err(InputError::new(
+        let parsed = Driver::parse(&driver, &f.branches, &f.settlement_types).map_err(|m| {
+            InputError::new(
                 rel,
-                format!("driver `{driver}` is not known"),
-                "use population, residential_area or industry_area",
+                m,
+                "write a known driver, optionally with @state=NN or @settlement=<class>",
             )
             .at(s.t.line(r))
-            .column("driver"));
+            .column("driver")
+        })?;
+        let value = s.number(r, 3, "value")?;
+        if !value.is_finite() || value < 0.0 {
+            return Err(InputError::new(
+                rel,
+                format!("intensity `{value}` must be zero or positive"),
+                "write the national intensity per driver unit",
+            )
+            .at(s.t.line(r))
+            .column("value"));
         }
         f.start.push(StartIntensity {
-            sector: s.text(r, 0),
+            sector,
             carrier,
             driver,
-            mwh_per_unit: s.number(r, 3, "value")?,
+            parsed,
+            mwh_per_unit: value,
             unit: s.text(r, 4),
             valid_year: s.number(r, 5, "valid_year")? as i32,
             grade,
@@ -257,7 +458,9 @@ fn load_start_balance(
         });
     }
     let mut src = registry.lookup(rel).unwrap_or_else(|| SourceRegistry::unknown(rel));
-    src.grade = src.grade.worst(crate::model::Grade::C);
+    // National key figures: BISKO grade D (C only for the rows with a state-level figure, which
+    // carry their own grade).
+    src.grade = src.grade.worst(crate::model::Grade::D);
     sources.push(Arc::new(src));
     Ok(())
 }

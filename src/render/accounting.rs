@@ -15,6 +15,13 @@ use crate::format::{fmt_number, fmt_signed_pct};
 use crate::model::Source;
 
 #[derive(Serialize)]
+pub struct MemoView {
+    pub label: String,
+    pub t: String,
+    pub grade: String,
+}
+
+#[derive(Serialize)]
 pub struct BalanceView {
     pub year: i32,
     /// Sector, MWh, t, share %, published t, deviation.
@@ -32,7 +39,11 @@ pub struct BalanceView {
     pub has_published: bool,
     pub local_cells: usize,
     pub estimated_cells: usize,
+    /// Memo items outside the BISKO total: label, t CO2e, grade.
+    pub memo: Vec<MemoView>,
     pub has_ets: bool,
+    /// Emission factors of an earlier year were applied (the balance year has none).
+    pub factor_years: String,
     /// Sector, local t, estimate t, deviation.
     pub validation: Vec<[String; 4]>,
     pub refs: String,
@@ -70,16 +81,8 @@ pub fn balance_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Opt
                 [
                     r.locale.label("sector_short", &x.sector),
                     r.locale.label("carrier", &x.carrier),
-                    if x.carrier == ETS {
-                        "–".into()
-                    } else {
-                        fmt_number(x.mwh, 0)
-                    },
-                    if x.carrier == ETS {
-                        "–".into()
-                    } else {
-                        fmt_number(x.g_per_kwh, 1)
-                    },
+                    fmt_number(x.mwh, 0),
+                    fmt_number(x.g_per_kwh, 1),
                     fmt_number(x.t, 0),
                     r.locale.text(if x.local { "origin_local" } else { "origin_estimate" }),
                     x.grade.letter().to_string(),
@@ -107,7 +110,22 @@ pub fn balance_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Opt
         has_published: b.sectors.iter().any(|s| s.published_t.is_some()),
         local_cells: b.local_cells,
         estimated_cells: b.estimated_cells,
-        has_ets: b.rows.iter().any(|x| x.carrier == ETS),
+        memo: b
+            .memo
+            .iter()
+            .map(|x| MemoView {
+                label: r.locale.label("memo_item", &x.item),
+                t: fmt_number(x.t, 0),
+                grade: x.grade.letter().to_string(),
+            })
+            .collect(),
+        has_ets: b.memo.iter().any(|x| x.item == ETS),
+        factor_years: {
+            let mut years: Vec<i32> = b.rows.iter().map(|x| x.factor_year).filter(|y| *y != b.date.year).collect();
+            years.sort_unstable();
+            years.dedup();
+            years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ")
+        },
         validation: b
             .validation
             .iter()
