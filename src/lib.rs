@@ -10,6 +10,7 @@ pub mod config;
 pub mod format;
 pub mod formula;
 pub mod ingest;
+pub mod log;
 pub mod model;
 pub mod output;
 pub mod render;
@@ -91,9 +92,9 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     if !sc.force && sc.keep_typst.is_none() {
         if let Some(last) = output::Manifest::load(&args.output).unchanged_run(&args.output, &key) {
             for w in &last.warnings {
-                eprintln!("warning: {w}");
+                crate::errln!("warning: {w}");
             }
-            eprintln!(
+            crate::errln!(
                 "0 PDF(s) written, {} unchanged, and indicators.csv/json ({} rows){} in {} after {:.1} s: \
                  inputs, templates, options and program are those of the last run, and all its files are \
                  in place (--force rebuilds)",
@@ -114,7 +115,7 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     let mut data = read_inputs(&args.inputs, &partnership)?;
     let warnings: Vec<String> = data.warnings.iter().map(ToString::to_string).collect();
     for w in &warnings {
-        eprintln!("warning: {w}");
+        crate::errln!("warning: {w}");
     }
     let (t_ingest, cpu_ingest) = (started.elapsed(), cpu_seconds() - cpu0);
     let rss_ingest = peak_rss_mb();
@@ -149,7 +150,7 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     }
     if kinds.contains(&render::DocKind::Handbook) && sc.shard.is_none_or(|s| s.k == 1) {
         if large {
-            eprintln!(
+            crate::errln!(
                 "note: no handbook for a partnership of {} members (more than {FULL_COMPARISON_MAX}); the partnership's figures are in partnership.csv",
                 partnership.members.len()
             );
@@ -366,7 +367,7 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     let ns = |v: u64| v as f64 / 1e9;
     let other = cpu_ingest + cpu_compute + ns(total.prepare) + ns(total.write) + t_out.as_secs_f64();
     let all = other + ns(total.typeset);
-    eprintln!(
+    crate::errln!(
         "time: ingest {:.2} s ({:.2} s CPU), compute {:.2} s ({:.2} s CPU), documents {:.2} s on {} threads \
          (CPU: prepare {:.2} s, typeset {:.2} s, write {:.2} s), output files {:.2} s; non-typesetting share {:.1} %; \
          peak memory after ingest {rss_ingest} MB, after compute {rss_compute} MB, at the end {} MB",
@@ -600,7 +601,7 @@ pub fn write_fonts(args: &FontsArgs) -> Result<()> {
     ] {
         output::write_atomic(&args.dir, name, bytes)?;
     }
-    eprintln!(
+    crate::errln!(
         "4 DejaVu Sans faces in {}; with typst's embedded fonts (typst-assets) they are the program's fonts: \
          typst compile --ignore-system-fonts --font-path {} …",
         args.dir.display(),
@@ -625,7 +626,7 @@ pub fn check(args: &CheckArgs) -> Result<()> {
     for o in &data.observations {
         *per_member.entry(&o.ags).or_default() += 1;
     }
-    println!(
+    crate::outln!(
         "{} – reporting year {}, {} members:",
         partnership.name,
         partnership.reporting_year,
@@ -633,12 +634,18 @@ pub fn check(args: &CheckArgs) -> Result<()> {
     );
     for m in &partnership.members {
         let n = per_member.get(&m.ags).copied().unwrap_or(0);
-        println!("  {} {:<24} {:?}  {n} observations", m.ags, m.name, m.role);
+        crate::outln!("  {} {:<24} {:?}  {n} observations", m.ags, m.name, m.role);
     }
-    println!();
-    println!(
+    crate::outln!();
+    crate::outln!(
         "{:<52} {:<34} {:<10} {:<16} {:>6}  {:<9}  {:<7}  variables",
-        "file", "format", "encoding", "table", "rows", "years", "members"
+        "file",
+        "format",
+        "encoding",
+        "table",
+        "rows",
+        "years",
+        "members"
     );
     for f in &data.files {
         let years = match (f.years.first(), f.years.last()) {
@@ -663,7 +670,7 @@ pub fn check(args: &CheckArgs) -> Result<()> {
         if f.merged > 0 {
             extra.push_str(&format!(" [{} merged from predecessors]", f.merged));
         }
-        println!(
+        crate::outln!(
             "{:<52} {:<34} {:<10} {:<16} {:>6}  {:<9}  {:<7}  {shown}{extra}",
             f.path,
             f.format,
@@ -674,9 +681,9 @@ pub fn check(args: &CheckArgs) -> Result<()> {
             format!("{}/{}", f.members.len(), members.len()),
         );
     }
-    println!();
+    crate::outln!();
     if let Some(factors) = &data.factors {
-        println!(
+        crate::outln!(
             "factors: {} emission factors, {} land-use fluxes, {} land-use mappings",
             factors.emission.len(),
             factors.land_flux.len(),
@@ -685,7 +692,7 @@ pub fn check(args: &CheckArgs) -> Result<()> {
     }
     let missing = data.observations.iter().filter(|o| o.value.is_err()).count();
     if missing > 0 {
-        println!("{missing} member observation(s) have no value (office symbols . x ... /, empty cells, or a municipality that did not exist yet); they are shown as “no data”.");
+        crate::outln!("{missing} member observation(s) have no value (office symbols . x ... /, empty cells, or a municipality that did not exist yet); they are shown as “no data”.");
     }
     let mut warnings = data.warnings.clone();
     warnings.extend(ingest::stale(
@@ -695,13 +702,13 @@ pub fn check(args: &CheckArgs) -> Result<()> {
         ingest::STALE_AFTER_YEARS,
     ));
     for w in &warnings {
-        println!("warning: {w}");
+        crate::outln!("warning: {w}");
     }
     if !data.errors.is_empty() {
         let list: Vec<String> = data.errors.iter().map(ToString::to_string).collect();
         bail!("{} input error(s):\n{}", data.errors.len(), list.join("\n"));
     }
-    println!(
+    crate::outln!(
         "{} observations for members from {} files, {} warning(s): OK",
         data.observations.len(),
         data.files.len(),
@@ -810,7 +817,7 @@ fn progress_bar(len: u64) -> ProgressBar {
 /// On a terminal the bar shows progress; otherwise one plain line per document.
 fn log_line(pb: &ProgressBar, line: &str) {
     if pb.is_hidden() {
-        eprintln!("{line}");
+        crate::errln!("{line}");
     }
 }
 

@@ -204,7 +204,7 @@ pub fn merge(args: &MergeArgs) -> Result<()> {
         output::write_atomic_with(out, "recommendations.csv", |w| output::write_csv(w, &recs))?;
     }
     output::write_atomic(&args.output, output::MANIFEST, &manifest.to_json()?)?;
-    eprintln!(
+    crate::errln!(
         "merged {} shards of “{}”: {pdfs} PDF(s), {} indicator rows for {} members in {} after {:.1} s",
         infos.len(),
         first.partnership,

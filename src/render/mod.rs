@@ -131,7 +131,7 @@ impl Renderer {
             for e in entries.flatten() {
                 let n = e.file_name().to_string_lossy().into_owned();
                 if n.ends_with(".j2") && !TEMPLATES.iter().any(|(t, _)| *t == n) {
-                    eprintln!(
+                    crate::errln!(
                         "warning: {}: not a built-in template name, ignored (names: {})",
                         e.path().display(),
                         TEMPLATES.iter().map(|t| t.0).collect::<Vec<_>>().join(", ")
