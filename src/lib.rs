@@ -171,7 +171,7 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     });
     let progress = progress_bar(jobs.len() as u64);
     let t_docs = Instant::now();
-    type Writer = std::sync::mpsc::SyncSender<(String, Vec<u8>)>;
+    type Writer = std::sync::mpsc::SyncSender<(String, Vec<u8>, Instant)>;
     let run_job = |job: &Job, writer: &Writer| -> (Timing, String, Outcome) {
         let mut timing = Timing::default();
         let t0 = Instant::now();
@@ -218,7 +218,7 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
             };
             // Written (and synced) by the writer thread; a failure there is reported after the run.
             writer
-                .send((name.clone(), pdf))
+                .send((name.clone(), pdf, t0))
                 .map_err(|_| anyhow!("the writer thread has stopped"))?;
             timing.write = t2.elapsed().as_nanos() as u64;
             Ok(Outcome::Written(entry))
@@ -226,10 +226,8 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
         progress.inc(1);
         let ms = t0.elapsed().as_millis();
         let outcome = match result {
-            Ok(o @ Outcome::Written(_)) => {
-                log_line(&progress, &format!("written {name} ({ms} ms)"));
-                o
-            }
+            // Logged by the writer thread once the file is in place.
+            Ok(o @ Outcome::Written(_)) => o,
             Ok(o) => {
                 log_line(&progress, &format!("unchanged {name} ({ms} ms)"));
                 o
@@ -241,12 +239,17 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     // PDFs go to one writer thread through a short queue, so the typesetting threads never wait for
     // the disk (each file is synced before its rename) and at most a few PDFs are held at a time.
     let (results, write_errors) = std::thread::scope(|scope| {
-        let (write_tx, write_rx) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(4);
+        let (write_tx, write_rx) = std::sync::mpsc::sync_channel::<(String, Vec<u8>, Instant)>(4);
+        let progress = &progress;
         let writing = scope.spawn(move || {
             let mut errors: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-            for (name, pdf) in write_rx {
-                if let Err(e) = output::write_atomic(&args.output, &name, &pdf) {
-                    errors.insert(name, format!("{e:#}"));
+            for (name, pdf, t0) in write_rx {
+                // "written" only once the file is in place under its name.
+                match output::write_atomic(&args.output, &name, &pdf) {
+                    Ok(()) => log_line(progress, &format!("written {name} ({} ms)", t0.elapsed().as_millis())),
+                    Err(e) => {
+                        errors.insert(name, format!("{e:#}"));
+                    }
                 }
             }
             errors
@@ -306,7 +309,9 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     // The CSV pass also counts the rows and sums them up for partnership.csv.
     let mut n_rows = 0;
     let mut summary = output::PartnershipSummary::default();
-    output::write_atomic_with(out, "indicators.csv", |w| {
+    // A file that cannot be written (a full disk) does not stop the others; it is listed at the end.
+    let mut data_files = DataFiles::default();
+    let csv = output::write_atomic_with(out, "indicators.csv", |w| {
         output::write_csv(
             w,
             rows().inspect(|r| {
@@ -314,17 +319,33 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
                 summary.add(r);
             }),
         )
-    })?;
-    output::write_atomic_with(out, "indicators.json", |w| output::write_json(w, rows()))?;
-    run_files.extend(["indicators.csv", "indicators.json"].map(String::from));
+    });
+    if csv.is_err() {
+        // The pass stopped part way: count and sum up again for the log and partnership.csv.
+        (n_rows, summary) = (0, output::PartnershipSummary::default());
+        for r in rows() {
+            n_rows += 1;
+            summary.add(&r);
+        }
+    }
+    data_files.record("indicators.csv", csv);
+    data_files.record(
+        "indicators.json",
+        output::write_atomic_with(out, "indicators.json", |w| output::write_json(w, rows())),
+    );
     if output::rating_rows(&facts, in_shard).next().is_some() {
-        output::write_atomic_with(out, "ratings.csv", |w| {
-            output::write_csv(w, output::rating_rows(&facts, in_shard))
-        })?;
-        output::write_atomic_with(out, "recommendations.csv", |w| {
-            output::write_csv(w, output::recommendation_rows(&facts, in_shard))
-        })?;
-        run_files.extend(["ratings.csv", "recommendations.csv"].map(String::from));
+        data_files.record(
+            "ratings.csv",
+            output::write_atomic_with(out, "ratings.csv", |w| {
+                output::write_csv(w, output::rating_rows(&facts, in_shard))
+            }),
+        );
+        data_files.record(
+            "recommendations.csv",
+            output::write_atomic_with(out, "recommendations.csv", |w| {
+                output::write_csv(w, output::recommendation_rows(&facts, in_shard))
+            }),
+        );
     }
     match sc.shard {
         Some(s) => {
@@ -332,15 +353,19 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
             let info = shard::info(&partnership, s, run, year);
             let mut json = serde_json::to_vec_pretty(&info)?;
             json.push(b'\n');
-            output::write_atomic(out, shard::SHARD_FILE, &json)?;
-            run_files.push(shard::SHARD_FILE.to_string());
+            data_files.record(shard::SHARD_FILE, output::write_atomic(out, shard::SHARD_FILE, &json));
         }
         None => {
             let summary = summary.finish();
-            output::write_atomic_with(out, "partnership.csv", |w| output::write_csv(w, &summary))?;
-            run_files.push("partnership.csv".to_string());
+            data_files.record(
+                "partnership.csv",
+                output::write_atomic_with(out, "partnership.csv", |w| output::write_csv(w, &summary)),
+            );
         }
     }
+    let data_written = data_files.failed.is_empty();
+    run_files.append(&mut data_files.written);
+    failures.append(&mut data_files.failed);
     // Only a run without failures may be skipped next time.
     manifest.run = failures.is_empty().then(|| output::RunRecord {
         key,
@@ -352,12 +377,19 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
             .collect(),
         warnings: warnings.clone(),
     });
-    output::write_atomic(&args.output, output::MANIFEST, &manifest.to_json()?)?;
+    if let Err(e) = output::write_atomic(&args.output, output::MANIFEST, &manifest.to_json()?) {
+        failures.push(format!("{}: {e:#}", output::MANIFEST));
+    }
     let t_out = t_out.elapsed();
 
     let shard_text = sc.shard.map(|s| format!(" (shard {s})")).unwrap_or_default();
-    eprintln!(
-        "{written} PDF(s) written, {unchanged} unchanged, and indicators.csv/json ({} rows){shard_text} in {} after {:.1} s",
+    crate::errln!(
+        "{written} PDF(s) written, {unchanged} unchanged, and {} ({} rows){shard_text} in {} after {:.1} s",
+        if data_written {
+            "indicators.csv/json"
+        } else {
+            "not all data files (see below)"
+        },
         n_rows,
         args.output.display(),
         started.elapsed().as_secs_f64()
@@ -386,12 +418,31 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     );
     if !failures.is_empty() {
         bail!(
-            "{} document(s) or member(s) failed:\n  {}",
+            "{} document(s), file(s) or member(s) failed:\n  {}",
             failures.len(),
             failures.join("\n  ")
         );
     }
     Ok(())
+}
+
+/// The data files of a run (CSV, JSON) that were written and those that failed, with the reason.
+#[derive(Default)]
+struct DataFiles {
+    written: Vec<String>,
+    failed: Vec<String>,
+}
+
+impl DataFiles {
+    fn record(&mut self, name: &str, result: Result<()>) {
+        match result {
+            Ok(()) => self.written.push(name.to_string()),
+            Err(e) => {
+                crate::errln!("not written: {name}: {e:#}");
+                self.failed.push(format!("{name}: {e:#}"));
+            }
+        }
+    }
 }
 
 /// Key of everything a build's output is made from: the program (version and the executable's

@@ -28,7 +28,13 @@ pub fn write_atomic_with(dir: &Path, name: &str, write: impl FnOnce(&mut dyn Wri
         write(&mut w).with_context(|| format!("cannot write {name}"))?;
         w.flush().with_context(|| format!("cannot write {name}"))?;
     }
-    tmp.as_file().sync_all().ok();
+    // A full disk may show only here (delayed allocation, network file systems). A file system
+    // that cannot sync at all (EINVAL) is not an error.
+    if let Err(e) = tmp.as_file().sync_all() {
+        if e.kind() != std::io::ErrorKind::InvalidInput {
+            return Err(e).with_context(|| format!("cannot write {name}"));
+        }
+    }
     tmp.persist(dir.join(name))
         .with_context(|| format!("cannot move {name} into place in {}", dir.display()))?;
     Ok(())
