@@ -469,9 +469,10 @@ fn run_key(args: &BuildArgs) -> Result<String> {
         std::env::var("SOURCE_DATE_EPOCH").ok()
     );
     field(options.as_bytes());
-    let mut files: Vec<(String, std::path::PathBuf)> = Vec::new();
+    // (name, path, the folder it lies in if it is not named on the command line itself)
+    let mut files: Vec<(String, std::path::PathBuf, Option<std::path::PathBuf>)> = Vec::new();
     if let Some(config) = &sc.config {
-        files.push(("config".into(), config.clone()));
+        files.push(("config".into(), config.clone(), None));
     }
     for (label, root) in [
         ("templates", args.templates.as_deref()),
@@ -482,13 +483,21 @@ fn run_key(args: &BuildArgs) -> Result<String> {
             let entry = entry.with_context(|| format!("cannot list {}", root.display()))?;
             if entry.file_type().is_file() {
                 let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-                files.push((format!("{label}/{}", rel.display()), entry.path().to_path_buf()));
+                files.push((
+                    format!("{label}/{}", rel.display()),
+                    entry.path().to_path_buf(),
+                    Some(root.to_path_buf()),
+                ));
             }
         }
     }
-    for (name, path) in files {
+    for (name, path, root) in files {
         field(name.as_bytes());
-        field(&std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?);
+        let place = match &root {
+            Some(root) => ingest::policy::Place::Inside(root),
+            None => ingest::policy::Place::Named,
+        };
+        field(&ingest::policy::read_file(place, &path, &name)?);
     }
     Ok(h.finalize().to_hex().to_string())
 }
@@ -602,6 +611,14 @@ impl Peers {
 /// `--keep-typst DIR`: DIR/<document>/main.typ, its modules and chart files at the paths the source uses.
 fn keep_typst(dir: &Path, name: &str, g: &render::Generated) -> Result<()> {
     let root = dir.join(name.trim_end_matches(".pdf"));
+    // Every file stays below DIR/<document>/ (`//@file` paths are checked when the template is
+    // filled; this is the second line of defence).
+    if let Some((bad, _)) = g.files.iter().find(|(p, _)| !render::confined(p)) {
+        bail!(
+            "--keep-typst: `{bad}` would lie outside {}; nothing written",
+            root.display()
+        );
+    }
     std::fs::create_dir_all(&root).with_context(|| format!("cannot create {}", root.display()))?;
     std::fs::write(root.join("main.typ"), &g.source)?;
     for (path, bytes) in &g.files {

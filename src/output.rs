@@ -375,7 +375,8 @@ impl Manifest {
     /// The manifest in `dir`, or an empty one if there is none, it does not parse or it was
     /// written by another version (then every document is rebuilt).
     pub fn load(dir: &Path) -> Manifest {
-        std::fs::read(dir.join(MANIFEST))
+        // Under the file policy: a manifest.json that is a FIFO or a link out of the folder is ignored.
+        crate::ingest::policy::read_file(crate::ingest::policy::Place::Inside(dir), &dir.join(MANIFEST), MANIFEST)
             .ok()
             .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
             .filter(|m| m.tool == Manifest::tool())
