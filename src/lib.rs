@@ -89,6 +89,11 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     }
     let kinds = document_kinds(&sc.documents);
     let key = run_key(args)?;
+    // One run at a time per output folder, from the rerun check to the manifest; a second one fails
+    // at once (see `output::lock_folder`).
+    std::fs::create_dir_all(&args.output)
+        .with_context(|| format!("cannot create the output folder {}", args.output.display()))?;
+    let _lock = output::lock_folder(&args.output, false)?;
     if !sc.force && sc.keep_typst.is_none() {
         if let Some(last) = output::Manifest::load(&args.output).unchanged_run(&args.output, &key) {
             for w in &last.warnings {
