@@ -348,3 +348,79 @@ fn finished_files_get_the_mode_of_the_umask() {
         assert_eq!(mode(&e.unwrap().path()), 0o640);
     }
 }
+
+#[test]
+fn merge_into_a_locked_folder_or_from_a_shard_being_built_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, m) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("m"));
+    for (dir, shard) in [(&a, "1/2"), (&b, "2/2")] {
+        let o = build_cmd(&fixture("small"), dir)
+            .args(["--shard", shard, "--documents", "briefing"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let merge = || {
+        bin()
+            .arg("merge")
+            .arg("--output")
+            .arg(&m)
+            .arg(&a)
+            .arg(&b)
+            .output()
+            .unwrap()
+    };
+    fs::create_dir_all(&m).unwrap();
+    for held in [&m, &a] {
+        let lock = fs::File::open(held).unwrap();
+        lock.lock().unwrap();
+        let o = merge();
+        assert!(!o.status.success());
+        assert!(
+            stderr(&o).contains("in use by another klimapartner run"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(fs::read_dir(&m).unwrap().count(), 0, "a refused merge wrote files");
+    }
+    let o = merge();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn files_that_cannot_be_written_are_listed_and_never_logged_as_written() {
+    // A non-empty folder where a file should go: the rename fails as on a full disk (the tests may
+    // run as root, for whom a read-only folder is no obstacle).
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let pdf = "ratsinfo_2024_14729380_thallwitz.pdf";
+    for blocked in [pdf, "indicators.csv"] {
+        fs::create_dir_all(out.join(blocked).join("x")).unwrap();
+    }
+    let o = build_cmd(&fixture("small"), &out).output().unwrap();
+    let err = stderr(&o);
+    assert!(!o.status.success(), "{err}");
+    assert!(!err.contains(&format!("written {pdf}")), "{err}");
+    assert!(err.contains("written bericht_2024_14729380_thallwitz.pdf"), "{err}");
+    let list = err
+        .split("failed:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no list of failures: {err}"));
+    assert!(list.contains(pdf) && list.contains("indicators.csv"), "{err}");
+    // The other files were still written.
+    for f in [
+        "bericht_2024_14729380_thallwitz.pdf",
+        "indicators.json",
+        "partnership.csv",
+        "manifest.json",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    // No temporary files are left behind.
+    let stray: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+}
