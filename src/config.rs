@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use crate::ingest::policy::{read_file, Place};
 use crate::ingest::text::line_of_offset;
 use crate::ingest::InputError;
 use crate::model::Ags;
@@ -171,17 +172,31 @@ impl Partnership {
     }
 }
 
+/// Reads `inputs/partnership.toml` under the file policy (a regular file in the folder).
 pub fn load(inputs: &Path) -> Result<Partnership, InputError> {
-    load_file(&inputs.join(FILE), FILE)
+    read(Place::Inside(inputs), &inputs.join(FILE), FILE)
 }
 
-/// Reads a partnership file anywhere (`--config FILE`); `name` is how errors refer to it.
+/// Reads a partnership file the user named (`--config FILE`); `name` is how errors refer to it.
 pub fn load_file(path: &Path, name: &str) -> Result<Partnership, InputError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    read(Place::Named, path, name)
+}
+
+fn read(place: Place<'_>, path: &Path, name: &str) -> Result<Partnership, InputError> {
+    let bytes = read_file(place, path, name).map_err(|mut e| {
+        if !crate::ingest::policy::present(path) {
+            e.hint = "create inputs/partnership.toml (see the README), pass --inputs DIR or --config FILE".into();
+        }
+        e
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
         InputError::new(
             name,
-            format!("cannot be read from {}: {e}", path.display()),
-            "create inputs/partnership.toml (see the README), pass --inputs DIR or --config FILE",
+            format!(
+                "is not UTF-8 text (a byte at position {} is not)",
+                e.utf8_error().valid_up_to()
+            ),
+            "save the file as UTF-8",
         )
     })?;
     parse_named(&text, name)

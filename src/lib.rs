@@ -10,6 +10,7 @@ pub mod config;
 pub mod format;
 pub mod formula;
 pub mod ingest;
+pub mod log;
 pub mod model;
 pub mod output;
 pub mod render;
@@ -89,12 +90,17 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     }
     let kinds = document_kinds(&sc.documents);
     let key = run_key(args)?;
+    // One run at a time per output folder, from the rerun check to the manifest; a second one fails
+    // at once (see `output::lock_folder`).
+    std::fs::create_dir_all(&args.output)
+        .with_context(|| format!("cannot create the output folder {}", args.output.display()))?;
+    let _lock = output::lock_folder(&args.output, false)?;
     if !sc.force && sc.keep_typst.is_none() {
         if let Some(last) = output::Manifest::load(&args.output).unchanged_run(&args.output, &key) {
             for w in &last.warnings {
-                eprintln!("warning: {w}");
+                crate::errln!("warning: {w}");
             }
-            eprintln!(
+            crate::errln!(
                 "0 PDF(s) written, {} unchanged, and indicators.csv/json ({} rows){} in {} after {:.1} s: \
                  inputs, templates, options and program are those of the last run, and all its files are \
                  in place (--force rebuilds)",
@@ -115,7 +121,7 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     let mut data = read_inputs(&args.inputs, &partnership)?;
     let warnings: Vec<String> = data.warnings.iter().map(ToString::to_string).collect();
     for w in &warnings {
-        eprintln!("warning: {w}");
+        crate::errln!("warning: {w}");
     }
     let (t_ingest, cpu_ingest) = (started.elapsed(), cpu_seconds() - cpu0);
     let rss_ingest = peak_rss_mb();
@@ -150,7 +156,7 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     }
     if kinds.contains(&render::DocKind::Handbook) && sc.shard.is_none_or(|s| s.k == 1) {
         if large {
-            eprintln!(
+            crate::errln!(
                 "note: no handbook for a partnership of {} members (more than {FULL_COMPARISON_MAX}); the partnership's figures are in partnership.csv",
                 partnership.members.len()
             );
@@ -171,7 +177,7 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     });
     let progress = progress_bar(jobs.len() as u64);
     let t_docs = Instant::now();
-    type Writer = std::sync::mpsc::SyncSender<(String, Vec<u8>)>;
+    type Writer = std::sync::mpsc::SyncSender<(String, Vec<u8>, Instant)>;
     let run_job = |job: &Job, writer: &Writer| -> (Timing, String, Outcome) {
         let mut timing = Timing::default();
         let t0 = Instant::now();
@@ -218,7 +224,7 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
             };
             // Written (and synced) by the writer thread; a failure there is reported after the run.
             writer
-                .send((name.clone(), pdf))
+                .send((name.clone(), pdf, t0))
                 .map_err(|_| anyhow!("the writer thread has stopped"))?;
             timing.write = t2.elapsed().as_nanos() as u64;
             Ok(Outcome::Written(entry))
@@ -226,10 +232,8 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
         progress.inc(1);
         let ms = t0.elapsed().as_millis();
         let outcome = match result {
-            Ok(o @ Outcome::Written(_)) => {
-                log_line(&progress, &format!("written {name} ({ms} ms)"));
-                o
-            }
+            // Logged by the writer thread once the file is in place.
+            Ok(o @ Outcome::Written(_)) => o,
             Ok(o) => {
                 log_line(&progress, &format!("unchanged {name} ({ms} ms)"));
                 o
@@ -241,12 +245,17 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     // PDFs go to one writer thread through a short queue, so the typesetting threads never wait for
     // the disk (each file is synced before its rename) and at most a few PDFs are held at a time.
     let (results, write_errors) = std::thread::scope(|scope| {
-        let (write_tx, write_rx) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(4);
+        let (write_tx, write_rx) = std::sync::mpsc::sync_channel::<(String, Vec<u8>, Instant)>(4);
+        let progress = &progress;
         let writing = scope.spawn(move || {
             let mut errors: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-            for (name, pdf) in write_rx {
-                if let Err(e) = output::write_atomic(&args.output, &name, &pdf) {
-                    errors.insert(name, format!("{e:#}"));
+            for (name, pdf, t0) in write_rx {
+                // "written" only once the file is in place under its name.
+                match output::write_atomic(&args.output, &name, &pdf) {
+                    Ok(()) => log_line(progress, &format!("written {name} ({} ms)", t0.elapsed().as_millis())),
+                    Err(e) => {
+                        errors.insert(name, format!("{e:#}"));
+                    }
                 }
             }
             errors
@@ -306,7 +315,9 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     // The CSV pass also counts the rows and sums them up for partnership.csv.
     let mut n_rows = 0;
     let mut summary = output::PartnershipSummary::default();
-    output::write_atomic_with(out, "indicators.csv", |w| {
+    // A file that cannot be written (a full disk) does not stop the others; it is listed at the end.
+    let mut data_files = DataFiles::default();
+    let csv = output::write_atomic_with(out, "indicators.csv", |w| {
         output::write_csv(
             w,
             rows().inspect(|r| {
@@ -314,17 +325,33 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
                 summary.add(r);
             }),
         )
-    })?;
-    output::write_atomic_with(out, "indicators.json", |w| output::write_json(w, rows()))?;
-    run_files.extend(["indicators.csv", "indicators.json"].map(String::from));
+    });
+    if csv.is_err() {
+        // The pass stopped part way: count and sum up again for the log and partnership.csv.
+        (n_rows, summary) = (0, output::PartnershipSummary::default());
+        for r in rows() {
+            n_rows += 1;
+            summary.add(&r);
+        }
+    }
+    data_files.record("indicators.csv", csv);
+    data_files.record(
+        "indicators.json",
+        output::write_atomic_with(out, "indicators.json", |w| output::write_json(w, rows())),
+    );
     if output::rating_rows(&facts, in_shard).next().is_some() {
-        output::write_atomic_with(out, "ratings.csv", |w| {
-            output::write_csv(w, output::rating_rows(&facts, in_shard))
-        })?;
-        output::write_atomic_with(out, "recommendations.csv", |w| {
-            output::write_csv(w, output::recommendation_rows(&facts, in_shard))
-        })?;
-        run_files.extend(["ratings.csv", "recommendations.csv"].map(String::from));
+        data_files.record(
+            "ratings.csv",
+            output::write_atomic_with(out, "ratings.csv", |w| {
+                output::write_csv(w, output::rating_rows(&facts, in_shard))
+            }),
+        );
+        data_files.record(
+            "recommendations.csv",
+            output::write_atomic_with(out, "recommendations.csv", |w| {
+                output::write_csv(w, output::recommendation_rows(&facts, in_shard))
+            }),
+        );
     }
     match sc.shard {
         Some(s) => {
@@ -332,15 +359,19 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
             let info = shard::info(&partnership, s, run, year);
             let mut json = serde_json::to_vec_pretty(&info)?;
             json.push(b'\n');
-            output::write_atomic(out, shard::SHARD_FILE, &json)?;
-            run_files.push(shard::SHARD_FILE.to_string());
+            data_files.record(shard::SHARD_FILE, output::write_atomic(out, shard::SHARD_FILE, &json));
         }
         None => {
             let summary = summary.finish();
-            output::write_atomic_with(out, "partnership.csv", |w| output::write_csv(w, &summary))?;
-            run_files.push("partnership.csv".to_string());
+            data_files.record(
+                "partnership.csv",
+                output::write_atomic_with(out, "partnership.csv", |w| output::write_csv(w, &summary)),
+            );
         }
     }
+    let data_written = data_files.failed.is_empty();
+    run_files.append(&mut data_files.written);
+    failures.append(&mut data_files.failed);
     // Only a run without failures may be skipped next time.
     manifest.run = failures.is_empty().then(|| output::RunRecord {
         key,
@@ -352,12 +383,19 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
             .collect(),
         warnings: warnings.clone(),
     });
-    output::write_atomic(&args.output, output::MANIFEST, &manifest.to_json()?)?;
+    if let Err(e) = output::write_atomic(&args.output, output::MANIFEST, &manifest.to_json()?) {
+        failures.push(format!("{}: {e:#}", output::MANIFEST));
+    }
     let t_out = t_out.elapsed();
 
     let shard_text = sc.shard.map(|s| format!(" (shard {s})")).unwrap_or_default();
-    eprintln!(
-        "{written} PDF(s) written, {unchanged} unchanged, and indicators.csv/json ({} rows){shard_text} in {} after {:.1} s",
+    crate::errln!(
+        "{written} PDF(s) written, {unchanged} unchanged, and {} ({} rows){shard_text} in {} after {:.1} s",
+        if data_written {
+            "indicators.csv/json"
+        } else {
+            "not all data files (see below)"
+        },
         n_rows,
         args.output.display(),
         started.elapsed().as_secs_f64()
@@ -367,7 +405,7 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     let ns = |v: u64| v as f64 / 1e9;
     let other = cpu_ingest + cpu_compute + ns(total.prepare) + ns(total.write) + t_out.as_secs_f64();
     let all = other + ns(total.typeset);
-    eprintln!(
+    crate::errln!(
         "time: ingest {:.2} s ({:.2} s CPU), compute {:.2} s ({:.2} s CPU), documents {:.2} s on {} threads \
          (CPU: prepare {:.2} s, typeset {:.2} s, write {:.2} s), output files {:.2} s; non-typesetting share {:.1} %; \
          peak memory after ingest {rss_ingest} MB, after compute {rss_compute} MB, at the end {} MB",
@@ -386,12 +424,31 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     );
     if !failures.is_empty() {
         bail!(
-            "{} document(s) or member(s) failed:\n  {}",
+            "{} document(s), file(s) or member(s) failed:\n  {}",
             failures.len(),
             failures.join("\n  ")
         );
     }
     Ok(())
+}
+
+/// The data files of a run (CSV, JSON) that were written and those that failed, with the reason.
+#[derive(Default)]
+struct DataFiles {
+    written: Vec<String>,
+    failed: Vec<String>,
+}
+
+impl DataFiles {
+    fn record(&mut self, name: &str, result: Result<()>) {
+        match result {
+            Ok(()) => self.written.push(name.to_string()),
+            Err(e) => {
+                crate::errln!("not written: {name}: {e:#}");
+                self.failed.push(format!("{name}: {e:#}"));
+            }
+        }
+    }
 }
 
 /// Key of everything a build's output is made from: the program (version and the executable's
@@ -418,9 +475,10 @@ fn run_key(args: &BuildArgs) -> Result<String> {
         std::env::var("SOURCE_DATE_EPOCH").ok()
     );
     field(options.as_bytes());
-    let mut files: Vec<(String, std::path::PathBuf)> = Vec::new();
+    // (name, path, the folder it lies in if it is not named on the command line itself)
+    let mut files: Vec<(String, std::path::PathBuf, Option<std::path::PathBuf>)> = Vec::new();
     if let Some(config) = &sc.config {
-        files.push(("config".into(), config.clone()));
+        files.push(("config".into(), config.clone(), None));
     }
     for (label, root) in [
         ("templates", args.templates.as_deref()),
@@ -431,13 +489,21 @@ fn run_key(args: &BuildArgs) -> Result<String> {
             let entry = entry.with_context(|| format!("cannot list {}", root.display()))?;
             if entry.file_type().is_file() {
                 let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-                files.push((format!("{label}/{}", rel.display()), entry.path().to_path_buf()));
+                files.push((
+                    format!("{label}/{}", rel.display()),
+                    entry.path().to_path_buf(),
+                    Some(root.to_path_buf()),
+                ));
             }
         }
     }
-    for (name, path) in files {
+    for (name, path, root) in files {
         field(name.as_bytes());
-        field(&std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?);
+        let place = match &root {
+            Some(root) => ingest::policy::Place::Inside(root),
+            None => ingest::policy::Place::Named,
+        };
+        field(&ingest::policy::read_file(place, &path, &name)?);
     }
     Ok(h.finalize().to_hex().to_string())
 }
@@ -554,6 +620,14 @@ impl Peers {
 /// `--keep-typst DIR`: DIR/<document>/main.typ, its modules and chart files at the paths the source uses.
 fn keep_typst(dir: &Path, name: &str, g: &render::Generated) -> Result<()> {
     let root = dir.join(name.trim_end_matches(".pdf"));
+    // Every file stays below DIR/<document>/ (`//@file` paths are checked when the template is
+    // filled; this is the second line of defence).
+    if let Some((bad, _)) = g.files.iter().find(|(p, _)| !render::confined(p)) {
+        bail!(
+            "--keep-typst: `{bad}` would lie outside {}; nothing written",
+            root.display()
+        );
+    }
     std::fs::create_dir_all(&root).with_context(|| format!("cannot create {}", root.display()))?;
     std::fs::write(root.join("main.typ"), &g.source)?;
     for (path, bytes) in &g.files {
@@ -604,7 +678,7 @@ pub fn write_fonts(args: &FontsArgs) -> Result<()> {
     ] {
         output::write_atomic(&args.dir, name, bytes)?;
     }
-    eprintln!(
+    crate::errln!(
         "4 DejaVu Sans faces in {}; with typst's embedded fonts (typst-assets) they are the program's fonts: \
          typst compile --ignore-system-fonts --font-path {} …",
         args.dir.display(),
@@ -629,7 +703,7 @@ pub fn check(args: &CheckArgs) -> Result<()> {
     for o in &data.observations {
         *per_member.entry(&o.ags).or_default() += 1;
     }
-    println!(
+    crate::outln!(
         "{} – reporting year {}, {} members:",
         partnership.name,
         partnership.reporting_year,
@@ -637,12 +711,18 @@ pub fn check(args: &CheckArgs) -> Result<()> {
     );
     for m in &partnership.members {
         let n = per_member.get(&m.ags).copied().unwrap_or(0);
-        println!("  {} {:<24} {:?}  {n} observations", m.ags, m.name, m.role);
+        crate::outln!("  {} {:<24} {:?}  {n} observations", m.ags, m.name, m.role);
     }
-    println!();
-    println!(
+    crate::outln!();
+    crate::outln!(
         "{:<52} {:<34} {:<10} {:<16} {:>6}  {:<9}  {:<7}  variables",
-        "file", "format", "encoding", "table", "rows", "years", "members"
+        "file",
+        "format",
+        "encoding",
+        "table",
+        "rows",
+        "years",
+        "members"
     );
     for f in &data.files {
         let years = match (f.years.first(), f.years.last()) {
@@ -667,7 +747,7 @@ pub fn check(args: &CheckArgs) -> Result<()> {
         if f.merged > 0 {
             extra.push_str(&format!(" [{} merged from predecessors]", f.merged));
         }
-        println!(
+        crate::outln!(
             "{:<52} {:<34} {:<10} {:<16} {:>6}  {:<9}  {:<7}  {shown}{extra}",
             f.path,
             f.format,
@@ -678,9 +758,9 @@ pub fn check(args: &CheckArgs) -> Result<()> {
             format!("{}/{}", f.members.len(), members.len()),
         );
     }
-    println!();
+    crate::outln!();
     if let Some(factors) = &data.factors {
-        println!(
+        crate::outln!(
             "factors: {} emission factors, {} land-use fluxes, {} land-use mappings",
             factors.emission.len(),
             factors.land_flux.len(),
@@ -689,7 +769,7 @@ pub fn check(args: &CheckArgs) -> Result<()> {
     }
     let missing = data.observations.iter().filter(|o| o.value.is_err()).count();
     if missing > 0 {
-        println!("{missing} member observation(s) have no value (office symbols . x ... /, empty cells, or a municipality that did not exist yet); they are shown as “no data”.");
+        crate::outln!("{missing} member observation(s) have no value (office symbols . x ... /, empty cells, or a municipality that did not exist yet); they are shown as “no data”.");
     }
     let mut warnings = data.warnings.clone();
     warnings.extend(ingest::stale(
@@ -699,13 +779,13 @@ pub fn check(args: &CheckArgs) -> Result<()> {
         ingest::STALE_AFTER_YEARS,
     ));
     for w in &warnings {
-        println!("warning: {w}");
+        crate::outln!("warning: {w}");
     }
     if !data.errors.is_empty() {
         let list: Vec<String> = data.errors.iter().map(ToString::to_string).collect();
         bail!("{} input error(s):\n{}", data.errors.len(), list.join("\n"));
     }
-    println!(
+    crate::outln!(
         "{} observations for members from {} files, {} warning(s): OK",
         data.observations.len(),
         data.files.len(),
@@ -814,7 +894,7 @@ fn progress_bar(len: u64) -> ProgressBar {
 /// On a terminal the bar shows progress; otherwise one plain line per document.
 fn log_line(pb: &ProgressBar, line: &str) {
     if pb.is_hidden() {
-        eprintln!("{line}");
+        crate::errln!("{line}");
     }
 }
 

@@ -23,9 +23,9 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            klimapartner::errln!("error: {e}");
             for cause in e.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                klimapartner::errln!("  caused by: {cause}");
             }
             ExitCode::FAILURE
         }

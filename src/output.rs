@@ -17,10 +17,20 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
 
 /// Streams `dir/name` through `write` into a temporary file and renames it into place only if
 /// `write` succeeds, so large tables never have to be held in memory whole.
+///
+/// The finished file has the mode a plain `File::create` gives under the user's umask (0644 under
+/// 022): the temporary file is created with 0666 and the kernel applies the umask, as for any new
+/// file; tempfile's own default, 0600, would keep a web server from publishing the documents.
 pub fn write_atomic_with(dir: &Path, name: &str, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".part")
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".part");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     {
@@ -28,10 +38,56 @@ pub fn write_atomic_with(dir: &Path, name: &str, write: impl FnOnce(&mut dyn Wri
         write(&mut w).with_context(|| format!("cannot write {name}"))?;
         w.flush().with_context(|| format!("cannot write {name}"))?;
     }
-    tmp.as_file().sync_all().ok();
+    // A full disk may show only here (delayed allocation, network file systems). A file system
+    // that cannot sync at all (EINVAL) is not an error.
+    if let Err(e) = tmp.as_file().sync_all() {
+        if e.kind() != std::io::ErrorKind::InvalidInput {
+            return Err(e).with_context(|| format!("cannot write {name}"));
+        }
+    }
     tmp.persist(dir.join(name))
         .with_context(|| format!("cannot move {name} into place in {}", dir.display()))?;
     Ok(())
+}
+
+/// A lock on an output folder, held until it is dropped (the lock ends with the process, however
+/// it ends, so a killed run never leaves a stale lock behind).
+///
+/// The folder itself is locked (`flock` on its descriptor through `File::lock`), not a lock file
+/// in it: nothing is added to the folder, so manifests, file lists and the rerun check are as
+/// before, and there is no lock file to clean up.
+#[derive(Debug)]
+pub struct FolderLock {
+    _dir: std::fs::File,
+}
+
+/// Locks `dir` for a run that writes into it (`build`, `merge`), or with `shared` for one that only
+/// reads it (`merge` reading the shard folders). Does not wait: a folder in use is an error that
+/// says so. A file system without locks (some network mounts) gives a warning and no lock.
+pub fn lock_folder(dir: &Path, shared: bool) -> Result<Option<FolderLock>> {
+    let file =
+        std::fs::File::open(dir).with_context(|| format!("cannot open the folder {} to lock it", dir.display()))?;
+    let locked = if shared {
+        file.try_lock_shared()
+    } else {
+        file.try_lock()
+    };
+    match locked {
+        Ok(()) => Ok(Some(FolderLock { _dir: file })),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "{} is in use by another klimapartner run (a build or merge {} it); \
+             wait until that run has finished, or give another folder with --output",
+            dir.display(),
+            if shared { "writing into" } else { "using" }
+        ),
+        Err(std::fs::TryLockError::Error(e)) => {
+            crate::errln!(
+                "warning: cannot lock {} ({e}); a second run into the same folder at the same time is not prevented",
+                dir.display()
+            );
+            Ok(None)
+        }
+    }
 }
 
 /// `v` rounded to 1/`scale`; −0 becomes 0 (whether a computation ends in −0 or 0 can differ between
@@ -369,7 +425,8 @@ impl Manifest {
     /// The manifest in `dir`, or an empty one if there is none, it does not parse or it was
     /// written by another version (then every document is rebuilt).
     pub fn load(dir: &Path) -> Manifest {
-        std::fs::read(dir.join(MANIFEST))
+        // Under the file policy: a manifest.json that is a FIFO or a link out of the folder is ignored.
+        crate::ingest::policy::read_file(crate::ingest::policy::Place::Inside(dir), &dir.join(MANIFEST), MANIFEST)
             .ok()
             .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
             .filter(|m| m.tool == Manifest::tool())

@@ -147,6 +147,11 @@ pub fn merge(args: &MergeArgs) -> Result<()> {
             );
         }
     }
+    // The merged folder is written by this run alone, and no shard folder may be in the middle of
+    // its build (see `output::lock_folder`).
+    let _locks = std::iter::once(output::lock_folder(&args.output, false))
+        .chain(infos.iter().map(|(dir, _)| output::lock_folder(dir, true)))
+        .collect::<Result<Vec<_>>>()?;
 
     // Position of every member in the partnership: rows are put back in that order.
     let mut position: BTreeMap<String, usize> = BTreeMap::new();
@@ -204,7 +209,7 @@ pub fn merge(args: &MergeArgs) -> Result<()> {
         output::write_atomic_with(out, "recommendations.csv", |w| output::write_csv(w, &recs))?;
     }
     output::write_atomic(&args.output, output::MANIFEST, &manifest.to_json()?)?;
-    eprintln!(
+    crate::errln!(
         "merged {} shards of “{}”: {pdfs} PDF(s), {} indicator rows for {} members in {} after {:.1} s",
         infos.len(),
         first.partnership,

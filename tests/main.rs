@@ -7,6 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod fail_well;
 mod scale;
 
 fn bin() -> Command {

@@ -200,9 +200,9 @@ fn entry_error(file: &str, text: &str, kind: &str, id: &str, message: String, hi
 }
 
 pub fn load(inputs: &Path) -> Result<Catalogues, InputError> {
-    let itext = read_text(&inputs.join(INDICATORS), INDICATORS)?;
+    let itext = read_text(inputs, INDICATORS)?;
     let ifile: IndicatorFile = toml::from_str(&itext).map_err(|e| toml_error(INDICATORS, &itext, e))?;
-    let mtext = read_text(&inputs.join(MEASURES), MEASURES)?;
+    let mtext = read_text(inputs, MEASURES)?;
     let mfile: MeasureFile = toml::from_str(&mtext).map_err(|e| toml_error(MEASURES, &mtext, e))?;
     let declared = declared_local(inputs);
     validate(ifile.field, ifile.indicator, mfile.measure, &itext, &mtext, &declared)
@@ -210,7 +210,8 @@ pub fn load(inputs: &Path) -> Result<Catalogues, InputError> {
 
 /// Local variables declared in the comment lines of `local/local_data.csv` (`# name – meaning`).
 fn declared_local(inputs: &Path) -> BTreeSet<String> {
-    let Ok(text) = std::fs::read_to_string(inputs.join("local/local_data.csv")) else {
+    // Errors are reported where the file is read as data.
+    let Ok(text) = read_text(inputs, "local/local_data.csv") else {
         return BTreeSet::new();
     };
     text.lines()

@@ -205,7 +205,7 @@ struct Sheet {
 
 impl Sheet {
     fn open(inputs: &Path, rel: &str, header: &[&str]) -> Result<Sheet, InputError> {
-        let text = read_text(&inputs.join(rel), rel)?;
+        let text = read_text(inputs, rel)?;
         let (body, first) = skip_comments(&text);
         let t = table::read(rel, body, b',', true, first)?;
         let cols = header
@@ -380,7 +380,7 @@ fn load_start_balance(
     sources: &mut Vec<Arc<Source>>,
 ) -> Result<(), InputError> {
     let rel = "factors/start_balance.csv";
-    if !inputs.join(rel).exists() {
+    if !super::policy::present(&inputs.join(rel)) {
         return Ok(());
     }
     load_start_keys(inputs, f)?;

@@ -40,8 +40,14 @@ pub fn load(inputs: &Path, members: &BTreeSet<Ags>) -> Result<Vec<Boundary>, Inp
             continue;
         }
         let rel = format!("geometry/{}", e.path().strip_prefix(&dir).unwrap_or(e.path()).display());
-        let text = std::fs::read_to_string(e.path())
-            .map_err(|err| InputError::new(&rel, format!("cannot be read: {err}"), "check the file"))?;
+        let bytes = super::policy::read_file(super::policy::Place::Inside(inputs), e.path(), &rel)?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            InputError::new(
+                &rel,
+                "is not UTF-8 text, as GeoJSON must be",
+                "download the boundaries again",
+            )
+        })?;
         let v: Value = serde_json::from_str(&text).map_err(|err| {
             InputError::new(
                 &rel,

@@ -94,11 +94,10 @@ pub fn load_status(
     measures: &BTreeSet<String>,
 ) -> Result<Vec<MeasureStatus>, InputError> {
     let rel = STATUS_FILE;
-    let path = inputs.join(rel);
-    if !path.exists() {
+    if !super::policy::present(&inputs.join(rel)) {
         return Ok(Vec::new());
     }
-    let text = read_text(&path, rel)?;
+    let text = read_text(inputs, rel)?;
     let (body, first) = skip_comments(&text);
     if body.trim().is_empty() {
         return Ok(Vec::new());

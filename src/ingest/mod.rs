@@ -13,6 +13,7 @@ pub mod geometry;
 pub mod local;
 mod mastr;
 mod merge;
+pub mod policy;
 pub mod registry;
 pub mod table;
 pub mod text;
@@ -331,6 +332,12 @@ pub fn read_all(inputs: &Path, members: &BTreeSet<Ags>) -> Outcome {
             continue;
         }
         if !entry.file_type().is_file() {
+            if !entry.file_type().is_dir() {
+                // The file policy: named pipes, sockets and devices are never opened.
+                o.warnings.push(format!(
+                    "{rel}: is not a regular file (a named pipe, socket or device); skipped — only regular files are read"
+                ));
+            }
             continue;
         }
         if !formats::data_file(&rel) {
@@ -348,7 +355,7 @@ pub fn read_all(inputs: &Path, members: &BTreeSet<Ags>) -> Outcome {
             .par_iter()
             .map(|(path, rel)| {
                 let mut warnings = Vec::new();
-                let r = read_file(path, rel, &registry, &aliases, members, &changes, &mut warnings);
+                let r = read_file(inputs, path, rel, &registry, &aliases, members, &changes, &mut warnings);
                 (r, warnings)
             })
             .collect()
@@ -415,6 +422,7 @@ pub type FileResult = (FileReport, Vec<Observation>, Vec<Observation>);
 /// Reads one statistics file (or the one CSV inside a `*.zip`). `Ok(None)`: not a format we know.
 #[allow(clippy::too_many_arguments)]
 fn read_file(
+    inputs: &Path,
     path: &Path,
     rel: &str,
     registry: &SourceRegistry,
@@ -435,8 +443,7 @@ fn read_file(
             "cut the export to your region before downloading (the offices let you choose the regions), or remove the file from inputs/",
         ));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| InputError::new(rel, format!("cannot be read: {e}"), "check that the file is readable"))?;
+    let bytes = policy::read_file(policy::Place::Inside(inputs), path, rel)?;
     let source = match registry.lookup(rel) {
         Some(s) => s,
         None => {

@@ -40,8 +40,7 @@ pub struct SourceRegistry {
 
 impl SourceRegistry {
     pub fn load(inputs: &Path) -> Result<SourceRegistry, InputError> {
-        let path = inputs.join("sources.toml");
-        let text = read_text(&path, "sources.toml")?;
+        let text = read_text(inputs, "sources.toml")?;
         let parsed: SourcesFile = toml::from_str(&text).map_err(|e| {
             let line = e
                 .span()
@@ -110,7 +109,7 @@ pub struct Aliases {
 impl Aliases {
     pub fn load(inputs: &Path) -> Result<Aliases, InputError> {
         let rel = "variables.csv";
-        let text = read_text(&inputs.join(rel), rel)?;
+        let text = read_text(inputs, rel)?;
         let (body, first) = skip_comments(&text);
         let t = table::read(rel, body, b',', true, first)?;
         let need = ["raw", "variable", "category", "unit"];
@@ -170,11 +169,10 @@ pub struct MunicipalChanges {
 impl MunicipalChanges {
     pub fn load(inputs: &Path) -> Result<MunicipalChanges, InputError> {
         let rel = "municipal_changes.csv";
-        let path = inputs.join(rel);
-        if !path.exists() {
+        if !super::policy::present(&inputs.join(rel)) {
             return Ok(MunicipalChanges::default());
         }
-        let text = read_text(&path, rel)?;
+        let text = read_text(inputs, rel)?;
         Self::from_csv(&text)
     }
 
@@ -250,21 +248,9 @@ impl MunicipalChanges {
     }
 }
 
-pub fn read_text(path: &Path, rel: &str) -> Result<String, InputError> {
-    if path.is_dir() {
-        return Err(InputError::new(
-            rel,
-            "is a folder, but a file is expected here",
-            format!("replace the folder by the file {rel} (see the README's table of the inputs folder)"),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        InputError::new(
-            rel,
-            format!("cannot be read: {e}"),
-            "check that the file exists and is readable",
-        )
-    })?;
+/// Reads the text file `inputs/rel` under the file policy ([`super::policy::read_file`]).
+pub fn read_text(inputs: &Path, rel: &str) -> Result<String, InputError> {
+    let bytes = super::policy::read_file(super::policy::Place::Inside(inputs), &inputs.join(rel), rel)?;
     super::text::decode_text(&bytes).map(|(text, _)| text).map_err(|m| {
         InputError::new(
             rel,

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::compute::{Facts, MemberFacts};
 use crate::config::Partnership;
-use crate::ingest::Dataset;
+use crate::ingest::{policy, Dataset};
 use crate::model::RefDate;
 pub use locale::Locale;
 use world::DocumentWorld;
@@ -112,11 +112,19 @@ impl Renderer {
             Value::from_safe_string(escape::string_literal(&v.to_string()))
         });
         for (name, src) in TEMPLATES {
-            let own = templates.map(|d| d.join(name)).filter(|p| p.is_file());
+            // Inside --templates DIR only regular files are read (the file policy): a template that
+            // is a link out of the folder, a FIFO or a folder is an error, not the built-in one.
+            let own = templates.map(|d| (d, d.join(name))).filter(|(_, p)| policy::present(p));
             match own {
-                Some(path) => {
-                    let text = std::fs::read_to_string(&path)
-                        .with_context(|| format!("cannot read the template {}", path.display()))?;
+                Some((dir, path)) => {
+                    let bytes = policy::read_file(policy::Place::Inside(dir), &path, &path.display().to_string())
+                        .map_err(|e| anyhow!("template {e}"))?;
+                    let text = String::from_utf8(bytes).map_err(|_| {
+                        anyhow!(
+                            "template {}: is not UTF-8 text\n  how to fix: save the template as UTF-8",
+                            path.display()
+                        )
+                    })?;
                     env.add_template_owned(name.to_string(), text)
                         .map_err(|e| template_error(&path.display().to_string(), &e))?;
                 }
@@ -131,7 +139,7 @@ impl Renderer {
             for e in entries.flatten() {
                 let n = e.file_name().to_string_lossy().into_owned();
                 if n.ends_with(".j2") && !TEMPLATES.iter().any(|(t, _)| *t == n) {
-                    eprintln!(
+                    crate::errln!(
                         "warning: {}: not a built-in template name, ignored (names: {})",
                         e.path().display(),
                         TEMPLATES.iter().map(|t| t.0).collect::<Vec<_>>().join(", ")
@@ -182,6 +190,13 @@ impl Renderer {
     ) -> Result<Generated> {
         let filled = self.fill(kind, view)?;
         let (source, mut modules) = split_modules(&filled);
+        if let Some((bad, _)) = modules.iter().find(|(p, _)| !confined(p)) {
+            anyhow::bail!(
+                "template {}: the block `{FILE_MARKER}{bad}` names a file outside the document's folder; \
+                 write a path from the document's folder down, such as /theme.typ or /parts/annex.typ, without `..`",
+                kind.template()
+            );
+        }
         modules.extend(files);
         Ok(Generated {
             source,
@@ -196,6 +211,19 @@ impl Renderer {
 /// returns to the main source.
 const FILE_MARKER: &str = "//@file ";
 const END_MARKER: &str = "//@end";
+
+/// True if `path` (as in `//@file /path`) stays inside the document's folder: it starts with `/`
+/// (the folder) and goes only down from there — no `..`, no `.`, no empty part. Such paths name the
+/// virtual files typst sees and the files `--keep-typst` writes below DIR/<document>/.
+pub fn confined(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix('/') else {
+        return false;
+    };
+    !rest.is_empty()
+        && rest
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != ".." && !part.contains(['\\', '\0']))
+}
 
 /// Splits filled template output into the main source and further Typst files.
 ///
@@ -283,6 +311,25 @@ mod tests {
                 ("/s.typ", "= S\n".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn file_block_paths_stay_in_the_document_folder() {
+        use super::confined;
+        assert!(confined("/theme.typ") && confined("/parts/annex.typ"));
+        for bad in [
+            "theme.typ",
+            "/",
+            "/../x",
+            "/a/../../x",
+            "/./x",
+            "//x",
+            "/a//b",
+            "/a/..",
+            "/a\\b",
+        ] {
+            assert!(!confined(bad), "{bad}");
+        }
     }
 
     #[test]

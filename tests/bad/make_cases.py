@@ -7,7 +7,8 @@ Each case folder holds only the files that differ from tests/fixtures/small (an 
   command.txt  optional: `build` (default `check`)
   DELETE       optional: paths (relative to inputs/) to remove before the run
   setup.txt    optional: what cannot be committed, made at test time in the temp dir:
-               `symlink LINK TARGET`, `mkdir PATH` (replacing a file), `bigfile PATH MEGABYTES`
+               `symlink LINK TARGET` (replacing a file), `mkdir PATH` (replacing a file),
+               `bigfile PATH MEGABYTES`, `fifo PATH` (a named pipe, replacing a file)
 Run from the repository root: python3 tests/bad/make_cases.py  (it rewrites all cases)
 """
 import io, os, shutil, zipfile
@@ -179,6 +180,20 @@ case("directory_instead_of_partnership_toml", ["partnership.toml", "cannot be re
 case("directory_instead_of_factor_table", ["factors/land_use_fluxes.csv", "is a folder"],
      setup=["mkdir factors/land_use_fluxes.csv"])
 case("missing_factor_table", ["factors/emission_factors.csv", "cannot be read"], delete=["factors/emission_factors.csv"])
+# The file policy: inside the inputs folder only regular files are read; a link out of it is an error
+# that names the file (and never quotes the target's content), a named pipe is refused without hanging.
+for name, rel in [("partnership_toml", "partnership.toml"), ("sources_toml", "sources.toml"),
+                  ("variables_csv", "variables.csv"), ("factor_table", "factors/emission_factors.csv"),
+                  ("catalogue", "catalogues/indicators.toml"), ("measure_status", "local/measure_status.csv"),
+                  ("municipal_changes", "municipal_changes.csv")]:
+    case(f"symlink_{name}_to_outside", [rel, "symbolic link", "outside", "copy the file into the folder"],
+         setup=[f"symlink {rel} /etc/passwd"])
+for name, rel in [("partnership_toml", "partnership.toml"), ("sources_toml", "sources.toml"),
+                  ("factor_table", "factors/land_use_fluxes.csv"), ("measure_status", "local/measure_status.csv")]:
+    case(f"fifo_as_{name}", [rel, "named pipe", "only regular files are read"], setup=[f"fifo {rel}"],
+         note="made at test time; must fail at once, not wait for a writer")
+case("fifo_in_statistics", ["statistics/national/pipe_2021.csv", "not a regular file", "skipped", "OK"],
+     setup=["fifo statistics/national/pipe_2021.csv"], exit_code=0)
 
 # --- control files --------------------------------------------------------------------------------
 cfg = small("partnership.toml")

@@ -46,7 +46,16 @@ fn prepare(case: &Path, inputs: &Path) {
         for line in setup.lines().filter(|l| !l.trim().is_empty()) {
             let words: Vec<&str> = line.split_whitespace().collect();
             match words.as_slice() {
-                ["symlink", link, target] => std::os::unix::fs::symlink(target, inputs.join(link)).unwrap(),
+                ["symlink", link, target] => {
+                    let _ = fs::remove_file(inputs.join(link));
+                    std::os::unix::fs::symlink(target, inputs.join(link)).unwrap()
+                }
+                ["fifo", path] => {
+                    let p = inputs.join(path);
+                    let _ = fs::remove_file(&p);
+                    let made = std::process::Command::new("mkfifo").arg(&p).status().unwrap();
+                    assert!(made.success(), "mkfifo {}", p.display());
+                }
                 ["mkdir", path] => {
                     let p = inputs.join(path);
                     let _ = fs::remove_file(&p);

@@ -1,0 +1,426 @@
+//! Failing well at the edges of the run: closed pipes, the file policy (links out of the inputs
+//! folder, named pipes), `//@file` blocks with `--keep-typst`, the lock on the output folder and
+//! the mode of finished files.
+
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::{bin, copy_dir, copy_fixture, fixture, pdftotext, snapshot, stderr};
+
+/// Waits for `child` at most `secs` seconds; a run that takes longer is killed and the test fails
+/// (a hang is a failure, not a stuck test suite).
+fn wait_at_most(mut child: Child, secs: u64) -> std::process::Output {
+    let start = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        if start.elapsed() > Duration::from_secs(secs) {
+            child.kill().unwrap();
+            let _ = child.wait();
+            panic!("the run did not finish within {secs} s (it hangs)");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// One member, its two documents: enough for the tests here and quick.
+const ONE: [&str; 2] = ["--member", "14729380"];
+
+fn build_cmd(inputs: &Path, output: &Path) -> Command {
+    let mut c = bin();
+    c.args(["build", "--inputs"])
+        .arg(inputs)
+        .arg("--output")
+        .arg(output)
+        .args(ONE)
+        .args(["--documents", "report,briefing"])
+        .env_remove("SOURCE_DATE_EPOCH");
+    c
+}
+
+#[test]
+fn check_into_a_closed_pipe_does_not_panic() {
+    // `klimapartner check | head -0`: the reader is gone before the first line is written.
+    let mut child = bin()
+        .args(["check", "--inputs"])
+        .arg(fixture("small"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = wait_at_most(child, 120);
+    let err = stderr(&o);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(o.status.success(), "status {:?}: {err}", o.status);
+}
+
+#[test]
+fn build_into_a_closed_pipe_finishes_its_files() {
+    // `klimapartner build 2>&1 | head -1`: stdout and stderr both go to a pipe nobody reads.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let (reader, writer) = std::io::pipe().unwrap();
+    let mut c = build_cmd(&fixture("small"), &out);
+    c.stdout(writer.try_clone().unwrap()).stderr(writer);
+    let mut child = c.spawn().unwrap();
+    drop(c);
+    // Read the first line, then close the pipe as `head -1` does.
+    let mut reader = reader;
+    let mut first = [0u8; 1];
+    let _ = reader.read(&mut first);
+    drop(reader);
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(start.elapsed() < Duration::from_secs(600), "build hangs");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    // A panic exits with 101; the run went on and wrote everything.
+    assert!(status.success(), "status {status:?}");
+    for f in [
+        "bericht_2024_14729380_thallwitz.pdf",
+        "ratsinfo_2024_14729380_thallwitz.pdf",
+        "indicators.csv",
+        "indicators.json",
+        "manifest.json",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+}
+
+#[test]
+fn links_out_of_the_inputs_folder_are_refused_and_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inputs = copy_fixture("small", tmp.path());
+    let outside = tmp.path().join("elsewhere");
+    fs::create_dir_all(&outside).unwrap();
+
+    // partnership.toml linked to a file outside whose first line would show in a parse error.
+    fs::write(outside.join("secret.toml"), "root:x:0:0:root:/root:/bin/bash\n").unwrap();
+    fs::remove_file(inputs.join("partnership.toml")).unwrap();
+    std::os::unix::fs::symlink(outside.join("secret.toml"), inputs.join("partnership.toml")).unwrap();
+    let o = bin().args(["check", "--inputs"]).arg(&inputs).output().unwrap();
+    let err = stderr(&o);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("partnership.toml") && err.contains("outside") && err.contains("copy the file into the folder"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("root:x"),
+        "the target's content must not be quoted: {err}"
+    );
+    // The same file named with --config is trusted.
+    fs::remove_file(inputs.join("partnership.toml")).unwrap();
+    fs::copy(
+        fixture("small").join("partnership.toml"),
+        outside.join("partnership.toml"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.join("partnership.toml"), inputs.join("partnership.toml")).unwrap();
+    let o = bin()
+        .args(["check", "--inputs"])
+        .arg(&inputs)
+        .arg("--config")
+        .arg(inputs.join("partnership.toml"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // A factor table linked outside is refused even though its content is valid.
+    let factor = "factors/emission_factors.csv";
+    fs::copy(inputs.join(factor), outside.join("emission_factors.csv")).unwrap();
+    fs::remove_file(inputs.join(factor)).unwrap();
+    std::os::unix::fs::symlink(outside.join("emission_factors.csv"), inputs.join(factor)).unwrap();
+    let o = bin()
+        .args(["check", "--inputs"])
+        .arg(&inputs)
+        .arg("--config")
+        .arg(outside.join("partnership.toml"))
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert!(!o.status.success());
+    assert!(err.contains(factor) && err.contains("outside"), "{err}");
+
+    // So is a whole factors/ folder linked outside.
+    fs::remove_file(inputs.join(factor)).unwrap();
+    let moved = outside.join("factors");
+    fs::rename(inputs.join("factors"), &moved).unwrap();
+    fs::copy(outside.join("emission_factors.csv"), moved.join("emission_factors.csv")).unwrap();
+    std::os::unix::fs::symlink(&moved, inputs.join("factors")).unwrap();
+    let o = bin()
+        .args(["check", "--inputs"])
+        .arg(&inputs)
+        .arg("--config")
+        .arg(outside.join("partnership.toml"))
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert!(!o.status.success());
+    assert!(err.contains("factors/") && err.contains("outside"), "{err}");
+}
+
+#[test]
+fn a_fifo_as_configuration_file_fails_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inputs = copy_fixture("small", tmp.path());
+    for rel in ["sources.toml", "partnership.toml"] {
+        let p = inputs.join(rel);
+        fs::remove_file(&p).unwrap();
+        assert!(Command::new("mkfifo").arg(&p).status().unwrap().success());
+        let child = bin()
+            .args(["check", "--inputs"])
+            .arg(&inputs)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let o = wait_at_most(child, 60);
+        let err = stderr(&o);
+        assert!(!o.status.success());
+        assert!(err.contains(rel) && err.contains("named pipe"), "{err}");
+        fs::remove_file(&p).unwrap();
+        fs::copy(fixture("small").join(rel), &p).unwrap();
+    }
+}
+
+#[test]
+fn file_blocks_outside_the_document_folder_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tdir = tmp.path().join("tpl");
+    fs::create_dir_all(&tdir).unwrap();
+    let builtin =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("report-templates/briefing.typ.j2")).unwrap();
+    fs::write(
+        tdir.join("briefing.typ.j2"),
+        format!("{builtin}\n//@file /../../escaped.typ\n= x\n//@end\n"),
+    )
+    .unwrap();
+    let keep = tmp.path().join("keep");
+    let out = tmp.path().join("out");
+    let o = build_cmd(&fixture("small"), &out)
+        .arg("--templates")
+        .arg(&tdir)
+        .arg("--keep-typst")
+        .arg(&keep)
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("briefing.typ.j2") && err.contains("/../../escaped.typ") && err.contains("outside"),
+        "{err}"
+    );
+    assert!(
+        !tmp.path().join("escaped.typ").exists(),
+        "a file was written outside --keep-typst"
+    );
+    assert!(!keep.join("escaped.typ").exists());
+}
+
+#[test]
+fn a_locked_output_folder_is_refused_and_left_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    fs::create_dir_all(&out).unwrap();
+    fs::write(out.join("indicators.csv"), "ags,indicator\n").unwrap();
+    let before = snapshot(&out);
+    // Another run holds the folder.
+    let held = fs::File::open(&out).unwrap();
+    held.lock().unwrap();
+    let o = build_cmd(&fixture("small"), &out).output().unwrap();
+    let err = stderr(&o);
+    assert!(!o.status.success());
+    assert!(err.contains("in use by another klimapartner run"), "{err}");
+    assert_eq!(snapshot(&out), before, "the locked folder changed");
+    drop(held);
+    let o = build_cmd(&fixture("small"), &out).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The lock leaves nothing behind: only the run's own files.
+    let names: Vec<String> = snapshot(&out).into_keys().collect();
+    assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
+}
+
+#[test]
+fn two_builds_into_one_folder_do_not_mix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inputs = tmp.path().join("inputs");
+    copy_dir(&fixture("small"), &inputs);
+    let out = tmp.path().join("out");
+    let spawn = |lang: &str| {
+        build_cmd(&inputs, &out)
+            .args(["--lang", lang])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (de, en) = (spawn("de"), spawn("en"));
+    let (de, en) = (wait_at_most(de, 600), wait_at_most(en, 600));
+    assert!(
+        de.status.success() || en.status.success(),
+        "{}\n{}",
+        stderr(&de),
+        stderr(&en)
+    );
+    for o in [&de, &en] {
+        if !o.status.success() {
+            assert!(
+                stderr(o).contains("in use by another klimapartner run"),
+                "{}",
+                stderr(o)
+            );
+        }
+    }
+    // Whichever ran last (or alone) wrote all files: report, briefing and indicators agree.
+    let report = pdftotext(&out.join("bericht_2024_14729380_thallwitz.pdf"));
+    let briefing = pdftotext(&out.join("ratsinfo_2024_14729380_thallwitz.pdf"));
+    let csv = fs::read_to_string(out.join("indicators.csv")).unwrap();
+    let english = [
+        report.contains("Climate report"),
+        briefing.contains("Council briefing"),
+        csv.contains("Population (register update"),
+    ];
+    assert!(
+        english.iter().all(|&e| e) || english.iter().all(|&e| !e),
+        "languages mixed: {english:?}"
+    );
+}
+
+#[test]
+fn finished_files_get_the_mode_of_the_umask() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let with_umask = |umask: &str, args: &[&std::ffi::OsStr]| {
+        let mut c = Command::new("sh");
+        c.arg("-c")
+            .arg(format!("umask {umask} && exec \"$@\""))
+            .arg("sh")
+            .arg(env!("CARGO_BIN_EXE_klimapartner"))
+            .args(args)
+            .env_remove("SOURCE_DATE_EPOCH");
+        c.output().unwrap()
+    };
+    let small = fixture("small");
+    let o = with_umask(
+        "022",
+        &[
+            "build".as_ref(),
+            "--inputs".as_ref(),
+            small.as_os_str(),
+            "--output".as_ref(),
+            out.as_os_str(),
+            ONE[0].as_ref(),
+            ONE[1].as_ref(),
+            "--documents".as_ref(),
+            "briefing".as_ref(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let names: Vec<String> = snapshot(&out).into_keys().collect();
+    for f in [
+        "ratsinfo_2024_14729380_thallwitz.pdf",
+        "indicators.csv",
+        "indicators.json",
+        "manifest.json",
+        "partnership.csv",
+    ] {
+        assert!(names.contains(&f.to_string()), "{f} missing: {names:?}");
+    }
+    for n in &names {
+        assert_eq!(mode(&out.join(n)), 0o644, "{n}");
+    }
+    // Another umask, another mode: the umask decides, not a fixed mode.
+    let fonts = tmp.path().join("fonts");
+    let o = with_umask("027", &["fonts".as_ref(), fonts.as_os_str()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for e in fs::read_dir(&fonts).unwrap() {
+        assert_eq!(mode(&e.unwrap().path()), 0o640);
+    }
+}
+
+#[test]
+fn merge_into_a_locked_folder_or_from_a_shard_being_built_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, m) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("m"));
+    for (dir, shard) in [(&a, "1/2"), (&b, "2/2")] {
+        let o = build_cmd(&fixture("small"), dir)
+            .args(["--shard", shard, "--documents", "briefing"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let merge = || {
+        bin()
+            .arg("merge")
+            .arg("--output")
+            .arg(&m)
+            .arg(&a)
+            .arg(&b)
+            .output()
+            .unwrap()
+    };
+    fs::create_dir_all(&m).unwrap();
+    for held in [&m, &a] {
+        let lock = fs::File::open(held).unwrap();
+        lock.lock().unwrap();
+        let o = merge();
+        assert!(!o.status.success());
+        assert!(
+            stderr(&o).contains("in use by another klimapartner run"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(fs::read_dir(&m).unwrap().count(), 0, "a refused merge wrote files");
+    }
+    let o = merge();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn files_that_cannot_be_written_are_listed_and_never_logged_as_written() {
+    // A non-empty folder where a file should go: the rename fails as on a full disk (the tests may
+    // run as root, for whom a read-only folder is no obstacle).
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let pdf = "ratsinfo_2024_14729380_thallwitz.pdf";
+    for blocked in [pdf, "indicators.csv"] {
+        fs::create_dir_all(out.join(blocked).join("x")).unwrap();
+    }
+    let o = build_cmd(&fixture("small"), &out).output().unwrap();
+    let err = stderr(&o);
+    assert!(!o.status.success(), "{err}");
+    assert!(!err.contains(&format!("written {pdf}")), "{err}");
+    assert!(err.contains("written bericht_2024_14729380_thallwitz.pdf"), "{err}");
+    let list = err
+        .split("failed:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no list of failures: {err}"));
+    assert!(list.contains(pdf) && list.contains("indicators.csv"), "{err}");
+    // The other files were still written.
+    for f in [
+        "bericht_2024_14729380_thallwitz.pdf",
+        "indicators.json",
+        "partnership.csv",
+        "manifest.json",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    // No temporary files are left behind.
+    let stray: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+}
