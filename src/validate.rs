@@ -236,12 +236,6 @@ pub fn summary(results: &[RowResult]) -> Vec<(String, Spread)> {
     out
 }
 
-/// Prints to stdout; a closed pipe (`| head`) ends the output quietly instead of panicking.
-fn print_out(text: &str) {
-    use std::io::Write;
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
-}
-
 /// `klimapartner validate`.
 pub fn validate(args: &ValidateArgs) -> Result<()> {
     let (results, skipped) = run(&args.inputs, &args.balances)?;
@@ -275,7 +269,7 @@ pub fn validate(args: &ValidateArgs) -> Result<()> {
             s.n, s.median, s.p80
         ));
     }
-    print_out(&text);
+    crate::outln!("{}", text.trim_end());
     if let Some(path) = &args.write {
         let mut csv = String::from(
             "# Measured error of the start balance: `klimapartner validate` on the published balances named below, each municipality as if it had no local data.\n\
@@ -294,7 +288,7 @@ pub fn validate(args: &ValidateArgs) -> Result<()> {
             .to_string_lossy()
             .to_string();
         output::write_atomic(dir, &name, csv.as_bytes())?;
-        print_out(&format!("written {}\n", path.display()));
+        crate::outln!("written {}", path.display());
     }
     Ok(())
 }

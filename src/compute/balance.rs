@@ -216,6 +216,7 @@ fn driver(
         DriverBase::IndustryArea => st.value("land_area", "settlement_ghd", &mut sources)?,
         DriverBase::SettlementArea => st.value("land_area", "land_settlement", &mut sources)?,
         DriverBase::AgriArea => st.value("land_area", "veg_agri", &mut sources)?,
+        DriverBase::Employees => st.value("employees", "employees_total", &mut sources)?,
         DriverBase::ResidentialArea => st.value("residential_area", "residential_buildings_area_total", &mut sources)?,
         DriverBase::HeatDemandHeatnet => {
             let (mwh, share) = st.heat_demand(factors, &mut sources)?;
@@ -440,10 +441,27 @@ pub fn balance(
         f.grade = grade;
         f
     };
-    figures.push(fig("final_energy_mwh", total_mwh, "MWh"));
+    // A start-balance figure says how far off such estimates typically are.
+    let estimate_note = |scope: &str| {
+        factors.start_error(scope).map(|e| Note::Estimate {
+            median_pct: e.median_abs_pct,
+            p80_pct: e.p80_abs_pct,
+            n: e.n,
+        })
+    };
+    let estimated_sector = |sector: &str| rows.iter().any(|r| r.sector == sector && !r.local);
+    let all_estimated = rows.iter().all(|r| !r.local);
+    let mut f = fig("final_energy_mwh", total_mwh, "MWh");
+    if all_estimated {
+        f.note = estimate_note("total");
+    }
+    figures.push(f);
     for s in &mut sectors {
         s.share_pct = s.t / total_t * 100.0;
         let mut f = fig(&format!("ghg_t_{}", s.sector), s.t, "t CO2e");
+        if estimated_sector(&s.sector) {
+            f.note = estimate_note(&s.sector);
+        }
         if let Some(p) = published_totals
             .iter()
             .find(|p| p.sector.as_deref() == Some(&s.sector))
@@ -459,7 +477,11 @@ pub fn balance(
         }
         figures.push(f);
     }
-    figures.push(fig("ghg_t", total_t, "t CO2e"));
+    let mut f = fig("ghg_t", total_t, "t CO2e");
+    if all_estimated {
+        f.note = estimate_note("total");
+    }
+    figures.push(f);
     let mut t_per_inhabitant = None;
     if let Some((inhabitants, pop_fig, note)) = pop.and_then(|p| p.for_date(date)) {
         let v = total_t / inhabitants;
@@ -468,7 +490,7 @@ pub fn balance(
         srcs.extend(pop_fig.sources.iter().cloned());
         let mut f = Figure::derived("ghg_t_per_inhabitant", v, "t CO2e/EW", date, &[], &srcs);
         f.grade = grade;
-        f.note = note;
+        f.note = if all_estimated { estimate_note("total").or(note) } else { note };
         figures.push(f);
         let mut f = Figure::derived(
             "final_energy_mwh_per_inhabitant",

@@ -37,6 +37,9 @@ pub enum Note {
     Between { from: RefDate, to: RefDate },
     /// The office's value was missing (`.`, `x`, …) on the latest date.
     Missing,
+    /// A start-balance estimate: its typical error measured on published balances
+    /// (`factors/start_balance_error.csv`, written by `klimapartner validate`).
+    Estimate { median_pct: f64, p80_pct: f64, n: usize },
 }
 
 /// One figure as shown in a document and in `indicators.csv`.

@@ -72,6 +72,8 @@ pub enum DriverBase {
     SettlementArea,
     /// Agricultural land, ha.
     AgriArea,
+    /// Employees subject to social insurance at their place of work.
+    Employees,
     /// The member's share of national verified ETS emissions of an industry branch
     /// (`factors/industry_branches.csv`).
     EtsShare(String),
@@ -109,6 +111,7 @@ impl Driver {
             "industry_area" => DriverBase::IndustryArea,
             "settlement_area" => DriverBase::SettlementArea,
             "agri_area" => DriverBase::AgriArea,
+            "employees" => DriverBase::Employees,
             "heat_demand_heatnet" => DriverBase::HeatDemandHeatnet,
             "heat_demand_other" => DriverBase::HeatDemandOther,
             b => match b.strip_prefix("ets_share:") {
@@ -116,7 +119,7 @@ impl Driver {
                 Some(branch) => return Err(format!("industry branch `{branch}` is not in factors/industry_branches.csv")),
                 None => {
                     return Err(format!(
-                        "driver `{b}` is not known (known: population, residential_area, industry_area, settlement_area, agri_area, heat_demand_heatnet, heat_demand_other, ets_share:<branch>)"
+                        "driver `{b}` is not known (known: population, employees, residential_area, industry_area, settlement_area, agri_area, heat_demand_heatnet, heat_demand_other, ets_share:<branch>)"
                     ))
                 }
             },
@@ -164,10 +167,22 @@ pub struct SettlementType {
     pub label: String,
 }
 
+/// The measured error of the start balance for one scope (`total` or a sector), from
+/// `factors/start_balance_error.csv` (written by `klimapartner validate`).
+#[derive(Debug, Clone)]
+pub struct StartError {
+    pub scope: String,
+    pub n: usize,
+    pub median_abs_pct: f64,
+    pub p80_abs_pct: f64,
+    pub measured_on: String,
+}
+
 /// All factor tables, loaded once per run.
 #[derive(Debug, Clone, Default)]
 pub struct Factors {
     pub start: Vec<StartIntensity>,
+    pub start_error: Vec<StartError>,
     pub branches: Vec<IndustryBranch>,
     pub heat_by_age: Vec<HeatByAge>,
     pub settlement_types: Vec<SettlementType>,
@@ -190,6 +205,12 @@ impl Factors {
                     && f.ags.as_deref().is_none_or(|a| a == ags)
             })
             .max_by_key(|f| (f.valid_year, f.ags.is_some(), f.sector != "*"))
+    }
+
+    /// The measured error of the start balance for a sector, else for the total.
+    pub fn start_error(&self, scope: &str) -> Option<&StartError> {
+        let find = |s: &str| self.start_error.iter().find(|e| e.scope == s && e.n > 0);
+        find(scope).or_else(|| find("total"))
     }
 
     pub fn land_flux(&self, category: &str, soil: &str) -> Option<&LandFlux> {
@@ -355,6 +376,19 @@ fn load_start_keys(inputs: &Path, f: &mut Factors) -> Result<(), InputError> {
             f.heat_by_age.push(HeatByAge {
                 flats_class: s.text(r, 0),
                 kwh_per_m2: s.number(r, 1, "kwh_per_m2")?,
+            });
+        }
+    }
+    let rel = "factors/start_balance_error.csv";
+    if inputs.join(rel).exists() {
+        let s = Sheet::open(inputs, rel, &["scope", "n", "median_abs_pct", "p80_abs_pct", "measured_on"])?;
+        for r in 0..s.t.height() {
+            f.start_error.push(StartError {
+                scope: s.text(r, 0),
+                n: s.number(r, 1, "n")? as usize,
+                median_abs_pct: s.number(r, 2, "median_abs_pct")?,
+                p80_abs_pct: s.number(r, 3, "p80_abs_pct")?,
+                measured_on: s.text(r, 4),
             });
         }
     }

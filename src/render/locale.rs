@@ -102,6 +102,15 @@ impl Locale {
                 self.fill("note", "between", &[("from", from.display()), ("to", to.display())])
             }
             Note::Missing => self.label("note", "missing"),
+            Note::Estimate { median_pct, p80_pct, n } => self.fill(
+                "note",
+                "estimate",
+                &[
+                    ("median", fmt_number(*median_pct, 0)),
+                    ("p80", fmt_number(*p80_pct, 0)),
+                    ("n", n.to_string()),
+                ],
+            ),
         }
     }
 }
