@@ -35,6 +35,8 @@ pub struct MemberCompensation {
     pub gross_t: Option<f64>,
     /// Net land-use flux today (negative = sink).
     pub land_sink_t: Option<f64>,
+    /// The same flux with the lowest and highest bound of the forest range.
+    pub land_sink_range_t: Option<(f64, f64)>,
     pub potentials: Vec<Potential>,
     pub removal_t: f64,
     pub payment_eur: f64,
@@ -74,6 +76,9 @@ pub struct Compensation {
     pub cities: Vec<String>,
     /// Net land-use flux of all members today (negative = sink).
     pub existing_sink_t: f64,
+    /// The same with the forest flux at the lowest and highest bound of its range (inventory mean,
+    /// forest inventory 2022): the existing sink is uncertain, and may be a source.
+    pub existing_sink_range_t: Option<(f64, f64)>,
     /// What the measures would remove per year (positive).
     pub measures_removal_t: f64,
     /// Gross + existing net flux − measures.
@@ -166,6 +171,11 @@ pub fn compensation(members: &[MemberFacts], measures: &[Measure], sc: &Scenario
             role: mf.member.role,
             gross_t: mf.balance.as_ref().map(|b| b.total_t),
             land_sink_t: mf.sink.as_ref().map(|s| s.total_t),
+            land_sink_range_t: mf.sink.as_ref().and_then(|s| {
+                let lo = s.forest_range.iter().map(|b| b.total_t).reduce(f64::min)?;
+                let hi = s.forest_range.iter().map(|b| b.total_t).reduce(f64::max)?;
+                Some((lo, hi))
+            }),
             removal_t: potentials.iter().map(|p| p.removal_t).sum(),
             payment_eur: potentials.iter().map(|p| p.payment_eur).sum(),
             potentials,
@@ -186,6 +196,11 @@ pub fn compensation(members: &[MemberFacts], measures: &[Measure], sc: &Scenario
         .map(|m| m.name.clone())
         .collect();
     let existing_sink_t: f64 = out.iter().filter_map(|m| m.land_sink_t).sum();
+    let existing_sink_range_t = out.iter().any(|m| m.land_sink_range_t.is_some()).then(|| {
+        out.iter()
+            .map(|m| m.land_sink_range_t.or(m.land_sink_t.map(|t| (t, t))).unwrap_or((0.0, 0.0)))
+            .fold((0.0, 0.0), |(a, b), (lo, hi)| (a + lo, b + hi))
+    });
     let measures_removal_t: f64 = out.iter().map(|m| m.removal_t).sum();
     let rural_removal: f64 = out.iter().filter(|m| m.role == Role::Rural).map(|m| m.removal_t).sum();
     let remaining_t = region_gross_t + existing_sink_t - measures_removal_t;
@@ -211,6 +226,7 @@ pub fn compensation(members: &[MemberFacts], measures: &[Measure], sc: &Scenario
         city_gross_t,
         cities,
         existing_sink_t,
+        existing_sink_range_t,
         measures_removal_t,
         remaining_t,
     })

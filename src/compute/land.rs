@@ -146,23 +146,41 @@ pub struct SinkRow {
     pub t: f64,
 }
 
+/// The land-use total with one bound of the forest flux range.
+#[derive(Debug, Clone, Serialize)]
+pub struct ForestRangeRow {
+    pub bound: String,
+    pub period: String,
+    pub t_per_ha: f64,
+    pub forest_t: f64,
+    pub total_t: f64,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct LandSink {
     pub date: RefDate,
     pub rows: Vec<SinkRow>,
     /// Net flux in t CO2e per year; negative = uptake (sink).
     pub total_t: f64,
+    /// State and year of the cropland/grassland split used, if the state's own was found.
+    pub state_split: Option<(String, i32)>,
+    /// The total with each bound of the forest range (inventory mean, forest inventory 2022).
+    pub forest_range: Vec<ForestRangeRow>,
     pub figures: Vec<Figure>,
 }
 
 /// Net land-use flux: Σ area(category) × share × flux(category, soil), from `land_use_mapping.csv`
 /// and `land_use_fluxes.csv`.
-pub fn sink(land: &LandUse, factors: &Factors, factor_sources: &[Arc<Source>]) -> Option<LandSink> {
+/// Cropland and grassland use the member's state split of agricultural land where
+/// `agri_split_states.csv` has its state, else the mapping's national split; the forest sink is
+/// also computed with every bound of `forest_range.csv`.
+pub fn sink(land: &LandUse, factors: &Factors, factor_sources: &[Arc<Source>], ags: &Ags) -> Option<LandSink> {
     if factors.land_mapping.is_empty() {
         return None;
     }
     let mut rows: Vec<SinkRow> = Vec::new();
     let mut area_sources: Vec<Arc<Source>> = Vec::new();
+    let state_split = factors.agri_split.iter().find(|s| ags.as_str().starts_with(s.state.as_str()));
     for m in &factors.land_mapping {
         let Some((_, ha, src)) = land.categories.iter().find(|(c, _, _)| *c == m.area_variable) else {
             continue;
@@ -171,7 +189,12 @@ pub fn sink(land: &LandUse, factors: &Factors, factor_sources: &[Arc<Source>]) -
         if !area_sources.iter().any(|s| s.file == src.file) {
             area_sources.push(src.clone());
         }
-        let area = ha * m.share;
+        let share = match (m.area_variable.as_str(), m.category.as_str(), state_split) {
+            ("veg_agri", "cropland", Some(sp)) => sp.cropland_share,
+            ("veg_agri", "grassland", Some(sp)) => sp.grassland_share,
+            _ => m.share,
+        };
+        let area = ha * share;
         match rows.iter_mut().find(|r| r.category == m.category && r.soil == m.soil) {
             Some(r) => {
                 r.area_ha += area;
@@ -187,8 +210,31 @@ pub fn sink(land: &LandUse, factors: &Factors, factor_sources: &[Arc<Source>]) -
         }
     }
     let total_t: f64 = rows.iter().map(|r| r.t).sum();
+    // The forest flux as a range: the total with each bound's flux in place of the inventory mean.
+    let forest_ha: f64 = rows.iter().filter(|r| r.category == "forest").map(|r| r.area_ha).sum();
+    let forest_t: f64 = rows.iter().filter(|r| r.category == "forest").map(|r| r.t).sum();
+    let forest_range: Vec<ForestRangeRow> = factors
+        .forest_range
+        .iter()
+        .map(|b| ForestRangeRow {
+            bound: b.bound.clone(),
+            period: b.period.clone(),
+            t_per_ha: b.t_co2e_per_ha,
+            forest_t: forest_ha * b.t_co2e_per_ha,
+            total_t: total_t - forest_t + forest_ha * b.t_co2e_per_ha,
+        })
+        .collect();
     let mut sources = area_sources;
-    sources.extend(factor_sources.iter().filter(|s| s.file.contains("land_use")).cloned());
+    sources.extend(
+        factor_sources
+            .iter()
+            .filter(|s| {
+                s.file.contains("land_use")
+                    || s.file.contains("forest_range")
+                    || (state_split.is_some() && s.file.contains("agri_split"))
+            })
+            .cloned(),
+    );
     let fig = |id: &str, v: f64, unit: &str| {
         let mut f = Figure::derived(id, v, unit, land.date, &[], &sources);
         f.grade = sources
@@ -205,6 +251,8 @@ pub fn sink(land: &LandUse, factors: &Factors, factor_sources: &[Arc<Source>]) -
         date: land.date,
         rows,
         total_t,
+        state_split: state_split.map(|s| (s.state.clone(), s.year)),
+        forest_range,
         figures,
     })
 }

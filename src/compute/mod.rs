@@ -248,7 +248,7 @@ fn member_facts(
     }
     let sink = land
         .as_ref()
-        .and_then(|l| land::sink(l, &data.factors, &data.factor_sources));
+        .and_then(|l| land::sink(l, &data.factors, &data.factor_sources, &m.ags));
     if let Some(s) = &sink {
         figures.extend(s.figures.iter().cloned());
     }

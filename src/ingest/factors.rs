@@ -178,9 +178,30 @@ pub struct StartError {
     pub measured_on: String,
 }
 
+/// A state's split of agricultural land into cropland and grassland (`factors/agri_split_states.csv`).
+#[derive(Debug, Clone)]
+pub struct AgriSplit {
+    /// Two-digit state code (first two digits of the AGS).
+    pub state: String,
+    pub cropland_share: f64,
+    pub grassland_share: f64,
+    pub year: i32,
+}
+
+/// One bound of the forest flux range (`factors/forest_range.csv`).
+#[derive(Debug, Clone)]
+pub struct ForestBound {
+    /// `inventory_mean` or `bwi_2022`.
+    pub bound: String,
+    pub t_co2e_per_ha: f64,
+    pub period: String,
+}
+
 /// All factor tables, loaded once per run.
 #[derive(Debug, Clone, Default)]
 pub struct Factors {
+    pub agri_split: Vec<AgriSplit>,
+    pub forest_range: Vec<ForestBound>,
     pub start: Vec<StartIntensity>,
     pub start_error: Vec<StartError>,
     pub branches: Vec<IndustryBranch>,
@@ -336,8 +357,56 @@ pub fn load(inputs: &Path, registry: &SourceRegistry) -> Result<(Factors, Vec<Ar
     sources.push(Arc::new(
         registry.lookup(rel).unwrap_or_else(|| SourceRegistry::unknown(rel)),
     ));
+    load_land_extras(inputs, &mut f)?;
+    for rel in ["factors/agri_split_states.csv", "factors/forest_range.csv"] {
+        if inputs.join(rel).exists() {
+            sources.push(Arc::new(
+                registry.lookup(rel).unwrap_or_else(|| SourceRegistry::unknown(rel)),
+            ));
+        }
+    }
     load_start_balance(inputs, registry, &mut f, &mut sources)?;
     Ok((f, sources))
+}
+
+/// Optional land-use tables: the state split of agricultural land and the forest flux range.
+fn load_land_extras(inputs: &Path, f: &mut Factors) -> Result<(), InputError> {
+    let rel = "factors/agri_split_states.csv";
+    if inputs.join(rel).exists() {
+        let s = Sheet::open(inputs, rel, &["state", "year", "cropland_share", "grassland_share"])?;
+        for r in 0..s.t.height() {
+            let (c, g) = (
+                s.number(r, 2, "cropland_share")?,
+                s.number(r, 3, "grassland_share")?,
+            );
+            if !(0.0..=1.0).contains(&c) || !(0.0..=1.0).contains(&g) || (c + g - 1.0).abs() > 0.02 {
+                return Err(InputError::new(
+                    rel,
+                    format!("cropland share {c} and grassland share {g} must be between 0 and 1 and add up to 1"),
+                    "write the shares of the state's agricultural land as fractions",
+                )
+                .at(s.t.line(r)));
+            }
+            f.agri_split.push(AgriSplit {
+                state: s.text(r, 0),
+                cropland_share: c,
+                grassland_share: g,
+                year: s.number(r, 1, "year")? as i32,
+            });
+        }
+    }
+    let rel = "factors/forest_range.csv";
+    if inputs.join(rel).exists() {
+        let s = Sheet::open(inputs, rel, &["bound", "t_co2e_per_ha_year", "period"])?;
+        for r in 0..s.t.height() {
+            f.forest_range.push(ForestBound {
+                bound: s.text(r, 0),
+                t_co2e_per_ha: s.number(r, 1, "t_co2e_per_ha_year")?,
+                period: s.text(r, 2),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The optional keys of the start balance: industry branches, heat demand by flat age class and

@@ -399,6 +399,8 @@ pub struct CompensationView {
     pub region_gross: String,
     pub city_gross: String,
     pub existing_sink: String,
+    /// The existing land-use flux with the forest range, as a sentence (empty without a range).
+    pub existing_sink_range: String,
     pub measures_removal: String,
     pub remaining: String,
     pub offset_region: String,
@@ -450,6 +452,16 @@ pub fn compensation_view(
         region_gross: t(c.region_gross_t),
         city_gross: c.city_gross_t.map(t).unwrap_or_default(),
         existing_sink: t(c.existing_sink_t),
+        existing_sink_range: c
+            .existing_sink_range_t
+            .map(|(lo, hi)| {
+                r.locale.fill(
+                    "text",
+                    "sink_range_sentence",
+                    &[("low", fmt_number(lo, 0)), ("high", fmt_number(hi, 0))],
+                )
+            })
+            .unwrap_or_default(),
         measures_removal: t(c.measures_removal_t),
         remaining: t(c.remaining_t),
         offset_region: format!("{} %", fmt_number(c.offset_region_pct, 1)),

@@ -467,6 +467,10 @@ pub struct SinkView {
     pub rows: Vec<[String; 5]>,
     pub total: String,
     pub refs: String,
+    /// The forest range: bound, period, t/ha, forest t, total t.
+    pub forest_range: Vec<[String; 5]>,
+    /// Which split of agricultural land into cropland and grassland was used.
+    pub split_note: String,
 }
 
 #[derive(Serialize)]
@@ -537,6 +541,27 @@ fn sink_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Option<Sin
             .collect(),
         total: fmt_number(s.total_t, 0),
         refs,
+        forest_range: s
+            .forest_range
+            .iter()
+            .map(|b| {
+                [
+                    r.locale.label("forest_bound", &b.bound),
+                    b.period.clone(),
+                    fmt_number(b.t_per_ha, 2),
+                    fmt_number(b.forest_t, 0),
+                    fmt_number(b.total_t, 0),
+                ]
+            })
+            .collect(),
+        split_note: match &s.state_split {
+            Some((state, year)) => r.locale.fill(
+                "text",
+                "agri_split_state",
+                &[("state", r.locale.label("state", state)), ("year", year.to_string())],
+            ),
+            None => r.locale.text("agri_split_national"),
+        },
     })
 }
 
