@@ -151,7 +151,11 @@ pub struct ValidateArgs {
     #[arg(long, value_name = "DIR", default_value = "inputs")]
     pub inputs: PathBuf,
     /// Published balances: name, ags, year, inhabitants, <sector>_t, total_t[, sector_groups].
-    #[arg(long, value_name = "FILE", default_value = "tests/fixtures/validation/published_balances_cities.csv")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "tests/fixtures/validation/published_balances_cities.csv"
+    )]
     pub balances: PathBuf,
     /// Also write the summary as a factor table (e.g. inputs/factors/start_balance_error.csv).
     #[arg(long, value_name = "FILE")]

@@ -92,8 +92,8 @@ fn read_published(path: &Path) -> Result<Vec<Published>> {
         let line = i + 2;
         let num = |c: usize| rec.get(c).and_then(|s| s.trim().parse::<f64>().ok());
         let Some(total_t) = num(c_total) else { continue };
-        let ags = Ags::parse(rec.get(c_ags).unwrap_or(""))
-            .map_err(|m| anyhow!("{}, line {line}: {m}", path.display()))?;
+        let ags =
+            Ags::parse(rec.get(c_ags).unwrap_or("")).map_err(|m| anyhow!("{}, line {line}: {m}", path.display()))?;
         let year = num(c_year).ok_or_else(|| anyhow!("{}, line {line}: year is not a number", path.display()))?;
         let inhabitants = num(c_inh)
             .filter(|v| *v > 0.0)
@@ -171,7 +171,10 @@ pub fn run(inputs: &Path, table: &Path) -> Result<(Vec<RowResult>, Vec<String>)>
             .find(|m| m.member.ags == r.ags)
             .and_then(|m| m.balance.as_ref())
         else {
-            skipped.push(format!("{} ({}): no start balance (structural data missing)", r.name, r.ags));
+            skipped.push(format!(
+                "{} ({}): no start balance (structural data missing)",
+                r.name, r.ags
+            ));
             continue;
         };
         if b.local_cells > 0 {
@@ -277,11 +280,18 @@ pub fn validate(args: &ValidateArgs) -> Result<()> {
              # Methods of the published balances differ (BISKO, Verursacherbilanz, unknown): read as the typical error, not as a bound. Measured on cities >= 50,000 inhabitants and carried over to small municipalities.\n\
              scope,n,median_abs_pct,p80_abs_pct,measured_on\n",
         );
-        let on = args.balances.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+        let on = args
+            .balances
+            .file_name()
+            .map(|f| f.to_string_lossy().to_string())
+            .unwrap_or_default();
         for (scope, s) in &summary {
             csv.push_str(&format!("{scope},{},{:.1},{:.1},{on}\n", s.n, s.median, s.p80));
         }
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let name = path
             .file_name()
             .ok_or_else(|| anyhow!("--write needs a file name"))?

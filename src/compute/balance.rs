@@ -55,6 +55,61 @@ pub struct BalanceRow {
     pub grade: Grade,
     /// Drivers of an estimated cell (`factors/start_balance.csv`), empty for local data.
     pub drivers: Vec<String>,
+    /// The t CO2e each driver contributes, in the order of `drivers`.
+    pub driver_t: Vec<f64>,
+}
+
+/// A start balance whose t per inhabitant is above twice or below half the national value: the
+/// driver that contributes most, so the reader sees why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plausibility {
+    pub t_per_inhabitant: f64,
+    pub national_t_per_inhabitant: f64,
+    pub ratio: f64,
+    /// `ets_share:<branch>` for an energy-intensive branch, else the sector.
+    pub driver: String,
+    pub share_pct: f64,
+}
+
+/// Flags an estimated balance whose t per inhabitant is off the national value by more than a
+/// factor of two, naming the largest contributor (an ETS branch or a sector).
+fn plausibility(
+    rows: &[BalanceRow],
+    total_t: f64,
+    per_inh: Option<f64>,
+    national: Option<f64>,
+) -> Option<Plausibility> {
+    let (v, nat) = (per_inh?, national?);
+    if rows.iter().any(|r| r.local) || nat <= 0.0 || total_t <= 0.0 {
+        return None;
+    }
+    let ratio = v / nat;
+    if (0.5..=2.0).contains(&ratio) {
+        return None;
+    }
+    let mut groups: Vec<(String, f64)> = Vec::new();
+    for r in rows {
+        for (d, t) in r.drivers.iter().zip(&r.driver_t) {
+            let key = if d.starts_with("ets_share:") {
+                d.clone()
+            } else {
+                r.sector.clone()
+            };
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some(g) => g.1 += t,
+                None => groups.push((key, *t)),
+            }
+        }
+    }
+    // Branches of one kind add up: name the largest key, whatever it is.
+    let (driver, t) = groups.into_iter().max_by(|a, b| a.1.total_cmp(&b.1))?;
+    Some(Plausibility {
+        t_per_inhabitant: v,
+        national_t_per_inhabitant: nat,
+        ratio,
+        driver,
+        share_pct: t / total_t * 100.0,
+    })
 }
 
 /// A memo item ("nachrichtlich"): shown beside the balance, never part of its total.
@@ -116,6 +171,8 @@ pub struct Balance {
     pub validation: Vec<Validation>,
     /// Memo items outside the BISKO total.
     pub memo: Vec<MemoItem>,
+    /// A start balance far from the national value per inhabitant, with its largest driver.
+    pub plausibility: Option<Plausibility>,
     pub figures: Vec<Figure>,
 }
 
@@ -217,7 +274,9 @@ fn driver(
         DriverBase::SettlementArea => st.value("land_area", "land_settlement", &mut sources)?,
         DriverBase::AgriArea => st.value("land_area", "veg_agri", &mut sources)?,
         DriverBase::Employees => st.value("employees", "employees_total", &mut sources)?,
-        DriverBase::ResidentialArea => st.value("residential_area", "residential_buildings_area_total", &mut sources)?,
+        DriverBase::ResidentialArea => {
+            st.value("residential_area", "residential_buildings_area_total", &mut sources)?
+        }
         DriverBase::HeatDemandHeatnet => {
             let (mwh, share) = st.heat_demand(factors, &mut sources)?;
             mwh * share
@@ -250,8 +309,8 @@ struct Cell {
     grade: Grade,
     local: bool,
     sources: Vec<Arc<Source>>,
-    /// The drivers the estimate rests on (empty for local data).
-    drivers: Vec<String>,
+    /// The drivers the estimate rests on with the MWh (memo: t) each contributes; empty for local data.
+    parts: Vec<(String, f64)>,
 }
 
 /// Start-balance cells for a member in `year` (no local data involved): BISKO cells in MWh and,
@@ -275,16 +334,24 @@ fn estimate(
             continue;
         }
         sources.extend(start_source.cloned());
-        let target = if s.sector.starts_with(MEMO_PREFIX) { &mut memo } else { &mut cells };
-        match target.iter_mut().find(|c| c.sector == s.sector && c.carrier == s.carrier) {
+        let target = if s.sector.starts_with(MEMO_PREFIX) {
+            &mut memo
+        } else {
+            &mut cells
+        };
+        match target
+            .iter_mut()
+            .find(|c| c.sector == s.sector && c.carrier == s.carrier)
+        {
             Some(c) => {
                 c.mwh += v;
                 c.grade = c.grade.worst(s.grade);
                 for x in &sources {
                     push_source(&mut c.sources, x);
                 }
-                if !c.drivers.contains(&s.driver) {
-                    c.drivers.push(s.driver.clone());
+                match c.parts.iter_mut().find(|(d, _)| *d == s.driver) {
+                    Some(part) => part.1 += v,
+                    None => c.parts.push((s.driver.clone(), v)),
                 }
             }
             None => target.push(Cell {
@@ -294,7 +361,7 @@ fn estimate(
                 grade: s.grade,
                 local: false,
                 sources,
-                drivers: vec![s.driver.clone()],
+                parts: vec![(s.driver.clone(), v)],
             }),
         }
     }
@@ -341,7 +408,7 @@ pub fn balance(
             grade: o.grade(),
             local: true,
             sources: vec![o.source.clone()],
-            drivers: Vec::new(),
+            parts: Vec::new(),
         })
         .collect();
     let (estimates, memo_cells) = estimate(ags, index, pop, factors, date.year, start_source);
@@ -381,7 +448,8 @@ pub fn balance(
             published_t,
             local: c.local,
             grade: c.grade,
-            drivers: c.drivers.clone(),
+            drivers: c.parts.iter().map(|(d, _)| d.clone()).collect(),
+            driver_t: c.parts.iter().map(|(_, mwh)| mwh * f.g_co2e_per_kwh / 1000.0).collect(),
         });
         for s in &c.sources {
             if !sources.iter().any(|x| x.file == s.file) {
@@ -490,7 +558,11 @@ pub fn balance(
         srcs.extend(pop_fig.sources.iter().cloned());
         let mut f = Figure::derived("ghg_t_per_inhabitant", v, "t CO2e/EW", date, &[], &srcs);
         f.grade = grade;
-        f.note = if all_estimated { estimate_note("total").or(note) } else { note };
+        f.note = if all_estimated {
+            estimate_note("total").or(note)
+        } else {
+            note
+        };
         figures.push(f);
         let mut f = Figure::derived(
             "final_energy_mwh_per_inhabitant",
@@ -546,6 +618,12 @@ pub fn balance(
     figures.push(q);
     let local_cells = rows.iter().filter(|r| r.local).count();
     let estimated_cells = rows.len() - local_cells;
+    let plaus = plausibility(
+        &rows,
+        total_t,
+        t_per_inhabitant,
+        factors.national("ghg_t_per_inhabitant", date.year).map(|n| n.value),
+    );
     Ok(Some(Balance {
         date,
         rows,
@@ -560,6 +638,7 @@ pub fn balance(
         estimated_cells,
         validation,
         memo,
+        plausibility: plaus,
         figures,
     }))
 }
@@ -585,7 +664,7 @@ fn memo_items(
                 item: c.carrier,
                 t: c.mwh,
                 grade: c.grade,
-                drivers: c.drivers,
+                drivers: c.parts.into_iter().map(|(d, _)| d).collect(),
             }
         })
         .collect();
@@ -627,7 +706,37 @@ mod tests {
             g_co2e_per_kwh: g,
             source: String::new(),
             note: String::new(),
+            ags: None,
         }
+    }
+
+    #[test]
+    fn municipal_factor_wins_in_its_year_and_federal_factor_of_a_later_year_wins_after() {
+        let mut own = ef("district_heat", "*", 2019, 235.5);
+        own.ags = Some("14713000".into());
+        let f = Factors {
+            emission: vec![
+                ef("district_heat", "*", 2019, 180.0),
+                own,
+                ef("district_heat", "*", 2021, 175.0),
+            ],
+            ..Default::default()
+        };
+        let g = |ags: &str, year: i32| {
+            f.emission_factor("district_heat", "households", year, ags)
+                .unwrap()
+                .g_co2e_per_kwh
+        };
+        assert_eq!(g("14713000", 2019), 235.5);
+        assert_eq!(g("14729410", 2019), 180.0);
+        assert_eq!(g("14713000", 2020), 235.5);
+        assert_eq!(g("14713000", 2021), 175.0);
+        assert_eq!(
+            f.emission_factor("district_heat", "households", 2021, "14713000")
+                .unwrap()
+                .valid_year,
+            2021
+        );
     }
 
     #[test]
@@ -641,24 +750,60 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            f.emission_factor("natural_gas", "transport", 2019)
+            f.emission_factor("natural_gas", "transport", 2019, "14729410")
                 .unwrap()
                 .g_co2e_per_kwh,
             257.3
         );
         assert_eq!(
-            f.emission_factor("natural_gas", "buildings", 2019)
+            f.emission_factor("natural_gas", "buildings", 2019, "14729410")
                 .unwrap()
                 .g_co2e_per_kwh,
             247.0
         );
         assert_eq!(
-            f.emission_factor("natural_gas", "buildings", 2024)
+            f.emission_factor("natural_gas", "buildings", 2024, "14729410")
                 .unwrap()
                 .g_co2e_per_kwh,
             240.0
         );
-        assert!(f.emission_factor("natural_gas", "buildings", 2018).is_none());
+        assert!(f
+            .emission_factor("natural_gas", "buildings", 2018, "14729410")
+            .is_none());
+    }
+
+    fn row(sector: &str, drivers: &[(&str, f64)]) -> BalanceRow {
+        BalanceRow {
+            sector: sector.into(),
+            carrier: "natural_gas".into(),
+            mwh: 0.0,
+            g_per_kwh: 247.0,
+            factor_year: 2021,
+            t: drivers.iter().map(|(_, t)| t).sum(),
+            published_t: None,
+            local: false,
+            grade: Grade::D,
+            drivers: drivers.iter().map(|(d, _)| d.to_string()).collect(),
+            driver_t: drivers.iter().map(|(_, t)| *t).collect(),
+        }
+    }
+
+    #[test]
+    fn plausibility_names_the_largest_driver_only_beyond_a_factor_of_two() {
+        let rows = vec![
+            row("households", &[("heat_demand_other", 20.0)]),
+            row("industry", &[("ets_share:chem_basic", 70.0), ("industry_area", 10.0)]),
+        ];
+        // 100 t for 5 inhabitants = 20 t, national 8.7 t: 2.3 times, 70 % from basic chemicals.
+        let p = plausibility(&rows, 100.0, Some(20.0), Some(8.7)).unwrap();
+        assert_eq!(p.driver, "ets_share:chem_basic");
+        assert!((p.share_pct - 70.0).abs() < 1e-9 && (p.ratio - 20.0 / 8.7).abs() < 1e-9);
+        assert!(plausibility(&rows, 100.0, Some(10.0), Some(8.7)).is_none(), "within a factor of two");
+        let p = plausibility(&rows, 100.0, Some(4.0), Some(8.7)).unwrap();
+        assert!(p.ratio < 0.5);
+        let mut local = rows.clone();
+        local[0].local = true;
+        assert!(plausibility(&local, 100.0, Some(20.0), Some(8.7)).is_none(), "only for estimates");
     }
 
     #[test]

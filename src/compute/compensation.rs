@@ -198,7 +198,11 @@ pub fn compensation(members: &[MemberFacts], measures: &[Measure], sc: &Scenario
     let existing_sink_t: f64 = out.iter().filter_map(|m| m.land_sink_t).sum();
     let existing_sink_range_t = out.iter().any(|m| m.land_sink_range_t.is_some()).then(|| {
         out.iter()
-            .map(|m| m.land_sink_range_t.or(m.land_sink_t.map(|t| (t, t))).unwrap_or((0.0, 0.0)))
+            .map(|m| {
+                m.land_sink_range_t
+                    .or(m.land_sink_t.map(|t| (t, t)))
+                    .unwrap_or((0.0, 0.0))
+            })
             .fold((0.0, 0.0), |(a, b), (lo, hi)| (a + lo, b + hi))
     });
     let measures_removal_t: f64 = out.iter().map(|m| m.removal_t).sum();

@@ -180,7 +180,10 @@ pub fn sink(land: &LandUse, factors: &Factors, factor_sources: &[Arc<Source>], a
     }
     let mut rows: Vec<SinkRow> = Vec::new();
     let mut area_sources: Vec<Arc<Source>> = Vec::new();
-    let state_split = factors.agri_split.iter().find(|s| ags.as_str().starts_with(s.state.as_str()));
+    let state_split = factors
+        .agri_split
+        .iter()
+        .find(|s| ags.as_str().starts_with(s.state.as_str()));
     for m in &factors.land_mapping {
         let Some((_, ha, src)) = land.categories.iter().find(|(c, _, _)| *c == m.area_variable) else {
             continue;

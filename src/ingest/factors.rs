@@ -130,11 +130,17 @@ impl Driver {
                 Some(("state", s)) if s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()) => {
                     DriverFilter::State(s.to_string())
                 }
-                Some(("settlement", c)) if classes.iter().any(|x| x.class == c) => DriverFilter::Settlement(c.to_string()),
+                Some(("settlement", c)) if classes.iter().any(|x| x.class == c) => {
+                    DriverFilter::Settlement(c.to_string())
+                }
                 Some(("settlement", c)) => {
                     return Err(format!("settlement class `{c}` is not in factors/settlement_types.csv"))
                 }
-                _ => return Err(format!("filter `@{f}` is not known (known: @state=NN, @settlement=<class>)")),
+                _ => {
+                    return Err(format!(
+                        "filter `@{f}` is not known (known: @state=NN, @settlement=<class>)"
+                    ))
+                }
             },
         };
         Ok(Driver { base, filter })
@@ -197,9 +203,19 @@ pub struct ForestBound {
     pub period: String,
 }
 
+/// A national reference value (`factors/national_reference.csv`), e.g. the BISKO emissions per
+/// inhabitant of Germany at the start balance's key figures.
+#[derive(Debug, Clone)]
+pub struct NationalRef {
+    pub indicator: String,
+    pub year: i32,
+    pub value: f64,
+}
+
 /// All factor tables, loaded once per run.
 #[derive(Debug, Clone, Default)]
 pub struct Factors {
+    pub national: Vec<NationalRef>,
     pub agri_split: Vec<AgriSplit>,
     pub forest_range: Vec<ForestBound>,
     pub start: Vec<StartIntensity>,
@@ -226,6 +242,15 @@ impl Factors {
                     && f.ags.as_deref().is_none_or(|a| a == ags)
             })
             .max_by_key(|f| (f.valid_year, f.ags.is_some(), f.sector != "*"))
+    }
+
+    /// A national reference value of an indicator (the latest year ≤ `year`, else the earliest).
+    pub fn national(&self, indicator: &str, year: i32) -> Option<&NationalRef> {
+        let all = self.national.iter().filter(|n| n.indicator == indicator);
+        all.clone()
+            .filter(|n| n.year <= year)
+            .max_by_key(|n| n.year)
+            .or_else(|| all.min_by_key(|n| n.year))
     }
 
     /// The measured error of the start balance for a sector, else for the total.
@@ -292,7 +317,9 @@ pub fn load(inputs: &Path, registry: &SourceRegistry) -> Result<(Factors, Vec<Ar
     let ags_col = s.t.column_index("ags");
     for r in 0..s.t.height() {
         let year = s.number(r, 2, "valid_year")?;
-        let ags = ags_col.map(|c| s.t.cell(r, c).trim().to_string()).filter(|a| !a.is_empty());
+        let ags = ags_col
+            .map(|c| s.t.cell(r, c).trim().to_string())
+            .filter(|a| !a.is_empty());
         if let Some(a) = &ags {
             if crate::model::Ags::parse(a).is_err() {
                 return Err(InputError::new(
@@ -375,10 +402,7 @@ fn load_land_extras(inputs: &Path, f: &mut Factors) -> Result<(), InputError> {
     if inputs.join(rel).exists() {
         let s = Sheet::open(inputs, rel, &["state", "year", "cropland_share", "grassland_share"])?;
         for r in 0..s.t.height() {
-            let (c, g) = (
-                s.number(r, 2, "cropland_share")?,
-                s.number(r, 3, "grassland_share")?,
-            );
+            let (c, g) = (s.number(r, 2, "cropland_share")?, s.number(r, 3, "grassland_share")?);
             if !(0.0..=1.0).contains(&c) || !(0.0..=1.0).contains(&g) || (c + g - 1.0).abs() > 0.02 {
                 return Err(InputError::new(
                     rel,
@@ -392,6 +416,17 @@ fn load_land_extras(inputs: &Path, f: &mut Factors) -> Result<(), InputError> {
                 cropland_share: c,
                 grassland_share: g,
                 year: s.number(r, 1, "year")? as i32,
+            });
+        }
+    }
+    let rel = "factors/national_reference.csv";
+    if inputs.join(rel).exists() {
+        let s = Sheet::open(inputs, rel, &["indicator", "year", "value"])?;
+        for r in 0..s.t.height() {
+            f.national.push(NationalRef {
+                indicator: s.text(r, 0),
+                year: s.number(r, 1, "year")? as i32,
+                value: s.number(r, 2, "value")?,
             });
         }
     }
@@ -450,7 +485,11 @@ fn load_start_keys(inputs: &Path, f: &mut Factors) -> Result<(), InputError> {
     }
     let rel = "factors/start_balance_error.csv";
     if inputs.join(rel).exists() {
-        let s = Sheet::open(inputs, rel, &["scope", "n", "median_abs_pct", "p80_abs_pct", "measured_on"])?;
+        let s = Sheet::open(
+            inputs,
+            rel,
+            &["scope", "n", "median_abs_pct", "p80_abs_pct", "measured_on"],
+        )?;
         for r in 0..s.t.height() {
             f.start_error.push(StartError {
                 scope: s.text(r, 0),
@@ -566,4 +605,34 @@ fn load_start_balance(
     src.grade = src.grade.worst(crate::model::Grade::D);
     sources.push(Arc::new(src));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drivers_parse_with_filters_and_unknown_ones_are_refused() {
+        let branches = vec![IndustryBranch {
+            branch: "miner_glasceram".into(),
+            ets_columns: vec!["miner_glas".into(), "miner_ceram".into()],
+            national_ets_t: 5_498_299.0,
+        }];
+        let classes = vec![SettlementType {
+            rt7: 77,
+            class: "rural".into(),
+            label: String::new(),
+        }];
+        let d = Driver::parse("population@settlement=rural", &branches, &classes).unwrap();
+        assert_eq!(d.base, DriverBase::Population);
+        assert_eq!(d.filter, DriverFilter::Settlement("rural".into()));
+        let d = Driver::parse("agri_area@state=14", &branches, &classes).unwrap();
+        assert_eq!(d.filter, DriverFilter::State("14".into()));
+        let d = Driver::parse("ets_share:miner_glasceram", &branches, &classes).unwrap();
+        assert_eq!(d.base, DriverBase::EtsShare("miner_glasceram".into()));
+        assert!(Driver::parse("ets_share:steel", &branches, &classes).is_err());
+        assert!(Driver::parse("population@settlement=urban", &branches, &classes).is_err());
+        assert!(Driver::parse("population@state=1", &branches, &classes).is_err());
+        assert!(Driver::parse("households", &branches, &classes).is_err());
+    }
 }

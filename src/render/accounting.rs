@@ -42,6 +42,10 @@ pub struct BalanceView {
     /// Memo items outside the BISKO total: label, t CO2e, grade.
     pub memo: Vec<MemoView>,
     pub has_ets: bool,
+    /// A sentence when the estimate is far from the national value per inhabitant.
+    pub plausibility: String,
+    /// The method of the start balance changed since earlier editions.
+    pub method_changed: bool,
     /// Emission factors of an earlier year were applied (the balance year has none).
     pub factor_years: String,
     /// Sector, local t, estimate t, deviation.
@@ -120,8 +124,19 @@ pub fn balance_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Opt
             })
             .collect(),
         has_ets: b.memo.iter().any(|x| x.item == ETS),
+        plausibility: b
+            .plausibility
+            .as_ref()
+            .map(|p| plausibility_sentence(r, p))
+            .unwrap_or_default(),
+        method_changed: b.estimated_cells > 0,
         factor_years: {
-            let mut years: Vec<i32> = b.rows.iter().map(|x| x.factor_year).filter(|y| *y != b.date.year).collect();
+            let mut years: Vec<i32> = b
+                .rows
+                .iter()
+                .map(|x| x.factor_year)
+                .filter(|y| *y != b.date.year)
+                .collect();
             years.sort_unstable();
             years.dedup();
             years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ")
@@ -140,6 +155,29 @@ pub fn balance_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Opt
             .collect(),
         refs,
     })
+}
+
+/// "Auffällig: 15,2 t je Einwohner, das 2,3-Fache …; 58 % davon aus energieintensiver Industrie (…)."
+pub fn plausibility_sentence(r: &Renderer, p: &crate::compute::balance::Plausibility) -> String {
+    let driver = match p.driver.strip_prefix("ets_share:") {
+        Some(branch) => r.locale.fill(
+            "text",
+            "plausibility_ets",
+            &[("branch", r.locale.label("branch", branch))],
+        ),
+        None => r.locale.label("sector", &p.driver),
+    };
+    r.locale.fill(
+        "text",
+        "plausibility_sentence",
+        &[
+            ("value", fmt_number(p.t_per_inhabitant, 1)),
+            ("ratio", fmt_number(p.ratio, 1)),
+            ("national", fmt_number(p.national_t_per_inhabitant, 1)),
+            ("share", fmt_number(p.share_pct, 0)),
+            ("driver", driver),
+        ],
+    )
 }
 
 pub fn sector_chart(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) {

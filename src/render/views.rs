@@ -874,7 +874,12 @@ pub struct HandbookView {
     pub member_names: Vec<String>,
     pub comparison: Vec<ComparisonRow>,
     pub balances: Vec<(String, BalanceView)>,
-    pub emission_factors: Vec<[String; 4]>,
+    /// Years of the emission-factor matrix (its columns after carrier, sector and scope).
+    pub emission_factor_years: Vec<String>,
+    /// Carrier, sector, scope (federal or a member), then one factor per year (empty: none).
+    pub emission_factors: Vec<Vec<String>>,
+    /// Measured error of the start balance: scope, n, median, 80th percentile.
+    pub start_error: Vec<[String; 4]>,
     pub fluxes: Vec<[String; 4]>,
     pub compensation: Option<CompensationView>,
     pub progress: Vec<(String, ProgressView)>,
@@ -884,18 +889,140 @@ pub struct HandbookView {
     pub sources: Vec<SourceRow>,
 }
 
-/// The start-balance intensities as table rows for the method chapter.
-fn start_balance_rows(r: &Renderer, factors: &Factors) -> Vec<[String; 5]> {
-    factors
-        .start
-        .iter()
-        .map(|s| {
+/// A start-balance driver in words: the base and, where it applies, the state or settlement class.
+pub fn driver_label(r: &Renderer, d: &crate::ingest::factors::Driver) -> String {
+    use crate::ingest::factors::{DriverBase, DriverFilter};
+    let base = match &d.base {
+        DriverBase::EtsShare(branch) => r.locale.fill(
+            "text",
+            "driver_ets_share",
+            &[("branch", r.locale.label("branch", branch))],
+        ),
+        DriverBase::Population => r.locale.label("driver", "population"),
+        DriverBase::Employees => r.locale.label("driver", "employees"),
+        DriverBase::ResidentialArea => r.locale.label("driver", "residential_area"),
+        DriverBase::IndustryArea => r.locale.label("driver", "industry_area"),
+        DriverBase::SettlementArea => r.locale.label("driver", "settlement_area"),
+        DriverBase::AgriArea => r.locale.label("driver", "agri_area"),
+        DriverBase::HeatDemandHeatnet => r.locale.label("driver", "heat_demand_heatnet"),
+        DriverBase::HeatDemandOther => r.locale.label("driver", "heat_demand_other"),
+    };
+    match &d.filter {
+        DriverFilter::All => base,
+        DriverFilter::State(code) => format!("{base} ({})", r.locale.label("state", code)),
+        DriverFilter::Settlement(class) => format!("{base} ({})", r.locale.label("settlement_class", class)),
+    }
+}
+
+/// The start-balance intensities for the method chapter, one row per sector and driver: the
+/// carriers it feeds and the grade.
+fn start_balance_rows(r: &Renderer, factors: &Factors, p: &Partnership) -> Vec<[String; 5]> {
+    use crate::ingest::factors::DriverFilter;
+    let mut rows: Vec<(String, String, Vec<String>, String, crate::model::Grade)> = Vec::new();
+    // State-level rows are shown for the members' states only.
+    let applies = |f: &DriverFilter| match f {
+        DriverFilter::State(code) => p.members.iter().any(|m| m.ags.as_str().starts_with(code.as_str())),
+        _ => true,
+    };
+    for s in factors.start.iter().filter(|s| applies(&s.parsed.filter)) {
+        let carrier = if s.sector.starts_with(crate::ingest::factors::MEMO_PREFIX) {
+            r.locale.label("memo_item", &s.carrier)
+        } else {
+            r.locale.label("carrier", &s.carrier)
+        };
+        let v = s.mwh_per_unit;
+        let decimals = if v >= 100.0 {
+            0
+        } else if v >= 1.0 {
+            2
+        } else {
+            3
+        };
+        let item = format!("{carrier} {} {}", fmt_number(v, decimals), s.unit);
+        match rows.iter_mut().find(|x| x.0 == s.sector && x.1 == s.driver) {
+            Some(x) => {
+                x.2.push(item);
+                x.4 = x.4.worst(s.grade);
+            }
+            None => rows.push((s.sector.clone(), s.driver.clone(), vec![item], s.unit.clone(), s.grade)),
+        }
+    }
+    rows.into_iter()
+        .map(|(sector, driver, items, _, grade)| {
+            let parsed = factors.start.iter().find(|s| s.driver == driver).map(|s| &s.parsed);
             [
-                r.locale.label("sector_short", &s.sector),
-                r.locale.label("carrier", &s.carrier),
-                r.locale.label("driver", &s.driver),
-                format!("{} {}", fmt_number(s.mwh_per_unit, 3), s.unit),
-                s.grade.letter().to_string(),
+                r.locale.label("sector_short", &sector),
+                parsed.map(|d| driver_label(r, d)).unwrap_or(driver),
+                items.join("; "),
+                String::new(),
+                grade.letter().to_string(),
+            ]
+        })
+        .collect()
+}
+
+/// The emission factors as a carrier × year matrix (one row per carrier, sector and municipality).
+fn emission_factor_matrix(r: &Renderer, factors: &Factors, p: &Partnership) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut years: Vec<i32> = factors.emission.iter().map(|f| f.valid_year).collect();
+    years.sort_unstable();
+    years.dedup();
+    let mut keys: Vec<(String, String, Option<String>)> = Vec::new();
+    for f in &factors.emission {
+        let k = (f.carrier.clone(), f.sector.clone(), f.ags.clone());
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    let rows = keys
+        .iter()
+        .map(|(carrier, sector, ags)| {
+            let mut row = vec![
+                r.locale.label("carrier", carrier),
+                if sector == "*" {
+                    "–".to_string()
+                } else {
+                    r.locale.label("sector_short", sector)
+                },
+                match ags {
+                    None => r.locale.text("factor_federal"),
+                    Some(a) => p
+                        .members
+                        .iter()
+                        .find(|m| m.ags.as_str() == a)
+                        .map_or_else(|| a.clone(), |m| m.name.clone()),
+                },
+            ];
+            for y in &years {
+                row.push(
+                    factors
+                        .emission
+                        .iter()
+                        .find(|f| &f.carrier == carrier && &f.sector == sector && &f.ags == ags && f.valid_year == *y)
+                        .map(|f| fmt_number(f.g_co2e_per_kwh, 1))
+                        .unwrap_or_default(),
+                );
+            }
+            row
+        })
+        .collect();
+    (years.iter().map(ToString::to_string).collect(), rows)
+}
+
+/// The measured error of the start balance for the method chapter: scope, n, median, P80.
+fn start_error_rows(r: &Renderer, factors: &Factors) -> Vec<[String; 4]> {
+    factors
+        .start_error
+        .iter()
+        .map(|e| {
+            [
+                if e.scope == "total" {
+                    r.locale.text("error_scope_total")
+                } else {
+                    r.locale.label("sector", &e.scope)
+                },
+                e.n.to_string(),
+                format!("±{} %", fmt_number(e.median_abs_pct, 1)),
+                format!("±{} %", fmt_number(e.p80_abs_pct, 1)),
             ]
         })
         .collect()
@@ -940,23 +1067,7 @@ pub fn handbook(r: &Renderer, p: &Partnership, data: &Dataset, facts: &Facts) ->
         .iter()
         .filter_map(|m| Some((m.member.name.clone(), accounting::balance_view(r, m, &mut book)?)))
         .collect();
-    let emission_factors = factors
-        .emission
-        .iter()
-        .map(|f| {
-            let sector = if f.sector == "*" {
-                "–".to_string()
-            } else {
-                r.locale.label("sector_short", &f.sector)
-            };
-            [
-                r.locale.label("carrier", &f.carrier),
-                sector,
-                f.valid_year.to_string(),
-                fmt_number(f.g_co2e_per_kwh, 1),
-            ]
-        })
-        .collect();
+    let (emission_factor_years, emission_factors) = emission_factor_matrix(r, factors, p);
     let fluxes = factors
         .land_flux
         .iter()
@@ -996,11 +1107,13 @@ pub fn handbook(r: &Renderer, p: &Partnership, data: &Dataset, facts: &Facts) ->
         member_names: facts.members.iter().map(|m| m.member.name.clone()).collect(),
         comparison,
         balances,
+        emission_factor_years,
         emission_factors,
         fluxes,
         compensation,
         progress,
-        start_balance_method: start_balance_rows(r, factors),
+        start_balance_method: start_balance_rows(r, factors, p),
+        start_error: start_error_rows(r, factors),
         catalogue: (!data.catalogues.indicators.is_empty()).then(|| rating::catalogue_view(r, facts, &data.catalogues)),
         charts,
         sources: book.rows(r),
