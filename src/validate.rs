@@ -161,10 +161,9 @@ pub fn run(inputs: &Path, table: &Path) -> Result<(Vec<RowResult>, Vec<String>)>
     for r in &rows {
         // Structural data start in 2018: an earlier balance is compared with the 2018 estimate.
         let year = r.year.max(2018);
-        if !by_year.contains_key(&year) {
-            by_year.insert(year, crate::compute::compute(&p, &data, year));
-        }
-        let facts = &by_year[&year];
+        let facts = by_year
+            .entry(year)
+            .or_insert_with(|| crate::compute::compute(&p, &data, year));
         let Some(b) = facts
             .members
             .iter()

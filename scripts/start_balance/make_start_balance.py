@@ -4,7 +4,7 @@ Every value is read from the tables (facts/2021.csv, assumptions/2018.csv, area/
 industry_facilites/nat_agri 2021); nothing typed except documented unit conversions and GWPs.
 Usage: python3 scripts/start_balance/make_start_balance.py [--commerce-key employees|settlement_area|industry_area|population] [--out DIR]
 Reads the LocalZero tables in ../shared/data/national/localzero (or $LOCALZERO_DATA) and inputs/statistics/national/employees_2021.csv."""
-import csv, sys, os, shutil, argparse
+import csv, io, sys, os, shutil, argparse
 from common import *
 
 ap = argparse.ArgumentParser()
@@ -127,7 +127,9 @@ heat_other = [
     ('environmental_heat', 'Fact_R_S_heatpump_fec_2018', 'Umweltwärme + Geothermie der Wärmepumpen (ohne deren Antriebsstrom)'),
 ]
 E = {c: rs(l) for c, l, _ in heat_other}
-E['electricity'] = el_direct + hp_el
+# Heat-pump electricity is not counted as electricity: the BISKO factor of environmental heat (federal mix / annual
+# performance factor 3.2, emission_factors.csv) already carries it; counting both would count it twice.
+E['electricity'] = el_direct
 tot_oth = sum(E.values())
 k_oth = tot_oth / H_oth
 k_hn = dh / H_hn
@@ -144,14 +146,14 @@ for c, l, note in heat_other:
 share = E['electricity'] / tot_oth
 row('households', 'electricity', 'heat_demand_other', share * k_oth, 'MWh/MWh', 'D',
     f'{fref("Fact_R_S_elec_heating_fec_2018")} (Fact_R_S_elec_heating_fec_2018); {fref("Fact_R_S_heatpump_fec_2018")}; Jahresarbeitszahlen Fact_R_S_*_heatpump_mean_annual_performance_factor_stock_2018; via LocalZero facts/2021.csv',
-    f'Heizstrom = Direktheizung Raumwärme+Warmwasser Fact_R_S_elec_heating_fec_2018 {g(el_direct)} MWh + Wärmepumpenstrom {g(hp_el)} MWh '
-    f'(= Umweltwärme {g(amb)} MWh / (JAZ {jaz:.3f} - 1); JAZ = Luft {fv("Fact_R_S_air_heatpump_mean_annual_performance_factor_stock_2018")} x {fv("Fact_R_S_ratio_air_to_ground_heatpumps_in_new_installations_2018")} + Erdreich {fv("Fact_R_S_ground_heatpump_mean_annual_performance_factor_stock_2018")} x {fv("Fact_R_S_ratio_ground_to_air_heatpumps_in_new_installations_2018")}, Anteile der Neuanlagen als Bestandsanteile angenommen) = {g(E["electricity"])} MWh; '
+    f'Heizstrom = Direktheizung Raumwärme+Warmwasser Fact_R_S_elec_heating_fec_2018 {g(el_direct)} MWh (Wärmepumpenstrom nicht hier: im Faktor der Umweltwärme enthalten); '
     f'Anteil an {g(tot_oth)} MWh = {share:.5f}; x Normierung {k_oth:.5f} = {share*k_oth:.6g} MWh/MWh')
 el_tot = rs('Fact_R_S_elec_fec_2018')
-el_rest = el_tot - E['electricity']
+el_rest = el_tot - el_direct - hp_el
 row('households', 'electricity', 'population', el_rest / POP_DE, 'MWh/EW', 'D',
-    f'{fref("Fact_R_S_elec_fec_2018")} (Fact_R_S_elec_fec_2018); {REF_POP}; via LocalZero facts/2021.csv',
-    f'(Fact_R_S_elec_fec_2018 {g(el_tot)} MWh - Heizstrom {g(E["electricity"])} MWh (schon über heat_demand_other gezählt)) = {g(el_rest)} MWh / {g(POP_DE)} EW = {el_rest/POP_DE:.6g} MWh/EW')
+    f'{fref("Fact_R_S_elec_fec_2018")} (Fact_R_S_elec_fec_2018); {REF_POP}; Jahresarbeitszahlen Fact_R_S_*_heatpump_mean_annual_performance_factor_stock_2018; via LocalZero facts/2021.csv',
+    f'(Fact_R_S_elec_fec_2018 {g(el_tot)} MWh - Direktheizung {g(el_direct)} MWh (über heat_demand_other gezählt) - Wärmepumpenstrom {g(hp_el)} MWh '
+    f'(= Umweltwärme {g(amb)} MWh / (JAZ {jaz:.3f} - 1); JAZ = Luft {fv("Fact_R_S_air_heatpump_mean_annual_performance_factor_stock_2018")} x {fv("Fact_R_S_ratio_air_to_ground_heatpumps_in_new_installations_2018")} + Erdreich {fv("Fact_R_S_ground_heatpump_mean_annual_performance_factor_stock_2018")} x {fv("Fact_R_S_ratio_ground_to_air_heatpumps_in_new_installations_2018")}; im Emissionsfaktor der Umweltwärme enthalten, nicht doppelt gezählt)) = {g(el_rest)} MWh / {g(POP_DE)} EW = {el_rest/POP_DE:.6g} MWh/EW')
 
 # ---------------------------------------------------------------- commerce + municipal
 MUN_SHARE = av('Ass_H_ratio_municipal_non_res_buildings_to_all_non_res_buildings_2050')
@@ -249,7 +251,39 @@ def branch_energy(b):
             add(c, fv(l), f'{l} {g(fv(l))}')
     return out
 
+# ETS coverage of a branch: the ETS holds the large plants only. Share of the branch's national emissions
+# (energy-related + process CO2e, UBA inventory figures via LocalZero facts) that its ETS installations report; only
+# that part of the branch energy is keyed by a municipality's ETS share, the rest (plants below the ETS threshold)
+# like the remaining industry by industrial area. Capped at 1 (ETS and inventory differ in scope and year).
+COVER_LABELS = {
+    'chem_basic': ['Fact_I_P_chem_basic_CO2e_cb_2018', 'Fact_I_P_chem_ammonia_CO2e_pb_2018', 'Fact_I_P_chem_carbon_black_CO2e_pb_2018', 'Fact_I_P_chem_soda_CO2e_pb_2018', 'Fact_I_P_chem_petro_chemicals_CO2e_pb_2018', 'Fact_I_P_chem_sum_of_smaller_emissions_CO2e_pb_2018'],
+    'chem_other': ['Fact_I_P_chem_other_CO2e_cb_2018', 'Fact_I_P_chem_other_CO2e_pb_2018'],
+    'miner_cementchalk': ['Fact_I_P_miner_cement_CO2e_cb_2017', 'Fact_I_P_miner_cement_CO2e_pb_2018', 'Fact_I_P_miner_chalk_CO2e_cb_2016', 'Fact_I_P_miner_chalk_CO2e_pb_2018'],
+    'miner_glasceram': ['Fact_I_P_miner_glas_CO2e_cb_2015', 'Fact_I_P_miner_glas_CO2e_pb_2018', 'Fact_I_P_miner_ceram_CO2e_cb_2016', 'Fact_I_P_miner_ceram_CO2e_pb_2018'],
+    'other_paper': ['Fact_I_P_other_paper_CO2e_cb_2018'],
+    'other_food': ['Fact_I_P_other_food_CO2e_cb_2018'],
+    'metal_steel_primary': ['Fact_I_P_metal_steel_CO2e_cb_2018'],
+}
+COVER = {}
+COVER_TEXT = {}
+for b, cols, pre, why in BR:
+    if not cols:
+        continue
+    ets_t = sum(ets_nat[x] for x in cols)
+    labels = [l for l in COVER_LABELS.get(b, []) if l in F]
+    inv = sum(fv(l) for l in labels)
+    if b == 'metal_steel_primary':
+        # the inventory gives steel's energy-related CO2e for both routes together: compare with both ETS columns
+        ets_t = ets_nat['metal_steel_primary'] + ets_nat['metal_steel_secondary']
+    if inv > 0:
+        COVER[b] = min(1.0, ets_t / inv)
+        COVER_TEXT[b] = (f'ETS-Deckung {COVER[b]:.3f} = min(1, ETS {g(ets_t)} t / Inventar ' + ' + '.join(f'{l} {g(fv(l))}' for l in labels) + f' = {g(inv)} t)')
+    else:
+        COVER[b] = 1.0
+        COVER_TEXT[b] = 'ETS-Deckung 1 (kein Inventarwert der Branche; ganz über den ETS-Anteil)'
+
 check = collections.defaultdict(float)
+uncovered = collections.defaultdict(lambda: [0.0, []])  # carrier -> MWh of branches below the ETS threshold
 for b, cols, pre, why in BR:
     en = branch_energy(b)
     for c, (v, terms) in en.items():
@@ -258,11 +292,23 @@ for b, cols, pre, why in BR:
         labels = [t.split()[0] for t in terms]
         src = '; '.join(sorted(set(fref(l) for l in labels if l in F)))
         if cols:
-            row('industry', c, f'ets_share:{b}', v, 'MWh', 'D', f'{src}; Schlüssel: DEHSt via LocalZero industry_facilites/2021.csv Spalten {"+".join(cols)}; via LocalZero facts/2021.csv',
-                f'Bundes-Endenergie der Branche {b}: ' + ' + '.join(terms) + f' = {g(v)} MWh; x Anteil der Gemeinde an den ETS-Emissionen {"+".join(cols)} (Deutschland {g(sum(ets_nat[x] for x in cols))} t)')
+            cov = COVER[b]
+            row('industry', c, f'ets_share:{b}', v * cov, 'MWh', 'D', f'{src}; Schlüssel: DEHSt via LocalZero industry_facilites/2021.csv Spalten {"+".join(cols)}; ETS-Deckung: Fact_I_P_*_CO2e (UBA-Inventar via LocalZero facts/2021.csv); via LocalZero facts/2021.csv',
+                f'Bundes-Endenergie der Branche {b}: ' + ' + '.join(terms) + f' = {g(v)} MWh; x {COVER_TEXT[b]} = {g(v * cov)} MWh; x Anteil der Gemeinde an den ETS-Emissionen {"+".join(cols)} (Deutschland {g(sum(ets_nat[x] for x in cols))} t)')
+            if cov < 1.0:
+                uncovered[c][0] += v * (1 - cov)
+                uncovered[c][1].append(f'{b} {g(v * (1 - cov))} MWh (1 - {cov:.3f})')
         else:
-            row('industry', c, 'industry_area', v / IND_HA, 'MWh/ha', 'D', f'{src}; {REF_AREA}; via LocalZero facts/2021.csv',
-                f'Weitere Branchen: ' + ' + '.join(terms) + f' = {g(v)} MWh / {g(IND_HA)} ha Industrie- und Gewerbefläche (Deutschland) = {v/IND_HA:.6g} MWh/ha')
+            extra, extra_terms = uncovered.get(c, [0.0, []])
+            tot = v + extra
+            row('industry', c, 'industry_area', tot / IND_HA, 'MWh/ha', 'D', f'{src}; {REF_AREA}; via LocalZero facts/2021.csv',
+                f'Weitere Branchen: ' + ' + '.join(terms) + f' = {g(v)} MWh' + (f' + nicht vom ETS gedeckter Teil der Branchen ({"; ".join(extra_terms)})' if extra_terms else '') + f' = {g(tot)} MWh / {g(IND_HA)} ha Industrie- und Gewerbefläche (Deutschland) = {tot/IND_HA:.6g} MWh/ha')
+            uncovered.pop(c, None)
+# carriers of uncovered branch energy that other_further does not use get their own area row
+for c, (extra, extra_terms) in uncovered.items():
+    if extra > 0:
+        row('industry', c, 'industry_area', extra / IND_HA, 'MWh/ha', 'D', f'{REF_AREA}; via LocalZero facts/2021.csv',
+            f'Nicht vom ETS gedeckter Teil der Branchen ({"; ".join(extra_terms)}) = {g(extra)} MWh / {g(IND_HA)} ha = {extra/IND_HA:.6g} MWh/ha')
 # process emissions (memo)
 PROC = {
     'chem_basic': ['Fact_I_P_chem_ammonia_CO2e_pb_2018', 'Fact_I_P_chem_carbon_black_CO2e_pb_2018', 'Fact_I_P_chem_soda_CO2e_pb_2018', 'Fact_I_P_chem_petro_chemicals_CO2e_pb_2018', 'Fact_I_P_chem_sum_of_smaller_emissions_CO2e_pb_2018'],
@@ -413,3 +459,22 @@ if args.copy_stats:
     dst = MAIN + '/inputs/statistics/national/area_kinds_2021.csv'
     shutil.copyfile(LZ + '/area_kinds/2021.csv', dst)
     print('copied', dst)
+
+# The ETS coverage per branch, appended to industry_branches.csv for the reader (the Rust does not need it: it is
+# already in the start_balance.csv values).
+_p = f'{OUT}/industry_branches.csv'
+_lines = open(_p, encoding='utf-8').read().splitlines()
+_out = []
+for _l in _lines:
+    if _l.startswith('#'):
+        _out.append(_l)
+        continue
+    _r = next(csv.reader([_l]))
+    if _r[0] == 'branch':
+        _out.append('# ets_coverage = Anteil der Bundesemissionen der Branche, den ihre ETS-Anlagen melden (nur dieser Teil der Branchenenergie folgt dem ETS-Anteil der Gemeinde, der Rest der Industriefläche); Herleitung in start_balance.csv.')
+        _r.append('ets_coverage')
+    else:
+        _r.append(f'{COVER[_r[0]]:.3f}' if _r[0] in COVER else '')
+    _buf = io.StringIO(); csv.writer(_buf, lineterminator='').writerow(_r); _out.append(_buf.getvalue())
+open(_p, 'w', encoding='utf-8').write('\n'.join(_out) + '\n')
+print('coverage', {k: round(v, 3) for k, v in COVER.items()})

@@ -798,12 +798,18 @@ mod tests {
         let p = plausibility(&rows, 100.0, Some(20.0), Some(8.7)).unwrap();
         assert_eq!(p.driver, "ets_share:chem_basic");
         assert!((p.share_pct - 70.0).abs() < 1e-9 && (p.ratio - 20.0 / 8.7).abs() < 1e-9);
-        assert!(plausibility(&rows, 100.0, Some(10.0), Some(8.7)).is_none(), "within a factor of two");
+        assert!(
+            plausibility(&rows, 100.0, Some(10.0), Some(8.7)).is_none(),
+            "within a factor of two"
+        );
         let p = plausibility(&rows, 100.0, Some(4.0), Some(8.7)).unwrap();
         assert!(p.ratio < 0.5);
         let mut local = rows.clone();
         local[0].local = true;
-        assert!(plausibility(&local, 100.0, Some(20.0), Some(8.7)).is_none(), "only for estimates");
+        assert!(
+            plausibility(&local, 100.0, Some(20.0), Some(8.7)).is_none(),
+            "only for estimates"
+        );
     }
 
     #[test]
