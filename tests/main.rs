@@ -539,6 +539,45 @@ mod accounting {
         }
     }
 
+    /// A start balance far above the national value per inhabitant says why: Böhlen (Landkreis
+    /// Leipzig) hosts a basic-chemicals site, so its t per inhabitant is a multiple of the national
+    /// 8.7 t, and the briefing names the branch.
+    #[test]
+    fn plausibility_note_names_the_driver_of_an_outlier() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cfg = tmp.path().join("partnership.toml");
+        fs::write(
+            &cfg,
+            "name = \"Test\"\nreporting_year = 2024\npublisher = \"Test\"\n\n[[member]]\nags = \"14729040\"\nname = \"Böhlen\"\nrole = \"rural\"\n\n[[member]]\nags = \"14729410\"\nname = \"Wurzen\"\nrole = \"rural\"\n",
+        )
+        .unwrap();
+        let out_dir = tmp.path().join("out");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let out = Command::new(env!("CARGO_BIN_EXE_klimapartner"))
+            .args(["build", "--documents", "briefing", "--inputs"])
+            .arg(root.join("inputs"))
+            .arg("--config")
+            .arg(&cfg)
+            .arg("--output")
+            .arg(&out_dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = pdftotext(&out_dir.join("ratsinfo_2024_14729040_boehlen.pdf")).replace('\n', " ");
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains("Auffällig:"), "{text}");
+        assert!(text.contains("Bundeswerts von 8,7 t"), "{text}");
+        assert!(
+            text.contains("energieintensiver Industrie (Grundstoffchemie)"),
+            "{text}"
+        );
+        let wurzen = pdftotext(&out_dir.join("ratsinfo_2024_14729410_wurzen.pdf"));
+        assert!(
+            !wurzen.contains("Auffällig"),
+            "Wurzen is within a factor of two of the national value"
+        );
+    }
+
     /// `klimapartner validate` on the published city balances: the figures the documents quote
     /// (inputs/factors/start_balance_error.csv) are what the current method measures.
     #[test]

@@ -185,6 +185,8 @@ pub(super) fn alt_for(r: &Renderer, title: &str, values: &[(String, String)]) ->
 }
 
 pub(super) fn source_line(sources: &[&Source]) -> String {
+    /// Beyond this many sources a caption names the publishers only (the annex has the rest).
+    const FULL_CITATIONS_MAX: usize = 3;
     let mut seen: Vec<String> = Vec::new();
     for s in sources {
         let c = s.citation();
@@ -192,7 +194,18 @@ pub(super) fn source_line(sources: &[&Source]) -> String {
             seen.push(c);
         }
     }
-    seen.join("; ")
+    if seen.len() <= FULL_CITATIONS_MAX {
+        return seen.join("; ");
+    }
+    let mut publishers: Vec<String> = Vec::new();
+    for s in sources {
+        // The publisher's name without its parenthesised detail or the "via …" chain.
+        let p = s.publisher.split([',', '(']).next().unwrap_or("").trim().to_string();
+        if !p.is_empty() && !publishers.contains(&p) {
+            publishers.push(p);
+        }
+    }
+    publishers.join("; ")
 }
 
 /// Charts shared by several documents.
@@ -787,14 +800,18 @@ pub fn briefing(
             .as_ref()
             .filter(|b| b.estimated_cells > 0)
             .map(|b| {
-                r.locale.fill(
+                let note = r.locale.fill(
                     "text",
                     "briefing_start_balance",
                     &[
                         ("quality", fmt_number(b.quality, 2)),
                         ("grade", b.grade.letter().to_string()),
                     ],
-                )
+                );
+                match &b.plausibility {
+                    Some(p) => format!("{note} {}", super::accounting::plausibility_sentence(r, p)),
+                    None => note,
+                }
             })
             .unwrap_or_default(),
         compensation_line: briefing_compensation(r, facts, m),
