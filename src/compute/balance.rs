@@ -54,9 +54,7 @@ pub struct BalanceRow {
     pub local: bool,
     pub grade: Grade,
     /// Drivers of an estimated cell (`factors/start_balance.csv`), empty for local data.
-    pub drivers: Vec<String>,
-    /// The t CO2e each driver contributes, in the order of `drivers`.
-    pub driver_t: Vec<f64>,
+    pub drivers: Vec<Arc<str>>,
 }
 
 /// A start balance whose t per inhabitant is above twice or below half the national value: the
@@ -73,8 +71,10 @@ pub struct Plausibility {
 
 /// Flags an estimated balance whose t per inhabitant is off the national value by more than a
 /// factor of two, naming the largest contributor (an ETS branch or a sector).
+/// `contributions`: t CO2e per energy-intensive branch (`ets_share:<branch>`) or sector.
 fn plausibility(
     rows: &[BalanceRow],
+    contributions: Vec<(String, f64)>,
     total_t: f64,
     per_inh: Option<f64>,
     national: Option<f64>,
@@ -87,22 +87,7 @@ fn plausibility(
     if (0.5..=2.0).contains(&ratio) {
         return None;
     }
-    let mut groups: Vec<(String, f64)> = Vec::new();
-    for r in rows {
-        for (d, t) in r.drivers.iter().zip(&r.driver_t) {
-            let key = if d.starts_with("ets_share:") {
-                d.clone()
-            } else {
-                r.sector.clone()
-            };
-            match groups.iter_mut().find(|(k, _)| *k == key) {
-                Some(g) => g.1 += t,
-                None => groups.push((key, *t)),
-            }
-        }
-    }
-    // Branches of one kind add up: name the largest key, whatever it is.
-    let (driver, t) = groups.into_iter().max_by(|a, b| a.1.total_cmp(&b.1))?;
+    let (driver, t) = contributions.into_iter().max_by(|a, b| a.1.total_cmp(&b.1))?;
     Some(Plausibility {
         t_per_inhabitant: v,
         national_t_per_inhabitant: nat,
@@ -310,7 +295,7 @@ struct Cell {
     local: bool,
     sources: Vec<Arc<Source>>,
     /// The drivers the estimate rests on with the MWh (memo: t) each contributes; empty for local data.
-    parts: Vec<(String, f64)>,
+    parts: Vec<(Arc<str>, f64)>,
 }
 
 /// Start-balance cells for a member in `year` (no local data involved): BISKO cells in MWh and,
@@ -349,7 +334,11 @@ fn estimate(
                 for x in &sources {
                     push_source(&mut c.sources, x);
                 }
-                match c.parts.iter_mut().find(|(d, _)| *d == s.driver) {
+                match c
+                    .parts
+                    .iter_mut()
+                    .find(|(d, _)| Arc::ptr_eq(d, &s.driver) || *d == s.driver)
+                {
                     Some(part) => part.1 += v,
                     None => c.parts.push((s.driver.clone(), v)),
                 }
@@ -427,6 +416,7 @@ pub fn balance(
 
     let mut rows = Vec::new();
     let mut sources: Vec<Arc<Source>> = Vec::new();
+    let mut contributions: Vec<(String, f64)> = Vec::new();
     for c in &cells {
         let f = factors.emission_factor(&c.carrier, &c.sector, date.year, ags.as_str()).ok_or_else(|| {
             format!(
@@ -449,8 +439,20 @@ pub fn balance(
             local: c.local,
             grade: c.grade,
             drivers: c.parts.iter().map(|(d, _)| d.clone()).collect(),
-            driver_t: c.parts.iter().map(|(_, mwh)| mwh * f.g_co2e_per_kwh / 1000.0).collect(),
         });
+        for (d, mwh) in &c.parts {
+            // Energy-intensive branches by name, everything else by sector (for the plausibility note).
+            let key = if d.starts_with("ets_share:") {
+                d.to_string()
+            } else {
+                c.sector.clone()
+            };
+            let t = mwh * f.g_co2e_per_kwh / 1000.0;
+            match contributions.iter_mut().find(|(k, _)| *k == key) {
+                Some(x) => x.1 += t,
+                None => contributions.push((key, t)),
+            }
+        }
         for s in &c.sources {
             if !sources.iter().any(|x| x.file == s.file) {
                 sources.push(s.clone());
@@ -620,6 +622,7 @@ pub fn balance(
     let estimated_cells = rows.len() - local_cells;
     let plaus = plausibility(
         &rows,
+        contributions,
         total_t,
         t_per_inhabitant,
         factors.national("ghg_t_per_inhabitant", date.year).map(|n| n.value),
@@ -664,7 +667,7 @@ fn memo_items(
                 item: c.carrier,
                 t: c.mwh,
                 grade: c.grade,
-                drivers: c.parts.into_iter().map(|(d, _)| d).collect(),
+                drivers: c.parts.into_iter().map(|(d, _)| d.to_string()).collect(),
             }
         })
         .collect();
@@ -772,42 +775,45 @@ mod tests {
             .is_none());
     }
 
-    fn row(sector: &str, drivers: &[(&str, f64)]) -> BalanceRow {
+    fn row(sector: &str, t: f64) -> BalanceRow {
         BalanceRow {
             sector: sector.into(),
             carrier: "natural_gas".into(),
             mwh: 0.0,
             g_per_kwh: 247.0,
             factor_year: 2021,
-            t: drivers.iter().map(|(_, t)| t).sum(),
+            t,
             published_t: None,
             local: false,
             grade: Grade::D,
-            drivers: drivers.iter().map(|(d, _)| d.to_string()).collect(),
-            driver_t: drivers.iter().map(|(_, t)| *t).collect(),
+            drivers: Vec::new(),
         }
     }
 
     #[test]
     fn plausibility_names_the_largest_driver_only_beyond_a_factor_of_two() {
-        let rows = vec![
-            row("households", &[("heat_demand_other", 20.0)]),
-            row("industry", &[("ets_share:chem_basic", 70.0), ("industry_area", 10.0)]),
-        ];
+        let rows = vec![row("households", 20.0), row("industry", 80.0)];
+        let contributions = || {
+            vec![
+                ("households".to_string(), 20.0),
+                ("ets_share:chem_basic".to_string(), 70.0),
+                ("industry".to_string(), 10.0),
+            ]
+        };
         // 100 t for 5 inhabitants = 20 t, national 8.7 t: 2.3 times, 70 % from basic chemicals.
-        let p = plausibility(&rows, 100.0, Some(20.0), Some(8.7)).unwrap();
+        let p = plausibility(&rows, contributions(), 100.0, Some(20.0), Some(8.7)).unwrap();
         assert_eq!(p.driver, "ets_share:chem_basic");
         assert!((p.share_pct - 70.0).abs() < 1e-9 && (p.ratio - 20.0 / 8.7).abs() < 1e-9);
         assert!(
-            plausibility(&rows, 100.0, Some(10.0), Some(8.7)).is_none(),
+            plausibility(&rows, contributions(), 100.0, Some(10.0), Some(8.7)).is_none(),
             "within a factor of two"
         );
-        let p = plausibility(&rows, 100.0, Some(4.0), Some(8.7)).unwrap();
+        let p = plausibility(&rows, contributions(), 100.0, Some(4.0), Some(8.7)).unwrap();
         assert!(p.ratio < 0.5);
         let mut local = rows.clone();
         local[0].local = true;
         assert!(
-            plausibility(&local, 100.0, Some(20.0), Some(8.7)).is_none(),
+            plausibility(&local, contributions(), 100.0, Some(20.0), Some(8.7)).is_none(),
             "only for estimates"
         );
     }

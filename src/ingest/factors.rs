@@ -46,8 +46,9 @@ pub struct LandMapping {
 pub struct StartIntensity {
     pub sector: String,
     pub carrier: String,
-    /// The driver as written, e.g. `population@settlement=rural` (see [`Driver`]).
-    pub driver: String,
+    /// The driver as written, e.g. `population@settlement=rural` (see [`Driver`]); shared by
+    /// every cell that rests on it.
+    pub driver: Arc<str>,
     pub parsed: Driver,
     pub mwh_per_unit: f64,
     pub unit: String,
@@ -590,7 +591,7 @@ fn load_start_balance(
         f.start.push(StartIntensity {
             sector,
             carrier,
-            driver,
+            driver: driver.into(),
             parsed,
             mwh_per_unit: value,
             unit: s.text(r, 4),

@@ -956,17 +956,23 @@ fn start_balance_rows(r: &Renderer, factors: &Factors, p: &Partnership) -> Vec<[
             3
         };
         let item = format!("{carrier} {} {}", fmt_number(v, decimals), s.unit);
-        match rows.iter_mut().find(|x| x.0 == s.sector && x.1 == s.driver) {
+        match rows.iter_mut().find(|x| x.0 == s.sector && *x.1 == *s.driver) {
             Some(x) => {
                 x.2.push(item);
                 x.4 = x.4.worst(s.grade);
             }
-            None => rows.push((s.sector.clone(), s.driver.clone(), vec![item], s.unit.clone(), s.grade)),
+            None => rows.push((
+                s.sector.clone(),
+                s.driver.to_string(),
+                vec![item],
+                s.unit.clone(),
+                s.grade,
+            )),
         }
     }
     rows.into_iter()
         .map(|(sector, driver, items, _, grade)| {
-            let parsed = factors.start.iter().find(|s| s.driver == driver).map(|s| &s.parsed);
+            let parsed = factors.start.iter().find(|s| *s.driver == *driver).map(|s| &s.parsed);
             [
                 r.locale.label("sector_short", &sector),
                 parsed.map(|d| driver_label(r, d)).unwrap_or(driver),
