@@ -615,6 +615,20 @@ pub fn balance(
         f.grade = Grade::C;
         figures.push(f);
     }
+    // Memo items as figures of their own (outside the BISKO total), one per kind.
+    for (kind, id) in [
+        ("process", "memo_process_t"),
+        ("agriculture", "memo_agriculture_t"),
+        ("ets", "ets_verified_t"),
+    ] {
+        let items: Vec<&MemoItem> = memo.iter().filter(|m| m.kind == kind).collect();
+        if items.is_empty() {
+            continue;
+        }
+        let mut f = Figure::derived(id, items.iter().map(|m| m.t).sum(), "t CO2e", date, &[], &all_sources);
+        f.grade = items.iter().map(|m| m.grade).fold(Grade::A, Grade::worst);
+        figures.push(f);
+    }
     let mut q = fig("balance_quality", quality, "0–1");
     q.grade = grade;
     figures.push(q);

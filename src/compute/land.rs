@@ -246,10 +246,15 @@ pub fn sink(land: &LandUse, factors: &Factors, factor_sources: &[Arc<Source>], a
             .fold(crate::model::Grade::A, crate::model::Grade::worst);
         f
     };
-    let figures = vec![
+    let mut figures = vec![
         fig("land_sink_t", total_t, "t CO2e/a"),
         fig("land_sink_t_per_ha", total_t / land.total_ha, "t CO2e/(ha·a)"),
     ];
+    if let Some(b) = forest_range.iter().find(|b| b.bound == "bwi_2022") {
+        let mut f = fig("land_sink_t_bwi_2022", b.total_t, "t CO2e/a");
+        f.grade = crate::model::Grade::D;
+        figures.push(f);
+    }
     Some(LandSink {
         date: land.date,
         rows,
