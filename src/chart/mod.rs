@@ -28,6 +28,8 @@ pub struct Bar {
     pub value: f64,
     /// Drawn in the highlight colour with a bold label (the member of this report).
     pub highlight: bool,
+    /// An uncertainty range (low, high) drawn as an error bar, e.g. an estimate's typical error.
+    pub range: Option<(f64, f64)>,
 }
 
 /// Horizontal bars; negative values extend left of zero (e.g. a land sink).
@@ -104,8 +106,12 @@ pub fn bars(spec: &BarChart) -> String {
         let root = SVGBackend::with_string(&mut buf, (WIDTH, h as u32)).into_drawing_area();
         root.fill(&WHITE)?;
         let label_w = label_width(spec.bars.iter().map(|b| b.label.as_str()));
-        let min = spec.bars.iter().map(|b| b.value).fold(0.0, f64::min);
-        let max = spec.bars.iter().map(|b| b.value).fold(0.0, f64::max);
+        let ends = |b: &Bar| {
+            let (lo, hi) = b.range.unwrap_or((b.value, b.value));
+            (b.value.min(lo), b.value.max(hi))
+        };
+        let min = spec.bars.iter().map(|b| ends(b).0).fold(0.0, f64::min);
+        let max = spec.bars.iter().map(|b| ends(b).1).fold(0.0, f64::max);
         let span = (max - min).max(f64::EPSILON);
         let (x0, x1) = (label_w + 10 + if min < 0.0 { 60 } else { 0 }, WIDTH as i32 - 90);
         let scale = |v: f64| x0 + ((v - min) / span * f64::from(x1 - x0)) as i32;
@@ -125,6 +131,22 @@ pub fn bars(spec: &BarChart) -> String {
                 [(a, y + 4), (c.max(a + 1), y + ROW_H - 4)],
                 colour.filled(),
             ))?;
+            // Error bar: a solid line with end caps in ink, readable in greyscale on any bar colour.
+            let (mut a, mut c) = (a, c);
+            if let Some((lo, hi)) = b.range {
+                let (l, h, mid) = (scale(lo), scale(hi), y + ROW_H / 2);
+                // A white halo under the ink line keeps it visible where it crosses the dark bar.
+                for (colour, width) in [(WHITE, 3), (INK, 1)] {
+                    root.draw(&PathElement::new(vec![(l, mid), (h, mid)], colour.stroke_width(width)))?;
+                    for x in [l, h] {
+                        root.draw(&PathElement::new(
+                            vec![(x, mid - 5), (x, mid + 5)],
+                            colour.stroke_width(width),
+                        ))?;
+                    }
+                }
+                (a, c) = (a.min(l), c.max(h));
+            }
             let label = fmt_number(b.value, spec.decimals);
             let (lx, pos) = if b.value >= 0.0 {
                 (c + 4, HPos::Left)
@@ -554,11 +576,13 @@ mod tests {
                     label: "Gebäude".into(),
                     value: 1_440_023.0,
                     highlight: false,
+                    range: Some((1_300_000.0, 1_600_000.0)),
                 },
                 Bar {
                     label: "Wald".into(),
                     value: -1234.0,
                     highlight: true,
+                    range: None,
                 },
             ],
         });

@@ -118,6 +118,9 @@ pub struct SectorTotal {
     pub share_pct: f64,
     pub published_t: Option<f64>,
     pub deviation_pct: Option<f64>,
+    /// For an estimated sector: the typical error of the start balance (median |error| %, measured
+    /// by `klimapartner validate`), drawn as an error bar.
+    pub typical_error_pct: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -477,6 +480,7 @@ pub fn balance(
                 share_pct: 0.0,
                 published_t: None,
                 deviation_pct: None,
+                typical_error_pct: None,
             }),
         }
         match carriers.iter_mut().find(|c| c.carrier == r.carrier) {
@@ -531,6 +535,7 @@ pub fn balance(
         let mut f = fig(&format!("ghg_t_{}", s.sector), s.t, "t CO2e");
         if estimated_sector(&s.sector) {
             f.note = estimate_note(&s.sector);
+            s.typical_error_pct = factors.start_error(&s.sector).map(|e| e.median_abs_pct);
         }
         if let Some(p) = published_totals
             .iter()

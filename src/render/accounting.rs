@@ -189,12 +189,20 @@ pub fn sector_chart(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) {
             label: r.locale.label("sector_short", &s.sector),
             value: s.t,
             highlight: false,
+            range: s
+                .typical_error_pct
+                .map(|e| (s.t * (1.0 - e / 100.0), s.t * (1.0 + e / 100.0))),
         })
         .collect();
     let kind = if b.estimated_cells > 0 {
         format!(" – {}", r.locale.text("start_balance"))
     } else {
         String::new()
+    };
+    let kind = if b.sectors.iter().any(|s| s.typical_error_pct.is_some()) {
+        format!("{kind}; {}", r.locale.text("error_bar_legend"))
+    } else {
+        kind
     };
     let title = format!(
         "{} – {} ({}){kind}",
@@ -673,6 +681,7 @@ pub fn members_per_inhabitant_chart(r: &Renderer, facts: &Facts, highlight: Opti
                 label: format!("{}{mark}", m.member.name),
                 value: b.t_per_inhabitant?,
                 highlight: highlight == Some(m.member.ags.as_str()),
+                range: None,
             })
         })
         .collect();

@@ -378,6 +378,7 @@ fn sink_members_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>, set:
             label: m.member.name.clone(),
             value: s.total_t,
             highlight: highlight == Some(m.member.ags.as_str()),
+            range: None,
         })
         .collect();
     let date = sinks
@@ -423,6 +424,7 @@ fn sink_chart(r: &Renderer, m: &MemberFacts, set: &mut ChartSet) {
             ),
             value: row.t,
             highlight: false,
+            range: None,
         })
         .collect();
     let title = format!(
