@@ -578,6 +578,33 @@ mod accounting {
         );
     }
 
+    /// Ranks in the briefing count from the favourable end and say so: Leipzig has the largest
+    /// settlement share (last of five) and the fastest PV growth (first of five).
+    #[test]
+    fn briefing_ranks_count_from_the_favourable_end() {
+        let text = pdftotext(&built().join("ratsinfo_2024_14713000_leipzig.pdf"));
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(!text.contains("höchster Wert"), "{text}");
+        for (figure, rank) in [
+            (
+                "Anteil Siedlungs- und Verkehrsfläche",
+                "Rang 5 von 5 (1 = günstigster Wert)",
+            ),
+            ("Zuwachs Photovoltaik", "Rang 1 von 5 (1 = günstigster Wert)"),
+            (
+                "Netto-Treibhausgasfluss je Hektar Gemeindefläche",
+                "Rang 5 von 5 (1 = günstigster Wert)",
+            ),
+        ] {
+            let after = text
+                .split(&format!("• {figure}:"))
+                .nth(1)
+                .unwrap_or_else(|| panic!("{figure} missing"));
+            let sentence = after.split('•').next().unwrap();
+            assert!(sentence.contains(rank), "{figure}: {sentence}");
+        }
+    }
+
     /// `klimapartner validate` on the published city balances: the figures the documents quote
     /// (inputs/factors/start_balance_error.csv) are what the current method measures.
     #[test]

@@ -167,6 +167,18 @@ impl RegionFacts {
         let rank = v.partition_point(|&x| x > value) + 1;
         Some((rank, v.len()))
     }
+
+    /// 1-based rank counted from the favourable end: 1 = the most favourable value (the highest
+    /// where higher is better, the lowest where lower is better).
+    pub fn rank_favourable(&self, id: &str, value: f64, higher_is_better: bool) -> Option<(usize, usize)> {
+        if higher_is_better {
+            return self.rank(id, value);
+        }
+        let v = self.distributions.get(id)?;
+        // Sorted descending: the members below `value` are a suffix.
+        let below = v.len() - v.partition_point(|&x| x >= value);
+        Some((below + 1, v.len()))
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -415,5 +427,32 @@ fn add_compensation_figures(
         let mut f = Figure::derived("compensation_payment_eur", mc.payment_eur, "€/a", date, &[], &all);
         f.grade = Grade::D;
         m.figures.push(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranks_count_from_the_favourable_end() {
+        let region = RegionFacts {
+            population: 0.0,
+            area_ha: 0.0,
+            land_sink_t: 0.0,
+            ghg_t: None,
+            sink_offset_pct: None,
+            compensation: None,
+            assessment: None,
+            distributions: [("x".to_string(), vec![9.0, 5.0, 5.0, 1.0])].into_iter().collect(),
+        };
+        // Higher is better: 9 is first, the tied 5s share rank 2, 1 is last.
+        assert_eq!(region.rank_favourable("x", 9.0, true), Some((1, 4)));
+        assert_eq!(region.rank_favourable("x", 5.0, true), Some((2, 4)));
+        assert_eq!(region.rank_favourable("x", 1.0, true), Some((4, 4)));
+        // Lower is better: 1 is first, the tied 5s share rank 2, 9 is last.
+        assert_eq!(region.rank_favourable("x", 1.0, false), Some((1, 4)));
+        assert_eq!(region.rank_favourable("x", 5.0, false), Some((2, 4)));
+        assert_eq!(region.rank_favourable("x", 9.0, false), Some((4, 4)));
     }
 }

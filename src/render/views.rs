@@ -732,13 +732,15 @@ const BRIEFING_FIGURES: &[&str] = &[
     "ghg_t_per_inhabitant",
 ];
 
-/// Figures compared across the partnership (size-independent ones only).
-const COMPARED: &[&str] = &[
-    "pv_kw_per_inhabitant",
-    "share_forest",
-    "share_settlement_traffic",
-    "land_sink_t_per_ha",
-    "pv_growth_pct",
+/// Figures compared across the partnership (size-independent ones only), with their favourable
+/// end: `true` = higher is better (more PV, more forest, faster PV growth), `false` = lower is
+/// better (less settlement and traffic area, a more negative land-use flux = a larger sink).
+const COMPARED: &[(&str, bool)] = &[
+    ("pv_kw_per_inhabitant", true),
+    ("share_forest", true),
+    ("share_settlement_traffic", false),
+    ("land_sink_t_per_ha", false),
+    ("pv_growth_pct", true),
 ];
 
 pub fn briefing(
@@ -755,14 +757,15 @@ pub fn briefing(
         .map(|f| row(r, f, &mut book))
         .collect();
     let mut insights = Vec::new();
-    for id in COMPARED {
-        let Some(f) = m.figures.iter().find(|f| f.id == *id) else {
+    for &(id, higher_is_better) in COMPARED {
+        let Some(f) = m.figures.iter().find(|f| f.id == id) else {
             continue;
         };
         let (Some(v), Some(avg), Some((rank, n))) = (
             f.value,
             facts.region.mean(id),
-            f.value.and_then(|v| facts.region.rank(id, v)),
+            f.value
+                .and_then(|v| facts.region.rank_favourable(id, v, higher_is_better)),
         ) else {
             continue;
         };
