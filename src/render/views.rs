@@ -454,6 +454,8 @@ pub struct MemberView {
     pub name: String,
     pub ags: String,
     pub role: String,
+    /// The data years of this member's figures, e.g. "Bilanz 2021 (Startbilanz) · Statistik 2021–2024".
+    pub data_years: String,
 }
 
 fn member_view(r: &Renderer, m: &MemberFacts) -> MemberView {
@@ -465,6 +467,36 @@ fn member_view(r: &Renderer, m: &MemberFacts) -> MemberView {
         name: m.member.name.clone(),
         ags: m.member.ags.to_string(),
         role: r.locale.label("role", role),
+        data_years: data_years(r, m),
+    }
+}
+
+/// The years a member's figures refer to: the balance year (and whether it is a start balance),
+/// then the span of the other figures' reference dates.
+fn data_years(r: &Renderer, m: &MemberFacts) -> String {
+    let years: Vec<i32> = m.figures.iter().filter_map(|f| f.date.map(|d| d.year)).collect();
+    let (Some(lo), Some(hi)) = (years.iter().min(), years.iter().max()) else {
+        return String::new();
+    };
+    let span = if lo == hi {
+        lo.to_string()
+    } else {
+        format!("{lo}–{hi}")
+    };
+    let stats = r.locale.fill("text", "data_years_statistics", &[("years", span)]);
+    match &m.balance {
+        Some(b) => {
+            let key = if b.estimated_cells > 0 && b.local_cells == 0 {
+                "data_years_start_balance"
+            } else {
+                "data_years_balance"
+            };
+            format!(
+                "{} · {stats}",
+                r.locale.fill("text", key, &[("year", b.date.year.to_string())])
+            )
+        }
+        None => stats,
     }
 }
 
