@@ -55,10 +55,41 @@ pub struct ChartView {
 pub struct SourceRow {
     pub n: usize,
     pub citation: String,
+    /// Publisher without detail, and the table code: the briefing's compact list.
+    pub short: String,
     pub file: String,
     pub licence: String,
     pub attribution: String,
     pub grade: String,
+}
+
+/// A source in a few words: the publisher without its parenthesised detail or "via" chain, the
+/// title cut at a word boundary, and the table code if it is short.
+fn short_citation(s: &Source) -> String {
+    const TITLE_MAX: usize = 70;
+    let publisher = s.publisher.split([',', '(', ';']).next().unwrap_or("").trim();
+    let publisher = publisher.split(" via ").next().unwrap_or(publisher).trim();
+    let mut title = String::new();
+    for word in s.title.split_whitespace() {
+        if title.chars().count() + word.chars().count() + 1 > TITLE_MAX {
+            title.push_str(" …");
+            break;
+        }
+        if !title.is_empty() {
+            title.push(' ');
+        }
+        title.push_str(word);
+    }
+    let mut out = publisher.to_string();
+    if !title.is_empty() {
+        out.push_str(": ");
+        out.push_str(&title);
+    }
+    let table = s.table.trim();
+    if !table.is_empty() && table.chars().count() <= 24 {
+        out.push_str(&format!(" ({table})"));
+    }
+    out
 }
 
 /// Numbers the sources a document cites, in order of first use.
@@ -111,6 +142,7 @@ impl SourceBook {
             .map(|(i, s)| SourceRow {
                 n: i + 1,
                 citation: s.citation(),
+                short: short_citation(s),
                 file: s.file.clone(),
                 licence: s.licence.clone(),
                 attribution: s.attribution.clone(),
