@@ -183,15 +183,16 @@ fn keep_typst_writes_compilable_sources_with_their_charts() {
     for c in &charts {
         assert!(source.contains(&format!("/charts/{c}")), "main.typ does not use {c}");
     }
-    // The page setup, tables and sources annex are modules beside main.typ, which uses them.
-    assert!(source.contains("#import \"/theme.typ\"") && source.contains("#include \"/sources.typ\""));
+    // The page setup, tables and the briefing's short sources list are modules beside main.typ,
+    // which uses them.
+    assert!(source.contains("#import \"/theme.typ\"") && source.contains("#include \"/sources_short.typ\""));
     assert!(!source.contains("//@file") && !source.contains("//@end"));
     let theme = fs::read_to_string(root.join("theme.typ")).unwrap();
     assert!(
         theme.contains("#let setup(") && !theme.contains("Wurzen"),
         "theme.typ must not name the member"
     );
-    assert!(fs::read_to_string(root.join("sources.typ"))
+    assert!(fs::read_to_string(root.join("sources_short.typ"))
         .unwrap()
         .contains("Datengüte"));
 
