@@ -605,6 +605,31 @@ mod accounting {
         }
     }
 
+    /// Page 1 of every briefing opens with one sentence: t per inhabitant, what it is (own balance or
+    /// estimate), against the national mean, and the largest sector.
+    #[test]
+    fn briefing_opens_with_a_key_message() {
+        for (file, expected) in [
+            (
+                "ratsinfo_2024_14713000_leipzig.pdf",
+                "Leipzig verursacht rund 5,3 t CO₂e je Einwohner (eigene Bilanz 2019) – weniger als das Bundesmittel",
+            ),
+            (
+                "ratsinfo_2024_14729410_wurzen.pdf",
+                "Wurzen verursacht rund 9,5 t CO₂e je Einwohner (Startbilanz 2021, eine Schätzung)",
+            ),
+        ] {
+            let text = pdftotext(&built().join(file));
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(text.contains(expected), "{file}: {text}");
+            let page1 = text.split("Bewertung").next().unwrap();
+            assert!(
+                page1.contains("den größten Anteil hat der Sektor")
+                    || page1.contains("Den größten Anteil hat der Sektor")
+            );
+        }
+    }
+
     /// `klimapartner validate` on the published city balances: the figures the documents quote
     /// (inputs/factors/start_balance_error.csv) are what the current method measures.
     #[test]

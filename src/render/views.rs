@@ -771,6 +771,9 @@ pub struct Insight {
 pub struct BriefingView {
     pub meta: Meta,
     pub member: MemberView,
+    /// One sentence: where the member stands per inhabitant and its largest sector (empty without
+    /// a balance).
+    pub key_message: String,
     pub figures: Vec<FigureRow>,
     pub insights: Vec<Insight>,
     pub has_balance: bool,
@@ -779,6 +782,53 @@ pub struct BriefingView {
     pub assessment: Option<AssessmentView>,
     pub charts: BTreeMap<String, ChartView>,
     pub sources: Vec<SourceRow>,
+}
+
+/// "Wurzen verursacht rund 9,5 t CO₂e je Einwohner (Startbilanz 2021, Schätzung) – mehr als der
+/// Bundeswert von 8,7 t. Den größten Anteil hat die Industrie (41 %): …"
+fn key_message(r: &Renderer, data: &Dataset, m: &MemberFacts) -> String {
+    let Some(b) = &m.balance else {
+        return String::new();
+    };
+    let (Some(per_inh), Some(top)) = (b.t_per_inhabitant, b.sectors.iter().max_by(|a, c| a.t.total_cmp(&c.t))) else {
+        return String::new();
+    };
+    let kind = if b.estimated_cells > 0 && b.local_cells == 0 {
+        r.locale
+            .fill("text", "key_message_estimate", &[("year", b.date.year.to_string())])
+    } else {
+        r.locale
+            .fill("text", "key_message_own", &[("year", b.date.year.to_string())])
+    };
+    let comparison = match data.factors.national("ghg_t_per_inhabitant", b.date.year) {
+        Some(n) => {
+            let key = if per_inh > n.value * 1.1 {
+                "key_message_above"
+            } else if per_inh < n.value * 0.9 {
+                "key_message_below"
+            } else {
+                "key_message_near"
+            };
+            r.locale.fill(
+                "text",
+                key,
+                &[("national", fmt_number(n.value, 1)), ("nyear", n.year.to_string())],
+            )
+        }
+        None => String::new(),
+    };
+    r.locale.fill(
+        "text",
+        "key_message",
+        &[
+            ("name", m.member.name.clone()),
+            ("value", fmt_number(per_inh, 1)),
+            ("kind", kind),
+            ("comparison", comparison),
+            ("sector", r.locale.label("sector", &top.sector)),
+            ("share", fmt_number(top.share_pct, 0)),
+        ],
+    )
 }
 
 /// Figures a council member needs first.
@@ -860,6 +910,7 @@ pub fn briefing(
     let (charts, files) = chart_map(set);
     let view = BriefingView {
         meta: meta(r, p, facts, "briefing_title", m.member.name.clone()),
+        key_message: key_message(r, data, m),
         member: member_view(r, m),
         figures,
         insights,
