@@ -135,6 +135,9 @@ pub struct Measure {
     pub effect_source: String,
     pub investment: f64,
     pub running_cost: f64,
+    /// `running_cost` is a saving (a negative cost allowed): set where the measure pays for itself.
+    #[serde(default)]
+    pub running_cost_is_saving: bool,
     pub cost_unit: String,
     pub cost_source: String,
     pub years_to_effect: f64,
@@ -325,6 +328,32 @@ fn validate(
             return Err(err(
                 format!("eligible_share {} is not between 0 and 1", m.eligible_share),
                 "write a share, e.g. 0.3",
+            ));
+        }
+        for (name, v) in [
+            ("investment", m.investment),
+            ("running_cost", m.running_cost),
+            ("effect", m.effect),
+            ("years_to_effect", m.years_to_effect),
+            ("lifetime_years", m.lifetime_years),
+        ] {
+            if !v.is_finite() {
+                return Err(err(format!("{name} is {v}, not a number"), "write a plain number"));
+            }
+        }
+        if m.investment < 0.0 {
+            return Err(err(
+                format!("investment is {}; an investment cannot be negative", m.investment),
+                "write the investment as a positive amount (subsidies are not subtracted here)",
+            ));
+        }
+        if m.running_cost < 0.0 && !m.running_cost_is_saving {
+            return Err(err(
+                format!(
+                    "running_cost is {}; a negative cost would move the measure up the ranking",
+                    m.running_cost
+                ),
+                "write the cost as a positive amount, or set running_cost_is_saving = true if the measure really saves money every year",
             ));
         }
         if m.lifetime_years <= 0.0 {

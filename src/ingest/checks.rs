@@ -96,8 +96,10 @@ pub fn missing_summary(rel: &str, obs: &[Observation]) -> Vec<String> {
 }
 
 /// Values that cannot be right: a negative area, count or capacity, a share over 100 %, an area
-/// or population no municipality has, a land-use class larger than the municipality.
-pub fn plausibility(obs: &[Observation]) -> Vec<String> {
+/// or population no municipality has, a land-use class larger than the municipality. Variables
+/// the plausibility table covers (`covered`) get only the land-class check here; the table's
+/// ranges apply to them (see `plausible`).
+pub fn plausibility(obs: &[Observation], covered: impl Fn(&str) -> bool) -> Vec<String> {
     let mut out = Vec::new();
     let mut totals: BTreeMap<(&Ags, RefDate, &str), f64> = BTreeMap::new();
     for o in obs {
@@ -109,6 +111,7 @@ pub fn plausibility(obs: &[Observation]) -> Vec<String> {
     }
     for o in obs {
         let Ok(v) = o.value else { continue };
+        let ranged = !covered(&o.variable);
         let unit = o.unit.to_lowercase();
         let at = format!("{} line {}", o.source.file, o.line);
         let what = match &o.category {
@@ -120,28 +123,28 @@ pub fn plausibility(obs: &[Observation]) -> Vec<String> {
         let is_count = matches!(unit.as_str(), "anzahl" | "personen" | "kw" | "mw" | "kwh" | "mwh")
             || o.variable.starts_with("population")
             || o.variable.contains("capacity");
-        if v < 0.0 && (is_share || is_area || is_count) {
+        if ranged && v < 0.0 && (is_share || is_area || is_count) {
             out.push(format!(
                 "{at}: {what} of {} on {} is negative ({v}); an area, count or capacity cannot be below zero",
                 o.ags,
                 o.date.display()
             ));
         }
-        if is_share && v > 100.0 {
+        if ranged && is_share && v > 100.0 {
             out.push(format!(
                 "{at}: {what} of {} on {} is {v} %, a share over 100 %",
                 o.ags,
                 o.date.display()
             ));
         }
-        if unit == "ha" && v > MAX_MUNICIPAL_AREA_HA {
+        if ranged && unit == "ha" && v > MAX_MUNICIPAL_AREA_HA {
             out.push(format!(
                 "{at}: {what} of {} on {} is {v} ha, more than any municipality's area",
                 o.ags,
                 o.date.display()
             ));
         }
-        if o.variable.starts_with("population") && v > MAX_MUNICIPAL_POPULATION {
+        if ranged && o.variable.starts_with("population") && v > MAX_MUNICIPAL_POPULATION {
             out.push(format!(
                 "{at}: {what} of {} on {} is {v}, more people than any municipality has",
                 o.ags,

@@ -129,10 +129,10 @@ case("text_in_number_column", [POP, "`5O14` is not a number", "column total", "l
 case("genesis_text_in_number", [GEN, "`49O6` is not a number", "German number", "column 3"],
      {GEN: gen.replace(";4906;", ";49O6;", 1)})
 case("absurdly_large_number", [POP, "too large", "10^15"], {POP: pop.replace("14729030,5014", "14729030,99999999999999999999")})
-case("absurd_but_finite_population", ["more people than any municipality"],
+case("absurd_but_finite_population", [POP, "line 4", "is 50000000", "orders of magnitude"],
      {POP: pop.replace("14729030,5014", "14729030,50000000")}, exit_code=0)
-case("negative_area", ["negative", "land_area (land_total)", "14729030"],
-     {AREA: area.replace("14729030,4681,", "14729030,-4681,")}, exit_code=0)
+case("negative_area", [AREA, "line 4", "land_area (land_total) of 14729030", "is -4681", "cannot be below 0"],
+     {AREA: area.replace("14729030,4681,", "14729030,-4681,")})
 case("land_class_over_total", ["veg_agri", "% of the municipality"],
      {AREA: area.replace("14729030,4681,446,161,2547,", "14729030,4681,446,161,9547,")}, exit_code=0)
 case("share_over_100_percent", ["a share over 100 %", "Wahlbeteiligung"],
@@ -194,6 +194,30 @@ for name, rel in [("partnership_toml", "partnership.toml"), ("sources_toml", "so
          note="made at test time; must fail at once, not wait for a writer")
 case("fifo_in_statistics", ["statistics/national/pipe_2021.csv", "not a regular file", "skipped", "OK"],
      setup=["fifo statistics/national/pipe_2021.csv"], exit_code=0)
+
+# --- plausibility per canonical variable (src/ingest/plausibility.csv) ---------------------------
+loc = small("local/local_data.csv")
+LOC = "local/local_data.csv"
+loc_line = loc.count("\n") + 1
+case("population_zero", [POP, "line 4", "population of 14729030", "is 0", "cannot be below 1", "divided"],
+     {POP: pop.replace("14729030,5014", "14729030,0")})
+case("population_negative", [POP, "line 4", "is -5014", "cannot be below 1"],
+     {POP: pop.replace("14729030,5014", "14729030,-5014")})
+case("population_german_thousands_point", [POP, "line 4", "is 5.014", "a count", "5014"],
+     {POP: pop.replace("14729030,5014", "14729030,5.014")}, exit_code=0,
+     note="a German 5.014 in a comma-separated file is read as 5.014 people: a warning, not silence")
+case("local_share_over_100", [LOC, f"line {loc_line}", "recycling_rate_pct of 14729030", "is 250 %", "cannot be above 100 %"],
+     {LOC: loc + "14729030,recycling_rate_pct,2023-12-31,250,%,Abfallbilanz,\n"})
+case("local_negative_count", [LOC, f"line {loc_line}", "public_charging_points of 14729030", "is -4"],
+     {LOC: loc + "14729030,public_charging_points,2023-12-31,-4,Anzahl,BNetzA,\n"})
+case("local_more_evs_than_fleet", [LOC, f"line {loc_line + 1}", "municipal_fleet_ev of 14729030", "is 40", "municipal_fleet_vehicles of the same date (10)"],
+     {LOC: loc + "14729030,municipal_fleet_vehicles,2023-12-31,10,Anzahl,Hauptamt,\n14729030,municipal_fleet_ev,2023-12-31,40,Anzahl,Hauptamt,\n"})
+mea = small("catalogues/measures.toml")
+case("catalogue_negative_cost", ["catalogues/measures.toml", "measure `humus_cropland`", "running_cost is -31.9", "running_cost_is_saving"],
+     {"catalogues/measures.toml": mea.replace("running_cost = 31.9", "running_cost = -31.9", 1)})
+case("catalogue_negative_investment", ["catalogues/measures.toml", "investment is -", "cannot be negative"],
+     {"catalogues/measures.toml": mea.replace("investment = 789.0", "investment = -789.0", 1)})
+case("build_population_zero", [POP, "line 4", "is 0"], {POP: pop.replace("14729030,5014", "14729030,0")}, command="build")
 
 # --- control files --------------------------------------------------------------------------------
 cfg = small("partnership.toml")
