@@ -119,6 +119,20 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     });
     let cpu0 = cpu_seconds();
     let mut data = read_inputs(&args.inputs, &partnership)?;
+    // No empty documents (nor empty columns in the handbook's comparisons): a member (of the shard)
+    // without any figure up to the year is an error, before anything is written, as in `check`.
+    let empty = ingest::without_data(
+        &data.observations,
+        partnership
+            .members
+            .iter()
+            .filter(|m| shard_members.as_ref().is_none_or(|s| s.contains(&m.ags)))
+            .map(|m| (&m.ags, m.name.as_str())),
+        year,
+    );
+    if !empty.is_empty() {
+        bail!("{} member(s) without data:\n{}", empty.len(), empty.join("\n"));
+    }
     let warnings: Vec<String> = data.warnings.iter().map(ToString::to_string).collect();
     for w in &warnings {
         crate::errln!("warning: {w}");
@@ -698,6 +712,7 @@ fn load_config(inputs: &Path, config: Option<&Path>) -> Result<config::Partnersh
 pub fn check(args: &CheckArgs) -> Result<()> {
     let partnership = load_config(&args.inputs, args.config.as_deref())?;
     let members = partnership.member_keys();
+    let year = args.year.unwrap_or(partnership.reporting_year);
     let data = ingest::read_all(&args.inputs, &members);
     let mut per_member: std::collections::HashMap<&Ags, usize> = std::collections::HashMap::new();
     for o in &data.observations {
@@ -706,7 +721,7 @@ pub fn check(args: &CheckArgs) -> Result<()> {
     crate::outln!(
         "{} – reporting year {}, {} members:",
         partnership.name,
-        partnership.reporting_year,
+        year,
         partnership.members.len()
     );
     for m in &partnership.members {
@@ -775,15 +790,23 @@ pub fn check(args: &CheckArgs) -> Result<()> {
     warnings.extend(ingest::stale(
         &data.observations,
         &members,
-        partnership.reporting_year,
+        year,
         ingest::STALE_AFTER_YEARS,
     ));
     for w in &warnings {
         crate::outln!("warning: {w}");
     }
-    if !data.errors.is_empty() {
-        let list: Vec<String> = data.errors.iter().map(ToString::to_string).collect();
-        bail!("{} input error(s):\n{}", data.errors.len(), list.join("\n"));
+    let mut list: Vec<String> = data.errors.iter().map(ToString::to_string).collect();
+    // What `build` would refuse: a member whose documents would show no figure.
+    if data.errors.is_empty() {
+        list.extend(ingest::without_data(
+            &data.observations,
+            partnership.members.iter().map(|m| (&m.ags, m.name.as_str())),
+            year,
+        ));
+    }
+    if !list.is_empty() {
+        bail!("{} input error(s):\n{}", list.len(), list.join("\n"));
     }
     crate::outln!(
         "{} observations for members from {} files, {} warning(s): OK",

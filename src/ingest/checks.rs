@@ -167,6 +167,43 @@ pub fn plausibility(obs: &[Observation], covered: impl Fn(&str) -> bool) -> Vec<
     out
 }
 
+/// Members that would get a document without a single figure: an AGS that no input file has (a
+/// typo, or a municipality that does not exist), or a reporting year before all data. One message
+/// per member, naming it and the year; the caller treats them as errors.
+pub fn without_data<'a>(
+    obs: &[Observation],
+    members: impl IntoIterator<Item = (&'a Ags, &'a str)>,
+    year: i32,
+) -> Vec<String> {
+    // Per member: any observation at all, and the first year with a value.
+    let mut first: BTreeMap<&Ags, Option<i32>> = BTreeMap::new();
+    for o in obs {
+        let e = first.entry(&o.ags).or_insert(None);
+        if o.value.is_ok() {
+            *e = Some(e.map_or(o.date.year, |y| y.min(o.date.year)));
+        }
+    }
+    let mut out = Vec::new();
+    for (ags, name) in members {
+        match first.get(ags) {
+            None => out.push(format!(
+                "member {name} ({ags}): no input file has a figure for AGS {ags}; its documents would be empty — \
+                 check the AGS in partnership.toml (8 digits, e.g. 14729410) or add the member's data"
+            )),
+            Some(None) => out.push(format!(
+                "member {name} ({ags}): every figure for AGS {ags} is missing (office symbols or empty cells); \
+                 its documents would be empty"
+            )),
+            Some(Some(y)) if *y > year => out.push(format!(
+                "member {name} ({ags}): reporting year {year} is before all data (the first figure is from {y}); \
+                 its documents would be empty — choose --year {y} or later"
+            )),
+            Some(Some(_)) => {}
+        }
+    }
+    out
+}
+
 /// Variables whose newest figure (up to `year`) is more than `max_age` years older than `year`,
 /// one line per variable naming the members and the year.
 pub fn stale(obs: &[Observation], members: &BTreeSet<Ags>, year: i32, max_age: i32) -> Vec<String> {

@@ -35,7 +35,7 @@ use text::Cell;
 
 use crate::model::{Ags, Missing, Observation, RefDate, Source};
 
-pub use checks::{stale, STALE_AFTER_YEARS};
+pub use checks::{stale, without_data, STALE_AFTER_YEARS};
 
 /// Files in `inputs/` that are not statistics: read elsewhere or documentation.
 const CONTROL_FILES: &[&str] = &[
