@@ -204,8 +204,10 @@ fn entry_error(file: &str, text: &str, kind: &str, id: &str, message: String, hi
 
 pub fn load(inputs: &Path) -> Result<Catalogues, InputError> {
     let itext = read_text(inputs, INDICATORS)?;
+    super::text::check_toml_texts(INDICATORS, &itext)?;
     let ifile: IndicatorFile = toml::from_str(&itext).map_err(|e| toml_error(INDICATORS, &itext, e))?;
     let mtext = read_text(inputs, MEASURES)?;
+    super::text::check_toml_texts(MEASURES, &mtext)?;
     let mfile: MeasureFile = toml::from_str(&mtext).map_err(|e| toml_error(MEASURES, &mtext, e))?;
     let declared = declared_local(inputs);
     validate(ifile.field, ifile.indicator, mfile.measure, &itext, &mtext, &declared)
@@ -277,7 +279,10 @@ fn validate(
         }
         let expr = Expr::parse(&ind.formula).map_err(|e| {
             err(
-                format!("formula `{}` does not parse {e}", ind.formula),
+                format!(
+                    "formula `{}` does not parse {e}",
+                    super::text::shorten(&ind.formula, 80)
+                ),
                 "use numbers, figure ids, + - * / and parentheses",
             )
         })?;
@@ -370,7 +375,7 @@ fn validate(
         }
         let rule = Expr::parse(&m.applies).map_err(|e| {
             err(
-                format!("rule `{}` does not parse {e}", m.applies),
+                format!("rule `{}` does not parse {e}", super::text::shorten(&m.applies, 80)),
                 "write a condition such as area_agriculture >= 200",
             )
         })?;

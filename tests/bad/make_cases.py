@@ -4,7 +4,7 @@
 Each case folder holds only the files that differ from tests/fixtures/small (an overlay), plus:
   expect.txt   first line `exit 0` (warnings only) or `exit 1` (error); then substrings the output
                must contain (stderr for errors, stdout+stderr for warning-only cases); `#` lines are notes
-  command.txt  optional: `build` (default `check`)
+  command.txt  optional: `build` (default `check`), then further arguments (`build --year 2005`)
   DELETE       optional: paths (relative to inputs/) to remove before the run
   setup.txt    optional: what cannot be committed, made at test time in the temp dir:
                `symlink LINK TARGET` (replacing a file), `mkdir PATH` (replacing a file),
@@ -236,6 +236,51 @@ case("municipal_changes_bad_date", ["municipal_changes.csv", "`2012-13-01` is no
 ef = small("factors/emission_factors.csv")
 case("emission_factor_text", ["factors/emission_factors.csv", "is not a number", "column g_co2e_per_kwh"],
      {"factors/emission_factors.csv": ef + "heat,*,2019,viel,test,test\n"})
+
+# --- limits ---------------------------------------------------------------------------------------
+ind = small("catalogues/indicators.toml")
+case("formula_nested_10000_deep", ["catalogues/indicators.toml", "line 62", "indicator[1].formula has 20020 characters", "at most 2000"],
+     {"catalogues/indicators.toml": ind.replace('formula = "ghg_t_per_inhabitant"', 'formula = "' + "(" * 10000 + "ghg_t_per_inhabitant" + ")" * 10000 + '"', 1)},
+     note="used to overflow the stack")
+case("formula_nested_too_deep", ["catalogues/indicators.toml", "line 58", "indicator `ghg_per_inhabitant`", "nested more than 64 deep"],
+     {"catalogues/indicators.toml": ind.replace('formula = "ghg_t_per_inhabitant"', 'formula = "' + "(" * 100 + "ghg_t_per_inhabitant" + ")" * 100 + '"', 1)})
+case("measure_rule_nested_signs", ["catalogues/measures.toml", "does not parse", "nested more than 64 deep"],
+     {"catalogues/measures.toml": mea.replace('applies = "area_agriculture >= 200"', 'applies = "' + "-" * 500 + 'area_agriculture >= 200"', 1)})
+
+# --- text that always prints ------------------------------------------------------------------------
+ms = small("local/measure_status.csv")
+ms_line = ms.count("\n") + 1
+case("member_name_with_esc", ["partnership.toml", "line 24, column 14", "U+001B (ESC)"],
+     {"partnership.toml": cfg.replace('name = "Thallwitz"', 'name = "Thall\x1b[31mwitz"', 1)},
+     note="ESC must not reach the terminal raw, nor the documents")
+case("member_name_with_escaped_bel", ["partnership.toml", "member[4].name", "U+0007 (BEL)"],
+     {"partnership.toml": cfg.replace('name = "Thallwitz"', 'name = "Thall\\u0007witz"', 1)})
+case("member_name_with_bom", ["partnership.toml", "line 24", "U+FEFF (byte-order mark)"],
+     {"partnership.toml": cfg.replace('name = "Thallwitz"', 'name = "Thall\ufeffwitz"', 1)})
+case("publisher_with_c1_control", ["partnership.toml", "line 5", "U+0085"],
+     {"partnership.toml": cfg.replace('publisher = "Stadt', 'publisher = "\x85Stadt', 1)})
+case("measure_status_note_with_bel", ["local/measure_status.csv", f"line {ms_line}", "U+0007 (BEL)"],
+     {"local/measure_status.csv": ms + "14729380,humus_cropland,planned,2025-01-01,,,Bauamt,Bitte \x07 klingeln\n"})
+case("catalogue_title_with_control", ["catalogues/measures.toml", "line 38", "U+0001"],
+     {"catalogues/measures.toml": mea.replace('title = "Humusaufbau', 'title = "\x01Humusaufbau', 1)})
+case("member_name_100_kb", ["partnership.toml", "line 24", "member[4].name has 100000 characters", "at most 200"],
+     {"partnership.toml": cfg.replace('name = "Thallwitz"', 'name = "' + "Thallwitz " * 10000 + '"', 1)},
+     note="a 100 kB name used to drive memory to 24 GB")
+case("measure_status_note_too_long", ["local/measure_status.csv", f"line {ms_line}", "note has 5000 characters"],
+     {"local/measure_status.csv": ms + "14729380,humus_cropland,planned,2025-01-01,,,Bauamt," + "x" * 5000 + "\n"})
+case("build_member_name_with_esc", ["partnership.toml", "U+001B (ESC)"],
+     {"partnership.toml": cfg.replace('name = "Thallwitz"', 'name = "Thall\x1bwitz"', 1)}, command="build")
+
+# --- no empty documents ---------------------------------------------------------------------------
+unknown = cfg + '\n[[member]]\nags = "14729999"\nname = "Nirgendwo"\nrole = "rural"\n'
+case("member_unknown_ags", ["member Nirgendwo (14729999)", "no input file has a figure", "partnership.toml"],
+     {"partnership.toml": unknown})
+case("build_member_unknown_ags", ["member Nirgendwo (14729999)", "would be empty"], {"partnership.toml": unknown},
+     command="build")
+case("year_before_all_data", ["reporting year 2005 is before all data", "Thallwitz (14729380)", "--year 2008"],
+     command="check --year 2005")
+case("build_year_before_all_data", ["reporting year 2005 is before all data", "Thallwitz (14729380)"],
+     command="build --year 2005")
 
 # --- build: a failed run leaves earlier output untouched ------------------------------------------
 case("build_text_in_number", [POP, "`5O14`"], {POP: pop.replace("14729030,5014", "14729030,5O14")}, command="build")
