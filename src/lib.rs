@@ -81,7 +81,7 @@ struct Timing {
 
 fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     let sc = &args.scale;
-    let partnership = load_config(&args.inputs, sc.config.as_deref())?;
+    let (partnership, config_warnings) = load_config(&args.inputs, sc.config.as_deref())?;
     let year = args.year.unwrap_or(partnership.reporting_year);
     let mut selected = select_members(&partnership, &args.members)?;
     let shard_members = sc.shard.map(|s| shard::members(&partnership, s));
@@ -133,7 +133,8 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     if !empty.is_empty() {
         bail!("{} member(s) without data:\n{}", empty.len(), empty.join("\n"));
     }
-    let warnings: Vec<String> = data.warnings.iter().map(ToString::to_string).collect();
+    // The configuration's warnings first; they also go into the manifest with the inputs' ones.
+    let warnings: Vec<String> = config_warnings.iter().chain(&data.warnings).cloned().collect();
     for w in &warnings {
         crate::errln!("warning: {w}");
     }
@@ -701,16 +702,35 @@ pub fn write_fonts(args: &FontsArgs) -> Result<()> {
     Ok(())
 }
 
-fn load_config(inputs: &Path, config: Option<&Path>) -> Result<config::Partnership> {
-    Ok(match config {
-        Some(file) => config::load_file(file, &file.display().to_string())?,
-        None => config::load(inputs)?,
-    })
+/// The partnership, and warnings about it (names with characters no bundled font has).
+fn load_config(inputs: &Path, config: Option<&Path>) -> Result<(config::Partnership, Vec<String>)> {
+    let (mut p, file) = match config {
+        Some(file) => (
+            config::load_file(file, &file.display().to_string())?,
+            file.display().to_string(),
+        ),
+        None => (config::load(inputs)?, "partnership.toml".to_string()),
+    };
+    let warnings = printable_names(&mut p, &file);
+    Ok((p, warnings))
+}
+
+/// Characters of the partnership's names that no bundled font has (an emoji) are replaced visibly
+/// (documents, charts and file names then agree); one warning per field.
+fn printable_names(p: &mut config::Partnership, file: &str) -> Vec<String> {
+    use render::glyphs::replace_in;
+    let mut warnings = Vec::new();
+    warnings.extend(replace_in(file, "name", &mut p.name));
+    warnings.extend(replace_in(file, "publisher", &mut p.publisher));
+    for (i, m) in p.members.iter_mut().enumerate() {
+        warnings.extend(replace_in(file, &format!("member[{}].name", i + 1), &mut m.name));
+    }
+    warnings
 }
 
 /// Reads and validates all inputs and prints what was found.
 pub fn check(args: &CheckArgs) -> Result<()> {
-    let partnership = load_config(&args.inputs, args.config.as_deref())?;
+    let (partnership, config_warnings) = load_config(&args.inputs, args.config.as_deref())?;
     let members = partnership.member_keys();
     let year = args.year.unwrap_or(partnership.reporting_year);
     let data = ingest::read_all(&args.inputs, &members);
@@ -786,7 +806,8 @@ pub fn check(args: &CheckArgs) -> Result<()> {
     if missing > 0 {
         crate::outln!("{missing} member observation(s) have no value (office symbols . x ... /, empty cells, or a municipality that did not exist yet); they are shown as “no data”.");
     }
-    let mut warnings = data.warnings.clone();
+    let mut warnings = config_warnings;
+    warnings.extend(data.warnings.iter().cloned());
     warnings.extend(ingest::stale(
         &data.observations,
         &members,

@@ -4,6 +4,7 @@
 mod accounting;
 mod assessment;
 pub mod escape;
+pub mod glyphs;
 pub mod locale;
 mod maps;
 mod views;
@@ -107,17 +108,20 @@ impl Renderer {
             } else if value.is_none() || value.is_undefined() {
                 Ok(())
             } else {
-                out.write_str(&escape::markup(&value.to_string()))
+                out.write_str(&escape::markup(&glyphs::visible(&value.to_string())))
                     .map_err(minijinja::Error::from)
             }
         });
         // `{{ x|hyphenate_long }}`: markup in which words of 22 or more characters may be hyphenated.
         env.add_filter("hyphenate_long", |v: Value| {
-            Value::from_safe_string(escape::markup_hyphenating_long_words(&v.to_string(), 22))
+            Value::from_safe_string(escape::markup_hyphenating_long_words(
+                &glyphs::visible(&v.to_string()),
+                22,
+            ))
         });
         // `{{ x|str }}`: a Typst string literal, for code positions (alt text, titles, paths).
         env.add_filter("str", |v: Value| {
-            Value::from_safe_string(escape::string_literal(&v.to_string()))
+            Value::from_safe_string(escape::string_literal(&glyphs::visible(&v.to_string())))
         });
         for (name, src) in TEMPLATES {
             // Inside --templates DIR only regular files are read (the file policy): a template that

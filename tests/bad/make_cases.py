@@ -263,6 +263,11 @@ case("measure_status_note_with_bel", ["local/measure_status.csv", f"line {ms_lin
      {"local/measure_status.csv": ms + "14729380,humus_cropland,planned,2025-01-01,,,Bauamt,Bitte \x07 klingeln\n"})
 case("catalogue_title_with_control", ["catalogues/measures.toml", "line 38", "U+0001"],
      {"catalogues/measures.toml": mea.replace('title = "Humusaufbau', 'title = "\x01Humusaufbau', 1)})
+case("member_name_with_emoji", ["partnership.toml: member[4].name", "U+1F333", "U+0301", "printed as \ufffd", "OK"],
+     {"partnership.toml": cfg.replace('name = "Thallwitz"', 'name = "Thallwitz \U0001F333 x\u0301"', 1)}, exit_code=0)
+case("build_member_name_with_emoji", ["partnership.toml: member[4].name", "U+1F333", "3 PDF(s) written"],
+     {"partnership.toml": cfg.replace('name = "Thallwitz"', 'name = "Thallwitz \U0001F333"', 1)}, exit_code=0,
+     command="build", note="an emoji used to make every document fail with an error pointing at main.typ")
 case("member_name_100_kb", ["partnership.toml", "line 24", "member[4].name has 100000 characters", "at most 200"],
      {"partnership.toml": cfg.replace('name = "Thallwitz"', 'name = "' + "Thallwitz " * 10000 + '"', 1)},
      note="a 100 kB name used to drive memory to 24 GB")
