@@ -322,6 +322,21 @@ mod tests {
     }
 
     #[test]
+    fn inputs_table_replaces_rows_by_variable() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(FILE),
+            "variable,min,max,kind,unit,warn_above\npopulation,100,,integer,Personen,\n",
+        )
+        .unwrap();
+        let r = Rules::load(dir.path()).unwrap();
+        assert_eq!(r.0["population"].min, Some(100.0));
+        assert!(r.covers("land_area"));
+        let (e, _) = r.check(&[obs("population", 50.0, 4)]);
+        assert!(e[0].to_string().contains("cannot be below 100"), "{}", e[0]);
+    }
+
+    #[test]
     fn table_rows_are_checked() {
         let e = Rules::parse(
             "plausibility.csv",
