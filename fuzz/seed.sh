@@ -24,4 +24,6 @@ seed config $F/small/partnership.toml 0
 mk cell; for s in '1.234' '1.234,5' '-' '.' 'x' '...' '/' '(1.234)' '5.678p' '2.33888E-05' '-12,25'; do n=$((n+1)); printf '%s' "$s" > "corpus/cell/seed_$n"; done
 mk scan; cp $F/small/statistics/leipzig/leipzig_bisko_2019.csv corpus/scan/seed_a; head -c 5000 $F/formats/statistics/mastr/mastr-sample-ags-147-2014f.csv > corpus/scan/seed_b
 mk escape; for s in '#read("/etc/passwd")' '*x* $y$ <z> @w' '= Heading' '- item' '1. item' '`raw`' 'https://x.de' 'a\b' "Groß – \"quoted\" 'single'"; do n=$((n+1)); printf '%s' "$s" > "corpus/escape/seed_$n"; done
+mk formula; for s in 'ghg_t / population' '(a + b) * -c >= 2 and d' '((((1))))' '--x'; do n=$((n+1)); printf '%s' "$s" > "corpus/formula/seed_$n"; done
+mk plausibility; cp ../src/ingest/plausibility.csv corpus/plausibility/seed_a
 echo "seeded $(find corpus -type f | wc -l) files"

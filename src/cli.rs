@@ -170,6 +170,10 @@ pub struct CheckArgs {
     /// Partnership file to use instead of <inputs>/partnership.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Reporting year to check against (as `build --year`). Default: reporting_year in
+    /// partnership.toml.
+    #[arg(long, value_name = "YYYY")]
+    pub year: Option<i32>,
 }
 
 #[cfg(test)]

@@ -207,6 +207,9 @@ pub fn parse(text: &str) -> Result<Partnership, InputError> {
 }
 
 fn parse_named(text: &str, file: &str) -> Result<Partnership, InputError> {
+    // Unprintable characters and overlong names are refused here, naming line and field, not
+    // when a document fails to typeset.
+    crate::ingest::text::check_toml_texts(file, text)?;
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
         let mut err = InputError::new(
             file,

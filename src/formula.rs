@@ -122,10 +122,18 @@ fn lex(src: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
     Ok(out)
 }
 
+/// A formula longer than this many characters is refused: catalogue formulas are one line, and a
+/// bound on the length bounds the depth of the expression tree (evaluated recursively).
+pub const MAX_FORMULA_CHARS: usize = 2_000;
+/// Brackets and signs nest at most this deep (a formula with 10,000 nested brackets is an error,
+/// not a stack overflow).
+pub const MAX_DEPTH: usize = 64;
+
 struct Parser {
     toks: Vec<(usize, Tok)>,
     pos: usize,
     len: usize,
+    depth: usize,
 }
 
 impl Parser {
@@ -214,9 +222,24 @@ impl Parser {
         }
     }
 
+    /// Enters one level of nesting (a bracket or a sign), refusing more than [`MAX_DEPTH`].
+    fn deeper(&mut self) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(ParseError {
+                position: self.at(),
+                message: format!("brackets and signs are nested more than {MAX_DEPTH} deep"),
+            });
+        }
+        Ok(())
+    }
+
     fn unary(&mut self) -> Result<Expr, ParseError> {
         if self.eat_sym("-") {
-            return Ok(Expr::Neg(Box::new(self.unary()?)));
+            self.deeper()?;
+            let e = Expr::Neg(Box::new(self.unary()?));
+            self.depth -= 1;
+            return Ok(e);
         }
         let at = self.at();
         match self.toks.get(self.pos).map(|t| t.1.clone()) {
@@ -238,7 +261,9 @@ impl Parser {
             }
             Some(Tok::Sym("(")) => {
                 self.pos += 1;
+                self.deeper()?;
                 let e = self.or()?;
+                self.depth -= 1;
                 if !self.eat_sym(")") {
                     return Err(ParseError {
                         position: self.at(),
@@ -261,11 +286,19 @@ impl Parser {
 
 impl Expr {
     pub fn parse(src: &str) -> Result<Expr, ParseError> {
+        let len = src.chars().count();
+        if len > MAX_FORMULA_CHARS {
+            return Err(ParseError {
+                position: MAX_FORMULA_CHARS,
+                message: format!("the formula has {len} characters; at most {MAX_FORMULA_CHARS} are allowed"),
+            });
+        }
         let toks = lex(src)?;
         let mut p = Parser {
             toks,
             pos: 0,
-            len: src.chars().count(),
+            len,
+            depth: 0,
         };
         let e = p.or()?;
         if p.pos < p.toks.len() {
@@ -330,6 +363,23 @@ impl Expr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_and_length_are_limited() {
+        let deep = format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000));
+        let e = Expr::parse(&deep).unwrap_err();
+        assert!(e.message.contains("characters"), "{e}");
+        let deep = format!("{}1{}", "(".repeat(900), ")".repeat(900));
+        let e = Expr::parse(&deep).unwrap_err();
+        assert!(e.message.contains("nested more than 64"), "{e}");
+        let e = Expr::parse(&"-".repeat(1_000)).unwrap_err();
+        assert!(e.message.contains("nested"), "{e}");
+        let ok = format!("{}1{}", "(".repeat(60), ")".repeat(60));
+        assert_eq!(Expr::parse(&ok).unwrap(), Expr::Num(1.0));
+        // The longest chain a formula can hold still evaluates.
+        let chain = vec!["1"; 999].join("+");
+        assert!(Expr::parse(&chain).is_ok());
+    }
 
     fn ev(src: &str) -> Option<f64> {
         Expr::parse(src).unwrap().eval(&|v| match v {

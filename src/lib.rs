@@ -81,7 +81,7 @@ struct Timing {
 
 fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     let sc = &args.scale;
-    let partnership = load_config(&args.inputs, sc.config.as_deref())?;
+    let (partnership, config_warnings) = load_config(&args.inputs, sc.config.as_deref())?;
     let year = args.year.unwrap_or(partnership.reporting_year);
     let mut selected = select_members(&partnership, &args.members)?;
     let shard_members = sc.shard.map(|s| shard::members(&partnership, s));
@@ -119,7 +119,22 @@ fn build_in_pool(args: &BuildArgs, started: Instant) -> Result<()> {
     });
     let cpu0 = cpu_seconds();
     let mut data = read_inputs(&args.inputs, &partnership)?;
-    let warnings: Vec<String> = data.warnings.iter().map(ToString::to_string).collect();
+    // No empty documents (nor empty columns in the handbook's comparisons): a member (of the shard)
+    // without any figure up to the year is an error, before anything is written, as in `check`.
+    let empty = ingest::without_data(
+        &data.observations,
+        partnership
+            .members
+            .iter()
+            .filter(|m| shard_members.as_ref().is_none_or(|s| s.contains(&m.ags)))
+            .map(|m| (&m.ags, m.name.as_str())),
+        year,
+    );
+    if !empty.is_empty() {
+        bail!("{} member(s) without data:\n{}", empty.len(), empty.join("\n"));
+    }
+    // The configuration's warnings first; they also go into the manifest with the inputs' ones.
+    let warnings: Vec<String> = config_warnings.iter().chain(&data.warnings).cloned().collect();
     for w in &warnings {
         crate::errln!("warning: {w}");
     }
@@ -687,17 +702,37 @@ pub fn write_fonts(args: &FontsArgs) -> Result<()> {
     Ok(())
 }
 
-fn load_config(inputs: &Path, config: Option<&Path>) -> Result<config::Partnership> {
-    Ok(match config {
-        Some(file) => config::load_file(file, &file.display().to_string())?,
-        None => config::load(inputs)?,
-    })
+/// The partnership, and warnings about it (names with characters no bundled font has).
+fn load_config(inputs: &Path, config: Option<&Path>) -> Result<(config::Partnership, Vec<String>)> {
+    let (mut p, file) = match config {
+        Some(file) => (
+            config::load_file(file, &file.display().to_string())?,
+            file.display().to_string(),
+        ),
+        None => (config::load(inputs)?, "partnership.toml".to_string()),
+    };
+    let warnings = printable_names(&mut p, &file);
+    Ok((p, warnings))
+}
+
+/// Characters of the partnership's names that no bundled font has (an emoji) are replaced visibly
+/// (documents, charts and file names then agree); one warning per field.
+fn printable_names(p: &mut config::Partnership, file: &str) -> Vec<String> {
+    use render::glyphs::replace_in;
+    let mut warnings = Vec::new();
+    warnings.extend(replace_in(file, "name", &mut p.name));
+    warnings.extend(replace_in(file, "publisher", &mut p.publisher));
+    for (i, m) in p.members.iter_mut().enumerate() {
+        warnings.extend(replace_in(file, &format!("member[{}].name", i + 1), &mut m.name));
+    }
+    warnings
 }
 
 /// Reads and validates all inputs and prints what was found.
 pub fn check(args: &CheckArgs) -> Result<()> {
-    let partnership = load_config(&args.inputs, args.config.as_deref())?;
+    let (partnership, config_warnings) = load_config(&args.inputs, args.config.as_deref())?;
     let members = partnership.member_keys();
+    let year = args.year.unwrap_or(partnership.reporting_year);
     let data = ingest::read_all(&args.inputs, &members);
     let mut per_member: std::collections::HashMap<&Ags, usize> = std::collections::HashMap::new();
     for o in &data.observations {
@@ -706,7 +741,7 @@ pub fn check(args: &CheckArgs) -> Result<()> {
     crate::outln!(
         "{} – reporting year {}, {} members:",
         partnership.name,
-        partnership.reporting_year,
+        year,
         partnership.members.len()
     );
     for m in &partnership.members {
@@ -771,19 +806,28 @@ pub fn check(args: &CheckArgs) -> Result<()> {
     if missing > 0 {
         crate::outln!("{missing} member observation(s) have no value (office symbols . x ... /, empty cells, or a municipality that did not exist yet); they are shown as “no data”.");
     }
-    let mut warnings = data.warnings.clone();
+    let mut warnings = config_warnings;
+    warnings.extend(data.warnings.iter().cloned());
     warnings.extend(ingest::stale(
         &data.observations,
         &members,
-        partnership.reporting_year,
+        year,
         ingest::STALE_AFTER_YEARS,
     ));
     for w in &warnings {
         crate::outln!("warning: {w}");
     }
-    if !data.errors.is_empty() {
-        let list: Vec<String> = data.errors.iter().map(ToString::to_string).collect();
-        bail!("{} input error(s):\n{}", data.errors.len(), list.join("\n"));
+    let mut list: Vec<String> = data.errors.iter().map(ToString::to_string).collect();
+    // What `build` would refuse: a member whose documents would show no figure.
+    if data.errors.is_empty() {
+        list.extend(ingest::without_data(
+            &data.observations,
+            partnership.members.iter().map(|m| (&m.ags, m.name.as_str())),
+            year,
+        ));
+    }
+    if !list.is_empty() {
+        bail!("{} input error(s):\n{}", list.len(), list.join("\n"));
     }
     crate::outln!(
         "{} observations for members from {} files, {} warning(s): OK",

@@ -96,6 +96,23 @@ fn round_to(v: f64, scale: f64) -> f64 {
     (v * scale).round() / scale + 0.0
 }
 
+/// A value for a CSV or JSON cell: rounded, and `None` (an empty cell, `null`) if it is not finite,
+/// so `inf` or `NaN` never reach a file.
+fn cell(v: Option<f64>, scale: f64) -> Option<f64> {
+    v.filter(|v| v.is_finite())
+        .map(|v| round_to(v, scale))
+        .filter(|v| v.is_finite())
+}
+
+/// Serialises a plain `f64` field as empty (`null` in JSON) when it is not finite.
+fn finite<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if v.is_finite() {
+        s.serialize_f64(*v)
+    } else {
+        s.serialize_none()
+    }
+}
+
 /// One row of `indicators.csv` / `indicators.json`: a figure shown in the documents.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct IndicatorRow {
@@ -131,7 +148,7 @@ pub fn indicator_rows<'a>(
                 label: label(&f.id),
                 year: f.date.map(|d| d.year),
                 reference_date: f.date.map(|d| d.iso()).unwrap_or_default(),
-                value: f.value.map(|v| round_to(v, 1e6)),
+                value: cell(f.value, 1e6),
                 unit: f.unit.clone(),
                 source: f
                     .sources
@@ -186,8 +203,10 @@ pub struct RecommendationRow {
     pub name: String,
     pub rank: usize,
     pub measure: String,
+    #[serde(serialize_with = "finite")]
     pub potential_t_per_year: f64,
     pub cost_eur_per_t: Option<f64>,
+    #[serde(serialize_with = "finite")]
     pub score: f64,
 }
 
@@ -214,7 +233,7 @@ pub fn rating_rows<'a>(
             name: m.member.name.clone(),
             field: r.field.clone(),
             indicator: r.indicator.clone(),
-            value: r.value.map(|v| round_to(v, 1e6)),
+            value: cell(r.value, 1e6),
             reference_date: r.date.map(|d| d.iso()).unwrap_or_default(),
             level: r.level,
             trend: r.trend.map(|t| format!("{t:?}").to_lowercase()).unwrap_or_default(),
@@ -242,7 +261,7 @@ pub fn recommendation_rows<'a>(
                 rank: i + 1,
                 measure: x.measure.clone(),
                 potential_t_per_year: round_to(x.potential_t, 100.0),
-                cost_eur_per_t: x.cost_per_t.map(|c| round_to(c, 100.0)),
+                cost_eur_per_t: cell(x.cost_per_t, 100.0),
                 score: round_to(x.score, 1e4),
             })
     })
@@ -329,7 +348,9 @@ impl PartnershipSummary {
 
     /// One row per indicator, in order of first appearance.
     pub fn finish(mut self) -> Vec<PartnershipRow> {
+        // A sum of finite values can still overflow: such a cell stays empty.
         let round = |v: f64| round_to(v, 1e6);
+        let fin = |v: Option<f64>| v.filter(|v| v.is_finite());
         self.order
             .into_iter()
             .map(|id| {
@@ -352,9 +373,11 @@ impl PartnershipSummary {
                     unit: if acc.same_unit { acc.unit.clone() } else { String::new() },
                     members: acc.members,
                     with_value: n,
-                    sum: (n > 0 && acc.same_unit && ADDITIVE_UNITS.contains(&acc.unit.as_str())).then(|| round(sum)),
-                    mean: (n > 0).then(|| round(sum / n as f64)),
-                    median: median.map(round),
+                    sum: fin(
+                        (n > 0 && acc.same_unit && ADDITIVE_UNITS.contains(&acc.unit.as_str())).then(|| round(sum))
+                    ),
+                    mean: fin((n > 0).then(|| round(sum / n as f64))),
+                    median: fin(median.map(round)),
                     min: sorted.first().copied().map(round),
                     max: sorted.last().copied().map(round),
                 }
@@ -499,6 +522,33 @@ mod tests {
         assert_eq!(p[0].indicator, "population");
         assert_eq!((p[0].sum, p[0].mean, p[0].median), (Some(60.0), Some(20.0), Some(20.0)));
         assert_eq!((p[1].members, p[1].with_value, p[1].sum), (2, 1, None));
+    }
+
+    #[test]
+    fn nothing_non_finite_reaches_a_file() {
+        assert_eq!(cell(Some(f64::INFINITY), 1e6), None);
+        assert_eq!(cell(Some(f64::NAN), 1e6), None);
+        assert_eq!(cell(Some(1.5), 1e6), Some(1.5));
+        let rec = RecommendationRow {
+            ags: "1".into(),
+            name: String::new(),
+            rank: 1,
+            measure: "m".into(),
+            potential_t_per_year: f64::INFINITY,
+            cost_eur_per_t: None,
+            score: f64::NAN,
+        };
+        let mut csv = Vec::new();
+        write_csv(&mut csv, [&rec]).unwrap();
+        let text = String::from_utf8(csv).unwrap();
+        assert!(!text.contains("inf") && !text.contains("NaN"), "{text}");
+        let mut json = Vec::new();
+        write_json(&mut json, [&rec]).unwrap();
+        let text = String::from_utf8(json).unwrap();
+        assert!(text.contains("\"score\": null"), "{text}");
+        let big = [row("1", "x", "t", Some(f64::MAX)), row("2", "x", "t", Some(f64::MAX))];
+        let p = partnership_rows(&big);
+        assert_eq!((p[0].sum, p[0].mean), (None, None));
     }
 
     #[test]

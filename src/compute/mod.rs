@@ -64,7 +64,8 @@ impl Figure {
     pub fn from_obs(id: &str, o: &Observation) -> Figure {
         Figure {
             id: id.to_string(),
-            value: o.value.ok(),
+            // Nothing non-finite is ever a figure (ingest refuses such values; this is the backstop).
+            value: o.value.ok().filter(|v| v.is_finite()),
             unit: o.unit.clone(),
             date: Some(o.date),
             grade: o.grade(),
@@ -92,7 +93,8 @@ impl Figure {
         let grade = sources.iter().map(|s| s.grade).fold(Grade::A, Grade::worst);
         Figure {
             id: id.to_string(),
-            value: Some(value),
+            // A division by zero or an overflow is "no data", never `inf` or `NaN`.
+            value: value.is_finite().then_some(value),
             unit: unit.to_string(),
             date: Some(date),
             grade,
@@ -322,6 +324,10 @@ fn local_values(ags: &crate::model::Ags, index: &ObsIndex<'_>, year: i32) -> std
 /// Running population (Fortschreibung) of the latest date ≤ year, and the census beside it.
 fn population(m: &Member, index: &ObsIndex<'_>, year: i32) -> Option<Population> {
     let running = index.latest(&m.ags, "population", None, year)?;
+    // A population below one person cannot divide anything (ingest refuses it; this is the backstop).
+    if !running.value.is_ok_and(|v| v.is_finite() && v >= 1.0) {
+        return None;
+    }
     let running_fig = Figure::from_obs("population", running);
     let census = index.latest(&m.ags, "population_census", None, year).map(|c| {
         let cv = c.value.unwrap_or(f64::NAN);

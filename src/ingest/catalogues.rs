@@ -135,6 +135,9 @@ pub struct Measure {
     pub effect_source: String,
     pub investment: f64,
     pub running_cost: f64,
+    /// `running_cost` is a saving (a negative cost allowed): set where the measure pays for itself.
+    #[serde(default)]
+    pub running_cost_is_saving: bool,
     pub cost_unit: String,
     pub cost_source: String,
     pub years_to_effect: f64,
@@ -201,8 +204,10 @@ fn entry_error(file: &str, text: &str, kind: &str, id: &str, message: String, hi
 
 pub fn load(inputs: &Path) -> Result<Catalogues, InputError> {
     let itext = read_text(inputs, INDICATORS)?;
+    super::text::check_toml_texts(INDICATORS, &itext)?;
     let ifile: IndicatorFile = toml::from_str(&itext).map_err(|e| toml_error(INDICATORS, &itext, e))?;
     let mtext = read_text(inputs, MEASURES)?;
+    super::text::check_toml_texts(MEASURES, &mtext)?;
     let mfile: MeasureFile = toml::from_str(&mtext).map_err(|e| toml_error(MEASURES, &mtext, e))?;
     let declared = declared_local(inputs);
     validate(ifile.field, ifile.indicator, mfile.measure, &itext, &mtext, &declared)
@@ -274,7 +279,10 @@ fn validate(
         }
         let expr = Expr::parse(&ind.formula).map_err(|e| {
             err(
-                format!("formula `{}` does not parse {e}", ind.formula),
+                format!(
+                    "formula `{}` does not parse {e}",
+                    super::text::shorten(&ind.formula, 80)
+                ),
                 "use numbers, figure ids, + - * / and parentheses",
             )
         })?;
@@ -327,6 +335,32 @@ fn validate(
                 "write a share, e.g. 0.3",
             ));
         }
+        for (name, v) in [
+            ("investment", m.investment),
+            ("running_cost", m.running_cost),
+            ("effect", m.effect),
+            ("years_to_effect", m.years_to_effect),
+            ("lifetime_years", m.lifetime_years),
+        ] {
+            if !v.is_finite() {
+                return Err(err(format!("{name} is {v}, not a number"), "write a plain number"));
+            }
+        }
+        if m.investment < 0.0 {
+            return Err(err(
+                format!("investment is {}; an investment cannot be negative", m.investment),
+                "write the investment as a positive amount (subsidies are not subtracted here)",
+            ));
+        }
+        if m.running_cost < 0.0 && !m.running_cost_is_saving {
+            return Err(err(
+                format!(
+                    "running_cost is {}; a negative cost would move the measure up the ranking",
+                    m.running_cost
+                ),
+                "write the cost as a positive amount, or set running_cost_is_saving = true if the measure really saves money every year",
+            ));
+        }
         if m.lifetime_years <= 0.0 {
             return Err(err(
                 "lifetime_years must be positive".into(),
@@ -341,7 +375,7 @@ fn validate(
         }
         let rule = Expr::parse(&m.applies).map_err(|e| {
             err(
-                format!("rule `{}` does not parse {e}", m.applies),
+                format!("rule `{}` does not parse {e}", super::text::shorten(&m.applies, 80)),
                 "write a condition such as area_agriculture >= 200",
             )
         })?;

@@ -96,8 +96,10 @@ pub fn missing_summary(rel: &str, obs: &[Observation]) -> Vec<String> {
 }
 
 /// Values that cannot be right: a negative area, count or capacity, a share over 100 %, an area
-/// or population no municipality has, a land-use class larger than the municipality.
-pub fn plausibility(obs: &[Observation]) -> Vec<String> {
+/// or population no municipality has, a land-use class larger than the municipality. Variables
+/// the plausibility table covers (`covered`) get only the land-class check here; the table's
+/// ranges apply to them (see `plausible`).
+pub fn plausibility(obs: &[Observation], covered: impl Fn(&str) -> bool) -> Vec<String> {
     let mut out = Vec::new();
     let mut totals: BTreeMap<(&Ags, RefDate, &str), f64> = BTreeMap::new();
     for o in obs {
@@ -109,6 +111,7 @@ pub fn plausibility(obs: &[Observation]) -> Vec<String> {
     }
     for o in obs {
         let Ok(v) = o.value else { continue };
+        let ranged = !covered(&o.variable);
         let unit = o.unit.to_lowercase();
         let at = format!("{} line {}", o.source.file, o.line);
         let what = match &o.category {
@@ -120,28 +123,28 @@ pub fn plausibility(obs: &[Observation]) -> Vec<String> {
         let is_count = matches!(unit.as_str(), "anzahl" | "personen" | "kw" | "mw" | "kwh" | "mwh")
             || o.variable.starts_with("population")
             || o.variable.contains("capacity");
-        if v < 0.0 && (is_share || is_area || is_count) {
+        if ranged && v < 0.0 && (is_share || is_area || is_count) {
             out.push(format!(
                 "{at}: {what} of {} on {} is negative ({v}); an area, count or capacity cannot be below zero",
                 o.ags,
                 o.date.display()
             ));
         }
-        if is_share && v > 100.0 {
+        if ranged && is_share && v > 100.0 {
             out.push(format!(
                 "{at}: {what} of {} on {} is {v} %, a share over 100 %",
                 o.ags,
                 o.date.display()
             ));
         }
-        if unit == "ha" && v > MAX_MUNICIPAL_AREA_HA {
+        if ranged && unit == "ha" && v > MAX_MUNICIPAL_AREA_HA {
             out.push(format!(
                 "{at}: {what} of {} on {} is {v} ha, more than any municipality's area",
                 o.ags,
                 o.date.display()
             ));
         }
-        if o.variable.starts_with("population") && v > MAX_MUNICIPAL_POPULATION {
+        if ranged && o.variable.starts_with("population") && v > MAX_MUNICIPAL_POPULATION {
             out.push(format!(
                 "{at}: {what} of {} on {} is {v}, more people than any municipality has",
                 o.ags,
@@ -159,6 +162,43 @@ pub fn plausibility(obs: &[Observation]) -> Vec<String> {
                     ));
                 }
             }
+        }
+    }
+    out
+}
+
+/// Members that would get a document without a single figure: an AGS that no input file has (a
+/// typo, or a municipality that does not exist), or a reporting year before all data. One message
+/// per member, naming it and the year; the caller treats them as errors.
+pub fn without_data<'a>(
+    obs: &[Observation],
+    members: impl IntoIterator<Item = (&'a Ags, &'a str)>,
+    year: i32,
+) -> Vec<String> {
+    // Per member: any observation at all, and the first year with a value.
+    let mut first: BTreeMap<&Ags, Option<i32>> = BTreeMap::new();
+    for o in obs {
+        let e = first.entry(&o.ags).or_insert(None);
+        if o.value.is_ok() {
+            *e = Some(e.map_or(o.date.year, |y| y.min(o.date.year)));
+        }
+    }
+    let mut out = Vec::new();
+    for (ags, name) in members {
+        match first.get(ags) {
+            None => out.push(format!(
+                "member {name} ({ags}): no input file has a figure for AGS {ags}; its documents would be empty — \
+                 check the AGS in partnership.toml (8 digits, e.g. 14729410) or add the member's data"
+            )),
+            Some(None) => out.push(format!(
+                "member {name} ({ags}): every figure for AGS {ags} is missing (office symbols or empty cells); \
+                 its documents would be empty"
+            )),
+            Some(Some(y)) if *y > year => out.push(format!(
+                "member {name} ({ags}): reporting year {year} is before all data (the first figure is from {y}); \
+                 its documents would be empty — choose --year {y} or later"
+            )),
+            Some(Some(_)) => {}
         }
     }
     out

@@ -98,6 +98,7 @@ pub fn load_status(
         return Ok(Vec::new());
     }
     let text = read_text(inputs, rel)?;
+    super::text::check_control_chars(rel, &text)?;
     let (body, first) = skip_comments(&text);
     if body.trim().is_empty() {
         return Ok(Vec::new());
@@ -121,6 +122,15 @@ pub fn load_status(
     for r in 0..t.height() {
         let line = t.line(r);
         let cell = |i: usize| t.cell(r, cols[i]).trim().to_string();
+        // A quoted cell may hold a line break; no cell may be longer than a free text.
+        for (i, name) in header.iter().enumerate() {
+            let multiline = *name == "note";
+            super::text::check_field(name, &cell(i), super::text::MAX_TEXT_CHARS, multiline).map_err(|m| {
+                InputError::new(rel, m, "shorten the text or delete the character")
+                    .at(line)
+                    .column(name.to_string())
+            })?;
+        }
         let ags = Ags::parse(&cell(0)).map_err(|m| {
             InputError::new(rel, m, "write the member's 8-digit AGS")
                 .at(line)

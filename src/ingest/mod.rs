@@ -13,6 +13,7 @@ pub mod geometry;
 pub mod local;
 mod mastr;
 mod merge;
+pub mod plausible;
 pub mod policy;
 pub mod registry;
 pub mod table;
@@ -34,7 +35,7 @@ use text::Cell;
 
 use crate::model::{Ags, Missing, Observation, RefDate, Source};
 
-pub use checks::{stale, STALE_AFTER_YEARS};
+pub use checks::{stale, without_data, STALE_AFTER_YEARS};
 
 /// Files in `inputs/` that are not statistics: read elsewhere or documentation.
 const CONTROL_FILES: &[&str] = &[
@@ -43,6 +44,7 @@ const CONTROL_FILES: &[&str] = &[
     "variables.csv",
     local::STATUS_FILE,
     "municipal_changes.csv",
+    plausible::FILE,
 ];
 
 /// What one input file held, for `klimapartner check` and the sources annex.
@@ -396,7 +398,16 @@ pub fn read_all(inputs: &Path, members: &BTreeSet<Ags>) -> Outcome {
         Err(e) => o.errors.push(e),
     }
     o.warnings.extend(conflicts(&o.observations));
-    o.warnings.extend(checks::plausibility(&o.observations));
+    match plausible::Rules::load(inputs) {
+        Ok(rules) => {
+            let (errors, warnings) = rules.check(&o.observations);
+            o.errors.extend(errors);
+            o.warnings.extend(warnings);
+            o.warnings
+                .extend(checks::plausibility(&o.observations, |v| rules.covers(v)));
+        }
+        Err(e) => o.errors.push(e),
+    }
     o
 }
 

@@ -41,6 +41,7 @@ pub struct SourceRegistry {
 impl SourceRegistry {
     pub fn load(inputs: &Path) -> Result<SourceRegistry, InputError> {
         let text = read_text(inputs, "sources.toml")?;
+        super::text::check_toml_texts("sources.toml", &text)?;
         let parsed: SourcesFile = toml::from_str(&text).map_err(|e| {
             let line = e
                 .span()

@@ -1,5 +1,6 @@
 //! Bytes to text and cells to numbers, the way German statistical offices write them.
 
+use super::error::InputError;
 use crate::model::Missing;
 
 /// Decodes a file's bytes: UTF-16 with a byte-order mark, UTF-8 (with or without BOM) when valid,
@@ -249,9 +250,170 @@ pub fn line_of_offset(text: &str, offset: usize) -> usize {
     text[..end].matches('\n').count() + 1
 }
 
+/// Names (of the partnership, a member, an assessment field) longer than this are refused: a
+/// 100 kB name once drove a run to 24 GB of memory.
+pub const MAX_NAME_CHARS: usize = 200;
+/// Free-text fields (notes, descriptions, sources) longer than this are refused.
+pub const MAX_TEXT_CHARS: usize = 2_000;
+
+/// Keys whose values are names (one line, at most [`MAX_NAME_CHARS`]).
+const NAME_KEYS: &[&str] = &["name"];
+
+/// Characters no configuration text may hold: C0 controls other than tab and line breaks, DEL,
+/// C1 controls, and a byte-order mark inside the text. They cannot be printed (or, like ESC,
+/// reach a terminal raw), and Typst reads U+000B and U+000C as line breaks.
+pub fn forbidden_char(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{feff}')
+}
+
+/// `U+001B (ESC)` for messages.
+fn describe(c: char) -> String {
+    let name = match c {
+        '\u{0}' => " (NUL)",
+        '\u{7}' => " (BEL)",
+        '\u{8}' => " (backspace)",
+        '\u{1b}' => " (ESC)",
+        '\u{7f}' => " (DEL)",
+        '\u{feff}' => " (byte-order mark)",
+        '\t' => " (tab)",
+        '\n' | '\r' => " (line break)",
+        _ => "",
+    };
+    format!("U+{:04X}{name}", c as u32)
+}
+
+/// The first character that cannot be printed in a configuration file, as an error naming line and
+/// column. A byte-order mark at the very start is allowed.
+pub fn check_control_chars(rel: &str, text: &str) -> Result<(), InputError> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    for (line_no, line) in body.split('\n').enumerate() {
+        if let Some((col, c)) = line.chars().enumerate().find(|(_, c)| forbidden_char(*c)) {
+            return Err(InputError::new(
+                rel,
+                format!("the control character {} cannot be printed", describe(c)),
+                "delete it (it often comes with text copied from another program)",
+            )
+            .at(line_no + 1)
+            .column((col + 1).to_string()));
+        }
+    }
+    Ok(())
+}
+
+/// One text field: no unprintable characters (tab and line breaks only where `multiline`) and at
+/// most `max` characters. The message names the field.
+pub fn check_field(field: &str, value: &str, max: usize, multiline: bool) -> Result<(), String> {
+    if let Some(c) = value
+        .chars()
+        .find(|c| forbidden_char(*c) || (!multiline && matches!(c, '\t' | '\n' | '\r')))
+    {
+        return Err(format!("{field}: the character {} cannot be printed here", describe(c)));
+    }
+    let n = value.chars().count();
+    if n > max {
+        return Err(format!("{field} has {n} characters; at most {max} are allowed"));
+    }
+    Ok(())
+}
+
+/// `text` shortened to at most `max` characters for quoting in a message.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(max).collect();
+    s.push('…');
+    s
+}
+
+/// Every text of a TOML configuration file: unprintable characters (also when written as escapes
+/// like `\u001b`) and the length of each string value (names [`MAX_NAME_CHARS`], other texts
+/// [`MAX_TEXT_CHARS`]). Errors name the file, the line where it can be found, and the field.
+/// A file that is not TOML passes here; the typed parser reports it.
+pub fn check_toml_texts(rel: &str, text: &str) -> Result<(), InputError> {
+    check_control_chars(rel, text)?;
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return Ok(());
+    };
+    fn walk(path: &str, key: &str, v: &toml::Value, out: &mut Option<(String, String)>) {
+        if out.is_some() {
+            return;
+        }
+        match v {
+            toml::Value::String(s) => {
+                let name = NAME_KEYS.contains(&key);
+                let max = if name { MAX_NAME_CHARS } else { MAX_TEXT_CHARS };
+                if let Err(m) = check_field(path, s, max, !name) {
+                    *out = Some((m, s.clone()));
+                }
+            }
+            toml::Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    walk(&format!("{path}[{}]", i + 1), key, x, out);
+                }
+            }
+            toml::Value::Table(t) => {
+                for (k, x) in t {
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    walk(&p, k, x, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = None;
+    for (k, v) in &table {
+        walk(k, k, v, &mut found);
+    }
+    let Some((message, value)) = found else {
+        return Ok(());
+    };
+    let mut e = InputError::new(
+        rel,
+        message,
+        "shorten the text or delete the character (names: one line of at most 200 characters; other texts at most 2,000)",
+    );
+    // The line: where the value's first characters are written (not found if written with escapes).
+    let head: String = value.chars().take(40).collect();
+    if !head.is_empty() {
+        if let Some(off) = text.find(&head) {
+            e = e.at(line_of_offset(text, off));
+        }
+    }
+    Err(e)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unprintable_and_overlong_texts_are_refused() {
+        let e = check_toml_texts("p.toml", "name = \"A\"\n[[member]]\nname = \"Wur\u{1b}zen\"\n").unwrap_err();
+        let s = e.to_string();
+        assert!(
+            s.contains("p.toml, line 3, column 12") && s.contains("U+001B (ESC)"),
+            "{s}"
+        );
+        let e = check_toml_texts("p.toml", "name = \"A\"\n[[member]]\nname = \"Wur\\u0007zen\"\n").unwrap_err();
+        assert!(
+            e.to_string().contains("member[1].name: the character U+0007 (BEL)"),
+            "{e}"
+        );
+        let long = "x".repeat(201);
+        let e = check_toml_texts("p.toml", &format!("name = \"A\"\n[[member]]\nname = \"{long}\"\n")).unwrap_err();
+        assert!(
+            e.to_string().contains("line 3") && e.to_string().contains("member[1].name has 201 characters"),
+            "{e}"
+        );
+        assert!(check_toml_texts("p.toml", "\u{feff}name = \"A\"\nnote = \"a\\tb\\nc\"\n").is_ok());
+        assert!(check_toml_texts("p.toml", "name = \"A\u{feff}B\"\n").is_err());
+        assert_eq!(shorten("abcdef", 3), "abc…");
+    }
 
     #[test]
     fn german_thousands_point_is_not_a_decimal_point() {

@@ -44,6 +44,11 @@ impl Typesetter {
             }
         })
     }
+
+    /// True if one of the fonts has a glyph for `c`.
+    pub fn covers(&self, c: char) -> bool {
+        self.fonts.iter().any(|f| f.info().coverage.contains(c as u32))
+    }
 }
 
 /// One document to compile: its source and the files it may read.
@@ -86,7 +91,9 @@ impl DocumentWorld {
     }
 
     /// File, line and column (1-based) of a diagnostic in a generated source, for error messages.
-    fn position(&self, d: &SourceDiagnostic) -> Option<(String, usize, usize)> {
+    /// Also the text there, so the input it came from (a name, a note, a catalogue text) can be
+    /// recognised without opening the generated source.
+    fn position(&self, d: &SourceDiagnostic) -> Option<(String, usize, usize, String)> {
         use typst::WorldExt;
         let id = d.span.id()?;
         let source = self.source(id).ok()?;
@@ -95,7 +102,9 @@ impl DocumentWorld {
         let line = lines.byte_to_line(range.start)?;
         let col = lines.byte_to_column(range.start)?;
         let name = id.get().vpath().get_without_slash().to_string();
-        Some((name, line + 1, col + 1))
+        let text = source.text().get(range).unwrap_or_default();
+        let text = crate::ingest::text::shorten(&text.replace('\n', " "), 80);
+        Some((name, line + 1, col + 1, text))
     }
 
     fn describe(&self, diags: &typst::ecow::EcoVec<SourceDiagnostic>) -> String {
@@ -104,7 +113,14 @@ impl DocumentWorld {
             .map(|d| {
                 let at = self
                     .position(d)
-                    .map(|(f, l, c)| format!(" (generated source {f}, line {l}, column {c})"))
+                    .map(|(f, l, c, text)| {
+                        let near = if text.trim().is_empty() {
+                            String::new()
+                        } else {
+                            format!(" at `{text}`")
+                        };
+                        format!("{near} (generated source {f}, line {l}, column {c})")
+                    })
                     .unwrap_or_default();
                 let hints: String = d.hints.iter().map(|h| format!("; hint: {}", h.v)).collect();
                 format!("{}{at}{hints}", d.message)

@@ -4,7 +4,7 @@
 Each case folder holds only the files that differ from tests/fixtures/small (an overlay), plus:
   expect.txt   first line `exit 0` (warnings only) or `exit 1` (error); then substrings the output
                must contain (stderr for errors, stdout+stderr for warning-only cases); `#` lines are notes
-  command.txt  optional: `build` (default `check`)
+  command.txt  optional: `build` (default `check`), then further arguments (`build --year 2005`)
   DELETE       optional: paths (relative to inputs/) to remove before the run
   setup.txt    optional: what cannot be committed, made at test time in the temp dir:
                `symlink LINK TARGET` (replacing a file), `mkdir PATH` (replacing a file),
@@ -129,10 +129,10 @@ case("text_in_number_column", [POP, "`5O14` is not a number", "column total", "l
 case("genesis_text_in_number", [GEN, "`49O6` is not a number", "German number", "column 3"],
      {GEN: gen.replace(";4906;", ";49O6;", 1)})
 case("absurdly_large_number", [POP, "too large", "10^15"], {POP: pop.replace("14729030,5014", "14729030,99999999999999999999")})
-case("absurd_but_finite_population", ["more people than any municipality"],
+case("absurd_but_finite_population", [POP, "line 4", "is 50000000", "orders of magnitude"],
      {POP: pop.replace("14729030,5014", "14729030,50000000")}, exit_code=0)
-case("negative_area", ["negative", "land_area (land_total)", "14729030"],
-     {AREA: area.replace("14729030,4681,", "14729030,-4681,")}, exit_code=0)
+case("negative_area", [AREA, "line 4", "land_area (land_total) of 14729030", "is -4681", "cannot be below 0"],
+     {AREA: area.replace("14729030,4681,", "14729030,-4681,")})
 case("land_class_over_total", ["veg_agri", "% of the municipality"],
      {AREA: area.replace("14729030,4681,446,161,2547,", "14729030,4681,446,161,9547,")}, exit_code=0)
 case("share_over_100_percent", ["a share over 100 %", "Wahlbeteiligung"],
@@ -195,6 +195,30 @@ for name, rel in [("partnership_toml", "partnership.toml"), ("sources_toml", "so
 case("fifo_in_statistics", ["statistics/national/pipe_2021.csv", "not a regular file", "skipped", "OK"],
      setup=["fifo statistics/national/pipe_2021.csv"], exit_code=0)
 
+# --- plausibility per canonical variable (src/ingest/plausibility.csv) ---------------------------
+loc = small("local/local_data.csv")
+LOC = "local/local_data.csv"
+loc_line = loc.count("\n") + 1
+case("population_zero", [POP, "line 4", "population of 14729030", "is 0", "cannot be below 1", "divided"],
+     {POP: pop.replace("14729030,5014", "14729030,0")})
+case("population_negative", [POP, "line 4", "is -5014", "cannot be below 1"],
+     {POP: pop.replace("14729030,5014", "14729030,-5014")})
+case("population_german_thousands_point", [POP, "line 4", "is 5.014", "a count", "5014"],
+     {POP: pop.replace("14729030,5014", "14729030,5.014")}, exit_code=0,
+     note="a German 5.014 in a comma-separated file is read as 5.014 people: a warning, not silence")
+case("local_share_over_100", [LOC, f"line {loc_line}", "recycling_rate_pct of 14729030", "is 250 %", "cannot be above 100 %"],
+     {LOC: loc + "14729030,recycling_rate_pct,2023-12-31,250,%,Abfallbilanz,\n"})
+case("local_negative_count", [LOC, f"line {loc_line}", "public_charging_points of 14729030", "is -4"],
+     {LOC: loc + "14729030,public_charging_points,2023-12-31,-4,Anzahl,BNetzA,\n"})
+case("local_more_evs_than_fleet", [LOC, f"line {loc_line + 1}", "municipal_fleet_ev of 14729030", "is 40", "municipal_fleet_vehicles of the same date (10)"],
+     {LOC: loc + "14729030,municipal_fleet_vehicles,2023-12-31,10,Anzahl,Hauptamt,\n14729030,municipal_fleet_ev,2023-12-31,40,Anzahl,Hauptamt,\n"})
+mea = small("catalogues/measures.toml")
+case("catalogue_negative_cost", ["catalogues/measures.toml", "measure `humus_cropland`", "running_cost is -31.9", "running_cost_is_saving"],
+     {"catalogues/measures.toml": mea.replace("running_cost = 31.9", "running_cost = -31.9", 1)})
+case("catalogue_negative_investment", ["catalogues/measures.toml", "investment is -", "cannot be negative"],
+     {"catalogues/measures.toml": mea.replace("investment = 789.0", "investment = -789.0", 1)})
+case("build_population_zero", [POP, "line 4", "is 0"], {POP: pop.replace("14729030,5014", "14729030,0")}, command="build")
+
 # --- control files --------------------------------------------------------------------------------
 cfg = small("partnership.toml")
 case("config_typo", ["partnership.toml", "line 4", "reportng_year"], {"partnership.toml": cfg.replace("\nreporting_year =", "\nreportng_year =", 1)})
@@ -212,6 +236,56 @@ case("municipal_changes_bad_date", ["municipal_changes.csv", "`2012-13-01` is no
 ef = small("factors/emission_factors.csv")
 case("emission_factor_text", ["factors/emission_factors.csv", "is not a number", "column g_co2e_per_kwh"],
      {"factors/emission_factors.csv": ef + "heat,*,2019,viel,test,test\n"})
+
+# --- limits ---------------------------------------------------------------------------------------
+ind = small("catalogues/indicators.toml")
+case("formula_nested_10000_deep", ["catalogues/indicators.toml", "line 62", "indicator[1].formula has 20020 characters", "at most 2000"],
+     {"catalogues/indicators.toml": ind.replace('formula = "ghg_t_per_inhabitant"', 'formula = "' + "(" * 10000 + "ghg_t_per_inhabitant" + ")" * 10000 + '"', 1)},
+     note="used to overflow the stack")
+case("formula_nested_too_deep", ["catalogues/indicators.toml", "line 58", "indicator `ghg_per_inhabitant`", "nested more than 64 deep"],
+     {"catalogues/indicators.toml": ind.replace('formula = "ghg_t_per_inhabitant"', 'formula = "' + "(" * 100 + "ghg_t_per_inhabitant" + ")" * 100 + '"', 1)})
+case("measure_rule_nested_signs", ["catalogues/measures.toml", "does not parse", "nested more than 64 deep"],
+     {"catalogues/measures.toml": mea.replace('applies = "area_agriculture >= 200"', 'applies = "' + "-" * 500 + 'area_agriculture >= 200"', 1)})
+
+# --- text that always prints ------------------------------------------------------------------------
+ms = small("local/measure_status.csv")
+ms_line = ms.count("\n") + 1
+case("member_name_with_esc", ["partnership.toml", "line 24, column 14", "U+001B (ESC)"],
+     {"partnership.toml": cfg.replace('name = "Thallwitz"', 'name = "Thall\x1b[31mwitz"', 1)},
+     note="ESC must not reach the terminal raw, nor the documents")
+case("member_name_with_escaped_bel", ["partnership.toml", "member[4].name", "U+0007 (BEL)"],
+     {"partnership.toml": cfg.replace('name = "Thallwitz"', 'name = "Thall\\u0007witz"', 1)})
+case("member_name_with_bom", ["partnership.toml", "line 24", "U+FEFF (byte-order mark)"],
+     {"partnership.toml": cfg.replace('name = "Thallwitz"', 'name = "Thall\ufeffwitz"', 1)})
+case("publisher_with_c1_control", ["partnership.toml", "line 5", "U+0085"],
+     {"partnership.toml": cfg.replace('publisher = "Stadt', 'publisher = "\x85Stadt', 1)})
+case("measure_status_note_with_bel", ["local/measure_status.csv", f"line {ms_line}", "U+0007 (BEL)"],
+     {"local/measure_status.csv": ms + "14729380,humus_cropland,planned,2025-01-01,,,Bauamt,Bitte \x07 klingeln\n"})
+case("catalogue_title_with_control", ["catalogues/measures.toml", "line 38", "U+0001"],
+     {"catalogues/measures.toml": mea.replace('title = "Humusaufbau', 'title = "\x01Humusaufbau', 1)})
+case("member_name_with_emoji", ["partnership.toml: member[4].name", "U+1F333", "U+0301", "printed as \ufffd", "OK"],
+     {"partnership.toml": cfg.replace('name = "Thallwitz"', 'name = "Thallwitz \U0001F333 x\u0301"', 1)}, exit_code=0)
+case("build_member_name_with_emoji", ["partnership.toml: member[4].name", "U+1F333", "3 PDF(s) written"],
+     {"partnership.toml": cfg.replace('name = "Thallwitz"', 'name = "Thallwitz \U0001F333"', 1)}, exit_code=0,
+     command="build", note="an emoji used to make every document fail with an error pointing at main.typ")
+case("member_name_100_kb", ["partnership.toml", "line 24", "member[4].name has 100000 characters", "at most 200"],
+     {"partnership.toml": cfg.replace('name = "Thallwitz"', 'name = "' + "Thallwitz " * 10000 + '"', 1)},
+     note="a 100 kB name used to drive memory to 24 GB")
+case("measure_status_note_too_long", ["local/measure_status.csv", f"line {ms_line}", "note has 5000 characters"],
+     {"local/measure_status.csv": ms + "14729380,humus_cropland,planned,2025-01-01,,,Bauamt," + "x" * 5000 + "\n"})
+case("build_member_name_with_esc", ["partnership.toml", "U+001B (ESC)"],
+     {"partnership.toml": cfg.replace('name = "Thallwitz"', 'name = "Thall\x1bwitz"', 1)}, command="build")
+
+# --- no empty documents ---------------------------------------------------------------------------
+unknown = cfg + '\n[[member]]\nags = "14729999"\nname = "Nirgendwo"\nrole = "rural"\n'
+case("member_unknown_ags", ["member Nirgendwo (14729999)", "no input file has a figure", "partnership.toml"],
+     {"partnership.toml": unknown})
+case("build_member_unknown_ags", ["member Nirgendwo (14729999)", "would be empty"], {"partnership.toml": unknown},
+     command="build")
+case("year_before_all_data", ["reporting year 2005 is before all data", "Thallwitz (14729380)", "--year 2008"],
+     command="check --year 2005")
+case("build_year_before_all_data", ["reporting year 2005 is before all data", "Thallwitz (14729380)"],
+     command="build --year 2005")
 
 # --- build: a failed run leaves earlier output untouched ------------------------------------------
 case("build_text_in_number", [POP, "`5O14`"], {POP: pop.replace("14729030,5014", "14729030,5O14")}, command="build")

@@ -124,8 +124,15 @@ fn run_case(case: &Path) -> Option<String> {
     fs::write(out_dir.join("indicators.csv"), b"ags,indicator\n14729380,population\n").unwrap();
     let before = snapshot(&out_dir);
 
+    // `command.txt`: the subcommand, then any further arguments (`build --year 2005`).
+    let mut words = command.split_whitespace();
+    let command = words.next().unwrap_or("check").to_string();
     let mut cmd = bin();
-    cmd.current_dir(tmp.path()).arg(&command).arg("--inputs").arg(&inputs);
+    cmd.current_dir(tmp.path())
+        .arg(&command)
+        .args(words)
+        .arg("--inputs")
+        .arg(&inputs);
     if command == "build" {
         cmd.arg("--output").arg(&out_dir).args(["--member", "14729380"]);
     }

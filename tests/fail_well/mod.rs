@@ -424,3 +424,40 @@ fn files_that_cannot_be_written_are_listed_and_never_logged_as_written() {
         .collect();
     assert!(stray.is_empty(), "{stray:?}");
 }
+
+#[test]
+fn a_template_loop_without_bound_runs_out_of_fuel_and_names_the_template() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tdir = tmp.path().join("tpl");
+    fs::create_dir_all(&tdir).unwrap();
+    let builtin =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("report-templates/briefing.typ.j2")).unwrap();
+    // 10^15 iterations if nothing stops it.
+    fs::write(
+        tdir.join("briefing.typ.j2"),
+        format!("{builtin}\n{{% for a in range(100000) %}}{{% for b in range(100000) %}}{{% for c in range(100000) %}}x{{% endfor %}}{{% endfor %}}{{% endfor %}}\n"),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    fs::create_dir_all(&out).unwrap();
+    let child = build_cmd(&fixture("small"), &out)
+        .arg("--templates")
+        .arg(&tdir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let o = wait_at_most(child, 120);
+    let err = stderr(&o);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("briefing.typ.j2") && err.contains("fuel") && err.contains("loop without bound"),
+        "{err}"
+    );
+    assert!(
+        !fs::read_dir(&out)
+            .unwrap()
+            .any(|e| e.unwrap().file_name().to_string_lossy().starts_with("ratsinfo")),
+        "a briefing was written"
+    );
+}
