@@ -1064,6 +1064,65 @@ mod measure_status {
         );
     }
 
+    /// "Zur Entscheidung" in the briefing: the council's sessions and the measure starts of the twelve
+    /// months after the document date (31.12.2024, the data date), and overdue measures, by date;
+    /// a decision after the window and a measure already done are left out.
+    #[test]
+    fn briefing_lists_what_is_up_for_decision() {
+        let tmp = tempfile::tempdir().unwrap();
+        let inputs = copy_fixture("small", tmp.path());
+        let p = inputs.join("local/measure_status.csv");
+        let mut text = fs::read_to_string(&p).unwrap();
+        text.push_str("14729380,energy_advice,planned,2023-01-01,2024-06-30,,Gemeindeverwaltung,\n");
+        text.push_str("14729380,humus_cropland,planned,2025-04-01,2027-12-31,,Landwirtschaftsbetrieb Thallwitz,\n");
+        text.push_str("14729380,rooftop_pv,done,2025-02-01,2025-12-31,10,Bauamt,\n");
+        fs::write(&p, text).unwrap();
+        fs::write(
+            inputs.join("local/council_decisions.csv"),
+            "ags,date,subject,body,link\n\
+             14729380,2025-03-12,Wärmeplanung beauftragen,Gemeinderat,https://ratsinfo.example/1\n\
+             14729380,2026-05-01,Haushalt 2027,Gemeinderat,\n\
+             14729030,2025-02-01,Anderes Mitglied,Gemeinderat,\n",
+        )
+        .unwrap();
+        let out = tmp.path().join("out");
+        let o = build(&inputs, &out, &["--member", "14729380", "--documents", "briefing"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = pdftotext(&out.join("ratsinfo_2024_14729380_thallwitz.pdf"));
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let section = text.split("Zur Entscheidung").nth(1).expect("section");
+        let section = section.split("Was die Zahlen bedeuten").next().unwrap();
+        assert!(
+            section.contains("zwischen dem 31.12.2024 und dem 31.12.2025"),
+            "{section}"
+        );
+        let overdue = section
+            .find("30.06.2024 · überfällig seit: Unabhängige Energieberatung vor Ort (Gemeindeverwaltung)")
+            .unwrap_or_else(|| panic!("{section}"));
+        let council = section
+            .find("12.03.2025 · Beschluss: Wärmeplanung beauftragen (Gemeinderat)")
+            .unwrap_or_else(|| panic!("{section}"));
+        let start = section
+            .find("01.04.2025 · Beginn der Maßnahme:")
+            .unwrap_or_else(|| panic!("{section}"));
+        assert!(overdue < council && council < start, "sorted by date: {section}");
+        assert!(
+            !section.contains("Haushalt 2027") && !section.contains("Anderes Mitglied"),
+            "{section}"
+        );
+        assert!(
+            !section.contains("01.02.2025"),
+            "a measure already done is not up for decision: {section}"
+        );
+        // Without entries the section says so in a plain sentence.
+        let plain = pdftotext(&super::pipeline_dir().join("ratsinfo_2024_14729410_wurzen.pdf"));
+        let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            plain.contains("weder Beschlüsse noch Maßnahmenstarts eingetragen"),
+            "{plain}"
+        );
+    }
+
     #[test]
     fn unknown_measure_in_status_file_is_an_error_with_line() {
         let tmp = tempfile::tempdir().unwrap();

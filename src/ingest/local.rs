@@ -1,6 +1,7 @@
 //! Files the administrations fill in themselves: local indicator data
-//! (`inputs/local/local_data.csv`) and the status of adopted measures
-//! (`inputs/local/measure_status.csv`).
+//! (`inputs/local/local_data.csv`), the status of adopted measures
+//! (`inputs/local/measure_status.csv`) and upcoming council decisions
+//! (`inputs/local/council_decisions.csv`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -204,6 +205,91 @@ pub fn load_status(
             quantity,
             responsible: cell(6),
             note: cell(7),
+            line,
+        });
+    }
+    Ok(out)
+}
+
+/// An upcoming decision of a council or committee (`local/council_decisions.csv`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CouncilDecision {
+    pub ags: Ags,
+    pub date: RefDate,
+    pub subject: String,
+    /// The body that decides (Gemeinderat, Ausschuss …).
+    pub body: String,
+    /// A link to the council information system, or empty.
+    pub link: String,
+    pub line: usize,
+}
+
+pub const DECISIONS_FILE: &str = "local/council_decisions.csv";
+
+/// Reads `local/council_decisions.csv` if present (optional): `ags,date,subject,body,link`.
+pub fn load_decisions(inputs: &Path, members: &BTreeSet<Ags>) -> Result<Vec<CouncilDecision>, InputError> {
+    let rel = DECISIONS_FILE;
+    if !super::policy::present(&inputs.join(rel)) {
+        return Ok(Vec::new());
+    }
+    let text = read_text(inputs, rel)?;
+    super::text::check_control_chars(rel, &text)?;
+    let (body, first) = skip_comments(&text);
+    if body.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let t = table::read(rel, body, b',', true, first)?;
+    let header = ["ags", "date", "subject", "body", "link"];
+    let cols: Vec<usize> = header
+        .iter()
+        .map(|n| t.require(rel, n, first, format!("the header must be: {}", header.join(","))))
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::new();
+    for r in 0..t.height() {
+        let line = t.line(r);
+        let cell = |i: usize| t.cell(r, cols[i]).trim().to_string();
+        for (i, name) in header.iter().enumerate() {
+            super::text::check_field(name, &cell(i), super::text::MAX_TEXT_CHARS, false).map_err(|m| {
+                InputError::new(rel, m, "shorten the text or delete the character")
+                    .at(line)
+                    .column(name.to_string())
+            })?;
+        }
+        let ags = Ags::parse(&cell(0)).map_err(|m| {
+            InputError::new(rel, m, "write the member's 8-digit AGS")
+                .at(line)
+                .column("ags")
+        })?;
+        if !members.contains(&ags) {
+            return Err(InputError::new(
+                rel,
+                format!("`{ags}` is not a member of the partnership"),
+                "use an AGS from partnership.toml",
+            )
+            .at(line)
+            .column("ags"));
+        }
+        let d = cell(1);
+        let date = RefDate::parse(&d).ok_or_else(|| {
+            InputError::new(
+                rel,
+                format!("`{d}` is not a date"),
+                "write the session date as YYYY-MM-DD",
+            )
+            .at(line)
+            .column("date")
+        })?;
+        if cell(2).is_empty() {
+            return Err(InputError::new(rel, "the subject is empty", "say what is decided")
+                .at(line)
+                .column("subject"));
+        }
+        out.push(CouncilDecision {
+            ags,
+            date,
+            subject: cell(2),
+            body: cell(3),
+            link: cell(4),
             line,
         });
     }

@@ -43,6 +43,7 @@ const CONTROL_FILES: &[&str] = &[
     "sources.toml",
     "variables.csv",
     local::STATUS_FILE,
+    local::DECISIONS_FILE,
     "municipal_changes.csv",
     plausible::FILE,
 ];
@@ -77,6 +78,8 @@ pub struct Dataset {
     pub catalogues: catalogues::Catalogues,
     /// Adopted measures and their status (`local/measure_status.csv`).
     pub measure_status: Vec<local::MeasureStatus>,
+    /// Upcoming council decisions (`local/council_decisions.csv`, optional).
+    pub council_decisions: Vec<local::CouncilDecision>,
     /// Members' boundaries for maps (empty without `geometry/`).
     pub boundaries: Vec<geometry::Boundary>,
     /// District observations (5-digit keys of districts containing members), keyed `DDDDD000`:
@@ -249,6 +252,7 @@ pub struct Outcome {
     pub errors: Vec<InputError>,
     pub catalogues: catalogues::Catalogues,
     pub measure_status: Vec<local::MeasureStatus>,
+    pub council_decisions: Vec<local::CouncilDecision>,
     pub boundaries: Vec<geometry::Boundary>,
 }
 
@@ -264,6 +268,7 @@ pub fn ingest(inputs: &Path, members: &BTreeSet<Ags>) -> Result<Dataset, Vec<Inp
             factor_sources: o.factor_sources,
             catalogues: o.catalogues,
             measure_status: o.measure_status,
+            council_decisions: o.council_decisions,
             boundaries: o.boundaries,
             regional: o.regional,
         }),
@@ -283,6 +288,7 @@ pub fn read_all(inputs: &Path, members: &BTreeSet<Ags>) -> Outcome {
         errors: Vec::new(),
         catalogues: catalogues::Catalogues::default(),
         measure_status: Vec::new(),
+        council_decisions: Vec::new(),
         boundaries: Vec::new(),
     };
     if !inputs.is_dir() {
@@ -391,6 +397,10 @@ pub fn read_all(inputs: &Path, members: &BTreeSet<Ags>) -> Outcome {
     let measure_ids = o.catalogues.measures.iter().map(|m| m.id.clone()).collect();
     match local::load_status(inputs, members, &measure_ids) {
         Ok(m) => o.measure_status = m,
+        Err(e) => o.errors.push(e),
+    }
+    match local::load_decisions(inputs, members) {
+        Ok(d) => o.council_decisions = d,
         Err(e) => o.errors.push(e),
     }
     match geometry::load(inputs, members) {

@@ -771,6 +771,8 @@ pub struct Insight {
 pub struct BriefingView {
     pub meta: Meta,
     pub member: MemberView,
+    /// "Zur Entscheidung": what is due in the twelve months after the document date.
+    pub decisions: DecisionsView,
     /// One sentence: where the member stands per inhabitant and its largest sector (empty without
     /// a balance).
     pub key_message: String,
@@ -782,6 +784,99 @@ pub struct BriefingView {
     pub assessment: Option<AssessmentView>,
     pub charts: BTreeMap<String, ChartView>,
     pub sources: Vec<SourceRow>,
+}
+
+/// One item of "Zur Entscheidung".
+#[derive(Serialize)]
+pub struct DecisionRow {
+    pub date: String,
+    /// Council decision, start of an adopted measure, or overdue measure (locale words).
+    pub kind: String,
+    pub subject: String,
+    /// Who decides or acts.
+    pub body: String,
+    pub link: String,
+}
+
+#[derive(Serialize)]
+pub struct DecisionsView {
+    /// The sentence that opens the section, with the window's dates.
+    pub intro: String,
+    pub rows: Vec<DecisionRow>,
+}
+
+/// What a council decides next: council decisions (`local/council_decisions.csv`) and starts of
+/// adopted measures in the twelve months after the document's date, and adopted measures that are
+/// overdue on it. The date is the document's (data date or `SOURCE_DATE_EPOCH`), never the clock.
+fn decisions_view(r: &Renderer, data: &Dataset, m: &MemberFacts, date: RefDate) -> DecisionsView {
+    use crate::ingest::local::Status;
+    let until = RefDate::new(date.year + 1, date.month, date.day)
+        .or_else(|| RefDate::new(date.year + 1, date.month, 28))
+        .unwrap_or(date);
+    let within = |d: RefDate| d > date && d <= until;
+    let title = |id: &str| {
+        data.catalogues
+            .measures
+            .iter()
+            .find(|x| x.id == id)
+            .map_or_else(|| id.to_string(), |x| x.title.clone())
+    };
+    let mut rows: Vec<(RefDate, DecisionRow)> = Vec::new();
+    for d in data
+        .council_decisions
+        .iter()
+        .filter(|d| d.ags == m.member.ags && within(d.date))
+    {
+        rows.push((
+            d.date,
+            DecisionRow {
+                date: d.date.display(),
+                kind: r.locale.text("decision_council"),
+                subject: d.subject.clone(),
+                body: d.body.clone(),
+                link: d.link.clone(),
+            },
+        ));
+    }
+    for s in data
+        .measure_status
+        .iter()
+        .filter(|s| s.ags == m.member.ags && s.status != Status::Done)
+    {
+        if let Some(start) = s.start.filter(|d| within(*d)) {
+            rows.push((
+                start,
+                DecisionRow {
+                    date: start.display(),
+                    kind: r.locale.text("decision_start"),
+                    subject: title(&s.measure),
+                    body: s.responsible.clone(),
+                    link: String::new(),
+                },
+            ));
+        }
+        if let Some(due) = s.due.filter(|d| *d < date) {
+            rows.push((
+                due,
+                DecisionRow {
+                    date: due.display(),
+                    kind: r.locale.text("decision_overdue"),
+                    subject: title(&s.measure),
+                    body: s.responsible.clone(),
+                    link: String::new(),
+                },
+            ));
+        }
+    }
+    rows.sort_by_key(|(d, _)| *d);
+    DecisionsView {
+        intro: r.locale.fill(
+            "text",
+            "decisions_intro",
+            &[("from", date.display()), ("until", until.display())],
+        ),
+        rows: rows.into_iter().map(|(_, row)| row).collect(),
+    }
 }
 
 /// "Wurzen verursacht rund 9,5 t CO₂e je Einwohner (Startbilanz 2021, Schätzung) – mehr als der
@@ -908,8 +1003,10 @@ pub fn briefing(
     re_chart(r, facts, hl, &mut set);
     maps::map(r, data, facts, maps::Metric::GhgPerInhabitant, hl, &mut set);
     let (charts, files) = chart_map(set);
+    let meta = meta(r, p, facts, "briefing_title", m.member.name.clone());
     let view = BriefingView {
-        meta: meta(r, p, facts, "briefing_title", m.member.name.clone()),
+        decisions: decisions_view(r, data, m, meta.date),
+        meta,
         key_message: key_message(r, data, m),
         member: member_view(r, m),
         figures,
