@@ -1308,9 +1308,17 @@ pub fn handbook(r: &Renderer, p: &Partnership, data: &Dataset, facts: &Facts) ->
         .filter_map(|m| Some((m.member.name.clone(), accounting::balance_view(r, m, &mut book)?)))
         .collect();
     let (emission_factor_years, emission_factors) = emission_factor_matrix(r, factors, p);
+    // Only the fluxes the area mapping applies (the inventory's flux for land converted to water,
+    // for instance, stays in the data file with its reasoning but is not used).
     let fluxes = factors
         .land_flux
         .iter()
+        .filter(|f| {
+            factors
+                .land_mapping
+                .iter()
+                .any(|m| m.category == f.category && m.soil == f.soil)
+        })
         .map(|f| {
             [
                 r.locale.label("land_category", &f.category),
