@@ -88,6 +88,80 @@ pub struct MeasureStatus {
 
 pub const STATUS_FILE: &str = "local/measure_status.csv";
 
+/// A table the administrations fill in (`local/…`): read under the file policy, control characters
+/// refused, comment lines skipped, the header checked. `None` if the file is absent or has no rows.
+struct LocalTable {
+    rel: &'static str,
+    t: table::TextTable,
+    cols: Vec<usize>,
+    header: &'static [&'static str],
+}
+
+impl LocalTable {
+    fn open(
+        inputs: &Path,
+        rel: &'static str,
+        header: &'static [&'static str],
+    ) -> Result<Option<LocalTable>, InputError> {
+        if !super::policy::present(&inputs.join(rel)) {
+            return Ok(None);
+        }
+        let text = read_text(inputs, rel)?;
+        super::text::check_control_chars(rel, &text)?;
+        let (body, first) = skip_comments(&text);
+        if body.trim().is_empty() {
+            return Ok(None);
+        }
+        let t = table::read(rel, body, b',', true, first)?;
+        let cols = header
+            .iter()
+            .map(|n| t.require(rel, n, first, format!("the header must be: {}", header.join(","))))
+            .collect::<Result<_, _>>()?;
+        Ok(Some(LocalTable { rel, t, cols, header }))
+    }
+
+    /// The trimmed cells of row `r` in header order, each checked for length and characters (a
+    /// quoted cell of a `multiline` column may hold a line break).
+    fn cells(&self, r: usize, multiline: &[&str]) -> Result<Vec<String>, InputError> {
+        let line = self.t.line(r);
+        self.header
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let v = self.t.cell(r, self.cols[i]).trim().to_string();
+                super::text::check_field(name, &v, super::text::MAX_TEXT_CHARS, multiline.contains(name)).map_err(
+                    |m| {
+                        InputError::new(self.rel, m, "shorten the text or delete the character")
+                            .at(line)
+                            .column(name.to_string())
+                    },
+                )?;
+                Ok(v)
+            })
+            .collect()
+    }
+
+    /// The member a row is about (column `ags`).
+    fn member(&self, r: usize, ags: &str, members: &BTreeSet<Ags>) -> Result<Ags, InputError> {
+        let line = self.t.line(r);
+        let ags = Ags::parse(ags).map_err(|m| {
+            InputError::new(self.rel, m, "write the member's 8-digit AGS")
+                .at(line)
+                .column("ags")
+        })?;
+        if !members.contains(&ags) {
+            return Err(InputError::new(
+                self.rel,
+                format!("`{ags}` is not a member of the partnership"),
+                "use an AGS from partnership.toml",
+            )
+            .at(line)
+            .column("ags"));
+        }
+        Ok(ags)
+    }
+}
+
 /// Reads `local/measure_status.csv` if present, checking members and measure ids.
 pub fn load_status(
     inputs: &Path,
@@ -95,17 +169,7 @@ pub fn load_status(
     measures: &BTreeSet<String>,
 ) -> Result<Vec<MeasureStatus>, InputError> {
     let rel = STATUS_FILE;
-    if !super::policy::present(&inputs.join(rel)) {
-        return Ok(Vec::new());
-    }
-    let text = read_text(inputs, rel)?;
-    super::text::check_control_chars(rel, &text)?;
-    let (body, first) = skip_comments(&text);
-    if body.trim().is_empty() {
-        return Ok(Vec::new());
-    }
-    let t = table::read(rel, body, b',', true, first)?;
-    let header = [
+    const HEADER: &[&str] = &[
         "ags",
         "measure",
         "status",
@@ -115,37 +179,15 @@ pub fn load_status(
         "responsible",
         "note",
     ];
-    let cols: Vec<usize> = header
-        .iter()
-        .map(|n| t.require(rel, n, first, format!("the header must be: {}", header.join(","))))
-        .collect::<Result<_, _>>()?;
+    let Some(lt) = LocalTable::open(inputs, rel, HEADER)? else {
+        return Ok(Vec::new());
+    };
     let mut out = Vec::new();
-    for r in 0..t.height() {
-        let line = t.line(r);
-        let cell = |i: usize| t.cell(r, cols[i]).trim().to_string();
-        // A quoted cell may hold a line break; no cell may be longer than a free text.
-        for (i, name) in header.iter().enumerate() {
-            let multiline = *name == "note";
-            super::text::check_field(name, &cell(i), super::text::MAX_TEXT_CHARS, multiline).map_err(|m| {
-                InputError::new(rel, m, "shorten the text or delete the character")
-                    .at(line)
-                    .column(name.to_string())
-            })?;
-        }
-        let ags = Ags::parse(&cell(0)).map_err(|m| {
-            InputError::new(rel, m, "write the member's 8-digit AGS")
-                .at(line)
-                .column("ags")
-        })?;
-        if !members.contains(&ags) {
-            return Err(InputError::new(
-                rel,
-                format!("`{ags}` is not a member of the partnership"),
-                "use an AGS from partnership.toml",
-            )
-            .at(line)
-            .column("ags"));
-        }
+    for r in 0..lt.t.height() {
+        let line = lt.t.line(r);
+        let cells = lt.cells(r, &["note"])?;
+        let cell = |i: usize| cells[i].clone();
+        let ags = lt.member(r, &cells[0], members)?;
         let measure = cell(1);
         if !measures.contains(&measure) {
             return Err(InputError::new(
@@ -229,46 +271,15 @@ pub const DECISIONS_FILE: &str = "local/council_decisions.csv";
 /// Reads `local/council_decisions.csv` if present (optional): `ags,date,subject,body,link`.
 pub fn load_decisions(inputs: &Path, members: &BTreeSet<Ags>) -> Result<Vec<CouncilDecision>, InputError> {
     let rel = DECISIONS_FILE;
-    if !super::policy::present(&inputs.join(rel)) {
+    let Some(lt) = LocalTable::open(inputs, rel, &["ags", "date", "subject", "body", "link"])? else {
         return Ok(Vec::new());
-    }
-    let text = read_text(inputs, rel)?;
-    super::text::check_control_chars(rel, &text)?;
-    let (body, first) = skip_comments(&text);
-    if body.trim().is_empty() {
-        return Ok(Vec::new());
-    }
-    let t = table::read(rel, body, b',', true, first)?;
-    let header = ["ags", "date", "subject", "body", "link"];
-    let cols: Vec<usize> = header
-        .iter()
-        .map(|n| t.require(rel, n, first, format!("the header must be: {}", header.join(","))))
-        .collect::<Result<_, _>>()?;
+    };
     let mut out = Vec::new();
-    for r in 0..t.height() {
-        let line = t.line(r);
-        let cell = |i: usize| t.cell(r, cols[i]).trim().to_string();
-        for (i, name) in header.iter().enumerate() {
-            super::text::check_field(name, &cell(i), super::text::MAX_TEXT_CHARS, false).map_err(|m| {
-                InputError::new(rel, m, "shorten the text or delete the character")
-                    .at(line)
-                    .column(name.to_string())
-            })?;
-        }
-        let ags = Ags::parse(&cell(0)).map_err(|m| {
-            InputError::new(rel, m, "write the member's 8-digit AGS")
-                .at(line)
-                .column("ags")
-        })?;
-        if !members.contains(&ags) {
-            return Err(InputError::new(
-                rel,
-                format!("`{ags}` is not a member of the partnership"),
-                "use an AGS from partnership.toml",
-            )
-            .at(line)
-            .column("ags"));
-        }
+    for r in 0..lt.t.height() {
+        let line = lt.t.line(r);
+        let cells = lt.cells(r, &[])?;
+        let cell = |i: usize| cells[i].clone();
+        let ags = lt.member(r, &cells[0], members)?;
         let d = cell(1);
         let date = RefDate::parse(&d).ok_or_else(|| {
             InputError::new(
