@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -192,18 +192,20 @@ fn a_fifo_as_configuration_file_fails_at_once() {
     }
 }
 
-#[test]
-fn file_blocks_outside_the_document_folder_are_refused() {
-    let tmp = tempfile::tempdir().unwrap();
-    let tdir = tmp.path().join("tpl");
+/// A templates folder under `dir` whose briefing is the built-in one with `tail` appended.
+fn briefing_with(dir: &Path, tail: &str) -> PathBuf {
+    let tdir = dir.join("tpl");
     fs::create_dir_all(&tdir).unwrap();
     let builtin =
         fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("report-templates/briefing.typ.j2")).unwrap();
-    fs::write(
-        tdir.join("briefing.typ.j2"),
-        format!("{builtin}\n//@file /../../escaped.typ\n= x\n//@end\n"),
-    )
-    .unwrap();
+    fs::write(tdir.join("briefing.typ.j2"), format!("{builtin}\n{tail}")).unwrap();
+    tdir
+}
+
+#[test]
+fn file_blocks_outside_the_document_folder_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tdir = briefing_with(tmp.path(), "//@file /../../escaped.typ\n= x\n//@end\n");
     let keep = tmp.path().join("keep");
     let out = tmp.path().join("out");
     let o = build_cmd(&fixture("small"), &out)
@@ -428,16 +430,11 @@ fn files_that_cannot_be_written_are_listed_and_never_logged_as_written() {
 #[test]
 fn a_template_loop_without_bound_runs_out_of_fuel_and_names_the_template() {
     let tmp = tempfile::tempdir().unwrap();
-    let tdir = tmp.path().join("tpl");
-    fs::create_dir_all(&tdir).unwrap();
-    let builtin =
-        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("report-templates/briefing.typ.j2")).unwrap();
     // 10^15 iterations if nothing stops it.
-    fs::write(
-        tdir.join("briefing.typ.j2"),
-        format!("{builtin}\n{{% for a in range(100000) %}}{{% for b in range(100000) %}}{{% for c in range(100000) %}}x{{% endfor %}}{{% endfor %}}{{% endfor %}}\n"),
-    )
-    .unwrap();
+    let tdir = briefing_with(
+        tmp.path(),
+        "{% for a in range(100000) %}{% for b in range(100000) %}{% for c in range(100000) %}x{% endfor %}{% endfor %}{% endfor %}\n",
+    );
     let out = tmp.path().join("out");
     fs::create_dir_all(&out).unwrap();
     let child = build_cmd(&fixture("small"), &out)
