@@ -14,7 +14,7 @@ if [ "${1:-}" = "--compare" ]; then
     if [ ! -f "$b/$f" ]; then echo "missing in $b: $f"; status=1; continue; fi
     case "$f" in
       */manifest.json|*/shard.json)
-        if ! cmp -s <(grep -v '"run_key"' "$a/$f") <(grep -v '"run_key"' "$b/$f"); then
+        if ! cmp -s <(grep -v '^    "key": ' "$a/$f") <(grep -v '^    "key": ' "$b/$f"); then
           echo "differs: $f"; status=1; fi ;;
       *) cmp -s "$a/$f" "$b/$f" || { echo "differs: $f"; status=1; } ;;
     esac
