@@ -1,32 +1,31 @@
 //! Number formatting in the documents' style — German `1.234,5` by default, English `1,234.5` —
-//! shared by charts and documents. The style is set once per process from `--lang`.
-
-use std::sync::atomic::{AtomicU8, Ordering};
+//! shared by charts and documents. The style travels with the documents' locale
+//! (`Locale::style`, from `--lang`) and is passed to every function that writes a number or date.
 
 /// How numbers and dates are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Style {
+    /// `1.234,5` and `31.12.2021` (also the style of messages about the inputs).
+    #[default]
     German,
+    /// `1,234.5` and `2021-12-31`.
     English,
 }
 
-static STYLE: AtomicU8 = AtomicU8::new(0);
-
-/// Sets the style for this process (called once, when the renderer is created).
-pub fn set_style(s: Style) {
-    STYLE.store(if s == Style::English { 1 } else { 0 }, Ordering::Relaxed);
-}
-
-pub fn style() -> Style {
-    if STYLE.load(Ordering::Relaxed) == 1 {
-        Style::English
-    } else {
-        Style::German
+impl Style {
+    /// The style of a document language: German for `de`, English for every other.
+    pub fn for_lang(lang: &str) -> Style {
+        if lang == "de" {
+            Style::German
+        } else {
+            Style::English
+        }
     }
 }
 
-/// Formats a number with `decimals` places, a comma as decimal mark and points grouping thousands.
-pub fn fmt_number(v: f64, decimals: usize) -> String {
+/// Formats a number with `decimals` places in `style`: German with a comma as decimal mark and
+/// points grouping thousands, English the other way round.
+pub fn fmt_number(v: f64, decimals: usize, style: Style) -> String {
     if !v.is_finite() {
         return "–".into();
     }
@@ -35,7 +34,7 @@ pub fn fmt_number(v: f64, decimals: usize) -> String {
         Some((i, f)) => (i.to_string(), Some(f.to_string())),
         None => (s.clone(), None),
     };
-    let (group, decimal) = match style() {
+    let (group, decimal) = match style {
         Style::German => ('.', ','),
         Style::English => (',', '.'),
     };
@@ -73,11 +72,11 @@ pub fn auto_decimals(v: f64) -> usize {
 }
 
 /// A signed percentage change, `+3,4 %` / `−1,2 %`.
-pub fn fmt_signed_pct(v: f64) -> String {
+pub fn fmt_signed_pct(v: f64, style: Style) -> String {
     if v > 0.0 {
-        format!("+{} %", fmt_number(v, 1))
+        format!("+{} %", fmt_number(v, 1, style))
     } else {
-        format!("{} %", fmt_number(v, 1))
+        format!("{} %", fmt_number(v, 1, style))
     }
 }
 
@@ -87,11 +86,19 @@ mod tests {
 
     #[test]
     fn german_format() {
-        assert_eq!(fmt_number(1234.5, 1), "1.234,5");
-        assert_eq!(fmt_number(1440023.0, 0), "1.440.023");
-        assert_eq!(fmt_number(-3.88, 2), "−3,88");
-        assert_eq!(fmt_number(-0.001, 1), "0,0");
-        assert_eq!(fmt_number(999.0, 0), "999");
-        assert_eq!(fmt_signed_pct(2.26), "+2,3 %");
+        assert_eq!(fmt_number(1234.5, 1, Style::German), "1.234,5");
+        assert_eq!(fmt_number(1440023.0, 0, Style::German), "1.440.023");
+        assert_eq!(fmt_number(-3.88, 2, Style::German), "−3,88");
+        assert_eq!(fmt_number(-0.001, 1, Style::German), "0,0");
+        assert_eq!(fmt_number(999.0, 0, Style::German), "999");
+        assert_eq!(fmt_signed_pct(2.26, Style::German), "+2,3 %");
+    }
+
+    #[test]
+    fn english_format() {
+        assert_eq!(fmt_number(1234.5, 1, Style::English), "1,234.5");
+        assert_eq!(fmt_signed_pct(-1.24, Style::English), "−1.2 %");
+        assert_eq!(Style::for_lang("en"), Style::English);
+        assert_eq!(Style::for_lang("de"), Style::German);
     }
 }

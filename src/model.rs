@@ -154,9 +154,9 @@ impl RefDate {
         RefDate::new(y, m, d)
     }
 
-    /// Display form in the documents' style: German `31.12.2021`, English `2021-12-31`.
-    pub fn display(&self) -> String {
-        match crate::format::style() {
+    /// Display form in the given style: German `31.12.2021`, English `2021-12-31`.
+    pub fn display(&self, style: crate::format::Style) -> String {
+        match style {
             crate::format::Style::German => format!("{:02}.{:02}.{}", self.day, self.month, self.year),
             crate::format::Style::English => self.iso(),
         }

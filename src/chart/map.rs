@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{FONT, INK};
-use crate::format::fmt_number;
+use crate::format::{fmt_number, Style};
 
 /// One area of the map.
 #[derive(Debug, Clone)]
@@ -25,6 +25,8 @@ pub struct MapSpec {
     pub decimals: usize,
     /// Legend text for areas without a value.
     pub no_data: String,
+    /// How the numbers are written (the documents' locale).
+    pub style: Style,
 }
 
 /// Light to dark, equal steps in lightness.
@@ -62,156 +64,179 @@ fn class_of(v: f64, bounds: &[f64]) -> usize {
     bounds.iter().take_while(|&&b| v > b).count()
 }
 
-pub fn choropleth(spec: &MapSpec) -> String {
-    let mut buf = String::new();
-    let result = (|| -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
-        let root = SVGBackend::with_string(&mut buf, (W, H)).into_drawing_area();
-        root.fill(&WHITE)?;
-        let pts: Vec<(f64, f64)> = spec
-            .areas
-            .iter()
-            .flat_map(|a| a.rings.iter().flatten().copied())
-            .collect();
+type Area2d<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
+type Drawn = Result<(), DrawingAreaErrorKind<std::io::Error>>;
+
+/// Longitude/latitude to pixels: an equirectangular projection, corrected for latitude, that fits
+/// all points into the map frame.
+struct Projection {
+    x0: f64,
+    y1: f64,
+    k: f64,
+    scale: f64,
+    ox: f64,
+}
+
+impl Projection {
+    /// `None` without any point.
+    fn fit(areas: &[Area]) -> Option<Projection> {
+        let pts: Vec<(f64, f64)> = areas.iter().flat_map(|a| a.rings.iter().flatten().copied()).collect();
         if pts.is_empty() {
-            return root.present();
+            return None;
         }
         let (x0, x1, y0, y1) = pts.iter().fold((f64::MAX, f64::MIN, f64::MAX, f64::MIN), |a, p| {
             (a.0.min(p.0), a.1.max(p.0), a.2.min(p.1), a.3.max(p.1))
         });
-        // Equirectangular projection, corrected for latitude.
         let k = ((y0 + y1) / 2.0).to_radians().cos();
         let (map_w, map_h) = (f64::from(W) - 20.0, f64::from(H) - 90.0);
         let scale = (map_w / ((x1 - x0) * k).max(1e-9)).min(map_h / (y1 - y0).max(1e-9));
         let ox = 10.0 + (map_w - (x1 - x0) * k * scale) / 2.0;
-        let px = |p: &(f64, f64)| -> (i32, i32) {
-            ((ox + (p.0 - x0) * k * scale) as i32, (10.0 + (y1 - p.1) * scale) as i32)
+        Some(Projection { x0, y1, k, scale, ox })
+    }
+
+    fn px(&self, p: &(f64, f64)) -> (i32, i32) {
+        (
+            (self.ox + (p.0 - self.x0) * self.k * self.scale) as i32,
+            (10.0 + (self.y1 - p.1) * self.scale) as i32,
+        )
+    }
+}
+
+pub fn choropleth(spec: &MapSpec) -> String {
+    let mut buf = String::new();
+    let result = (|| -> Drawn {
+        let root = SVGBackend::with_string(&mut buf, (W, H)).into_drawing_area();
+        root.fill(&WHITE)?;
+        let Some(proj) = Projection::fit(&spec.areas) else {
+            return root.present();
         };
         let values: Vec<f64> = spec.areas.iter().filter_map(|a| a.value).collect();
         let bounds = classes(&values);
-        for a in &spec.areas {
-            for r in &a.rings {
-                let poly: Vec<(i32, i32)> = r.iter().map(px).collect();
-                match a.value {
-                    Some(v) => root.draw(&Polygon::new(poly.clone(), RAMP[class_of(v, &bounds)].filled()))?,
-                    None => {
-                        root.draw(&Polygon::new(poly.clone(), WHITE.filled()))?;
-                        hatch(&root, &poly)?;
-                    }
-                }
-                let mut closed = poly.clone();
-                closed.push(poly[0]);
-                root.draw(&PathElement::new(closed, RGBColor(90, 90, 90).stroke_width(1)))?;
-            }
-        }
-        // Highlight and labels on top.
-        for a in &spec.areas {
-            if a.highlight {
-                for r in &a.rings {
-                    let mut poly: Vec<(i32, i32)> = r.iter().map(px).collect();
-                    poly.push(poly[0]);
-                    root.draw(&PathElement::new(poly, INK.stroke_width(4)))?;
-                }
-            }
-            let Some(largest) = a.rings.iter().max_by_key(|r| r.len()) else {
-                continue;
-            };
-            let (cx, cy) = px(&centroid(largest));
-            let value = a
-                .value
-                .map(|v| fmt_number(v, spec.decimals))
-                .unwrap_or_else(|| "–".into());
-            let lines = [a.name.clone(), value];
-            let wmax = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as i32 * 6 + 8;
-            root.draw(&Rectangle::new(
-                [(cx - wmax / 2, cy - 15), (cx + wmax / 2, cy + 15)],
-                WHITE.filled(),
-            ))?;
-            root.draw(&Rectangle::new(
-                [(cx - wmax / 2, cy - 15), (cx + wmax / 2, cy + 15)],
-                INK.stroke_width(1),
-            ))?;
-            let weight = if a.highlight {
-                FontStyle::Bold
-            } else {
-                FontStyle::Normal
-            };
-            for (i, l) in lines.iter().enumerate() {
-                let style = (FONT, 10.0)
-                    .into_font()
-                    .style(weight)
-                    .color(&INK)
-                    .pos(Pos::new(HPos::Center, VPos::Center));
-                root.draw(&Text::new(l.clone(), (cx, cy - 7 + 14 * i as i32), style))?;
-            }
-        }
-        // Legend: classes with their ranges, then "no data".
-        let ly = H as i32 - 62;
-        let lo = values.iter().copied().fold(f64::MAX, f64::min);
-        let hi = values.iter().copied().fold(f64::MIN, f64::max);
-        let mut edges = vec![lo];
-        edges.extend(bounds.iter().copied());
-        edges.push(hi);
-        let show = if values.is_empty() {
-            0
-        } else if hi > lo {
-            5
-        } else {
-            1
-        };
-        for c in 0..show {
-            let x = 10 + c as i32 * 120;
-            root.draw(&Rectangle::new(
-                [(x, ly), (x + 16, ly + 12)],
-                RAMP[if show == 1 { 2 } else { c }].filled(),
-            ))?;
-            root.draw(&Rectangle::new([(x, ly), (x + 16, ly + 12)], INK.stroke_width(1)))?;
-            let text = if show == 1 {
-                fmt_number(lo, spec.decimals)
-            } else {
-                format!(
-                    "{}–{}",
-                    fmt_number(edges[c], spec.decimals),
-                    fmt_number(edges[c + 1], spec.decimals)
-                )
-            };
-            root.draw(&Text::new(
-                text,
-                (x + 22, ly + 6),
-                (FONT, 10.0)
-                    .into_font()
-                    .color(&INK)
-                    .pos(Pos::new(HPos::Left, VPos::Center)),
-            ))?;
-        }
-        if spec.areas.iter().any(|a| a.value.is_none()) {
-            let y = ly + 22;
-            let sq = vec![(10, y), (26, y), (26, y + 12), (10, y + 12)];
-            root.draw(&Polygon::new(sq.clone(), WHITE.filled()))?;
-            hatch(&root, &sq)?;
-            root.draw(&Rectangle::new([(10, y), (26, y + 12)], INK.stroke_width(1)))?;
-            root.draw(&Text::new(
-                spec.no_data.clone(),
-                (32, y + 6),
-                (FONT, 10.0)
-                    .into_font()
-                    .color(&INK)
-                    .pos(Pos::new(HPos::Left, VPos::Center)),
-            ))?;
-        }
-        root.draw(&Text::new(
-            spec.unit.clone(),
-            (10, H as i32 - 14),
-            (FONT, 10.0)
-                .into_font()
-                .color(&INK)
-                .pos(Pos::new(HPos::Left, VPos::Center)),
-        ))?;
+        draw_areas(&root, spec, &proj, &bounds)?;
+        draw_labels(&root, spec, &proj)?;
+        draw_legend(&root, spec, &values, &bounds)?;
         root.present()
     })();
     if let Err(e) = result {
         debug_assert!(false, "map drawing failed: {e:?}");
     }
     buf
+}
+
+/// The areas filled by class (hatched without a value), with their outlines.
+fn draw_areas(root: &Area2d, spec: &MapSpec, proj: &Projection, bounds: &[f64]) -> Drawn {
+    for a in &spec.areas {
+        for r in &a.rings {
+            let poly: Vec<(i32, i32)> = r.iter().map(|p| proj.px(p)).collect();
+            match a.value {
+                Some(v) => root.draw(&Polygon::new(poly.clone(), RAMP[class_of(v, bounds)].filled()))?,
+                None => {
+                    root.draw(&Polygon::new(poly.clone(), WHITE.filled()))?;
+                    hatch(root, &poly)?;
+                }
+            }
+            let mut closed = poly.clone();
+            closed.push(poly[0]);
+            root.draw(&PathElement::new(closed, RGBColor(90, 90, 90).stroke_width(1)))?;
+        }
+    }
+    Ok(())
+}
+
+/// Highlight outlines and the name-and-value labels, on top of the areas.
+fn draw_labels(root: &Area2d, spec: &MapSpec, proj: &Projection) -> Drawn {
+    for a in &spec.areas {
+        if a.highlight {
+            for r in &a.rings {
+                let mut poly: Vec<(i32, i32)> = r.iter().map(|p| proj.px(p)).collect();
+                poly.push(poly[0]);
+                root.draw(&PathElement::new(poly, INK.stroke_width(4)))?;
+            }
+        }
+        let Some(largest) = a.rings.iter().max_by_key(|r| r.len()) else {
+            continue;
+        };
+        let (cx, cy) = proj.px(&centroid(largest));
+        let value = a
+            .value
+            .map(|v| fmt_number(v, spec.decimals, spec.style))
+            .unwrap_or_else(|| "–".into());
+        let lines = [a.name.clone(), value];
+        let wmax = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as i32 * 6 + 8;
+        root.draw(&Rectangle::new(
+            [(cx - wmax / 2, cy - 15), (cx + wmax / 2, cy + 15)],
+            WHITE.filled(),
+        ))?;
+        root.draw(&Rectangle::new(
+            [(cx - wmax / 2, cy - 15), (cx + wmax / 2, cy + 15)],
+            INK.stroke_width(1),
+        ))?;
+        let weight = if a.highlight {
+            FontStyle::Bold
+        } else {
+            FontStyle::Normal
+        };
+        for (i, l) in lines.iter().enumerate() {
+            let style = (FONT, 10.0)
+                .into_font()
+                .style(weight)
+                .color(&INK)
+                .pos(Pos::new(HPos::Center, VPos::Center));
+            root.draw(&Text::new(l.clone(), (cx, cy - 7 + 14 * i as i32), style))?;
+        }
+    }
+    Ok(())
+}
+
+/// Legend: classes with their ranges, then "no data", then the unit.
+fn draw_legend(root: &Area2d, spec: &MapSpec, values: &[f64], bounds: &[f64]) -> Drawn {
+    let ly = H as i32 - 62;
+    let lo = values.iter().copied().fold(f64::MAX, f64::min);
+    let hi = values.iter().copied().fold(f64::MIN, f64::max);
+    let mut edges = vec![lo];
+    edges.extend(bounds.iter().copied());
+    edges.push(hi);
+    let show = if values.is_empty() {
+        0
+    } else if hi > lo {
+        5
+    } else {
+        1
+    };
+    let left = |size| {
+        (FONT, size)
+            .into_font()
+            .color(&INK)
+            .pos(Pos::new(HPos::Left, VPos::Center))
+    };
+    for c in 0..show {
+        let x = 10 + c as i32 * 120;
+        root.draw(&Rectangle::new(
+            [(x, ly), (x + 16, ly + 12)],
+            RAMP[if show == 1 { 2 } else { c }].filled(),
+        ))?;
+        root.draw(&Rectangle::new([(x, ly), (x + 16, ly + 12)], INK.stroke_width(1)))?;
+        let text = if show == 1 {
+            fmt_number(lo, spec.decimals, spec.style)
+        } else {
+            format!(
+                "{}–{}",
+                fmt_number(edges[c], spec.decimals, spec.style),
+                fmt_number(edges[c + 1], spec.decimals, spec.style)
+            )
+        };
+        root.draw(&Text::new(text, (x + 22, ly + 6), left(10.0)))?;
+    }
+    if spec.areas.iter().any(|a| a.value.is_none()) {
+        let y = ly + 22;
+        let sq = vec![(10, y), (26, y), (26, y + 12), (10, y + 12)];
+        root.draw(&Polygon::new(sq.clone(), WHITE.filled()))?;
+        hatch(root, &sq)?;
+        root.draw(&Rectangle::new([(10, y), (26, y + 12)], INK.stroke_width(1)))?;
+        root.draw(&Text::new(spec.no_data.clone(), (32, y + 6), left(10.0)))?;
+    }
+    root.draw(&Text::new(spec.unit.clone(), (10, H as i32 - 14), left(10.0)))?;
+    Ok(())
 }
 
 /// Diagonal hatching inside a polygon's bounding box, clipped roughly by testing midpoints.
@@ -300,6 +325,7 @@ mod tests {
             unit: "t CO₂e/Einw.".into(),
             decimals: 1,
             no_data: "keine Daten".into(),
+            style: Style::German,
         });
         assert!(svg.contains("keine Daten") && svg.contains("t CO₂e/Einw."), "{svg}");
         assert!(svg.contains("\nA\n") && svg.contains("\n5,0\n"), "{svg}");

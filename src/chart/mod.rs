@@ -8,7 +8,7 @@ pub mod map;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::format::fmt_number;
+use crate::format::{fmt_number, Style};
 
 /// Font family of all chart text: must match a font loaded into typst exactly.
 pub const FONT: &str = "DejaVu Sans";
@@ -38,6 +38,8 @@ pub struct BarChart {
     pub unit: String,
     pub bars: Vec<Bar>,
     pub decimals: usize,
+    /// How the numbers are written (the documents' locale).
+    pub style: Style,
 }
 
 /// Horizontal bars with two values per row, e.g. an earlier and a later reference date.
@@ -47,6 +49,8 @@ pub struct PairedChart {
     pub series: [String; 2],
     pub rows: Vec<(String, [Option<f64>; 2], bool)>,
     pub decimals: usize,
+    /// How the numbers are written (the documents' locale).
+    pub style: Style,
 }
 
 /// Stacked bars, e.g. land use by member (shares, 100 %) or emissions by sector over the years.
@@ -58,6 +62,8 @@ pub struct StackedChart {
     pub segments: Vec<(String, RGBColor)>,
     /// Row label, shares in % per segment, highlight.
     pub rows: Vec<(String, Vec<f64>, bool)>,
+    /// How the numbers are written (the documents' locale).
+    pub style: Style,
 }
 
 /// Land-use colours: neighbours in the stack differ clearly in lightness.
@@ -147,7 +153,7 @@ pub fn bars(spec: &BarChart) -> String {
                 }
                 (a, c) = (a.min(l), c.max(h));
             }
-            let label = fmt_number(b.value, spec.decimals);
+            let label = fmt_number(b.value, spec.decimals, spec.style);
             let (lx, pos) = if b.value >= 0.0 {
                 (c + 4, HPos::Left)
             } else {
@@ -229,7 +235,7 @@ pub fn paired(spec: &PairedChart) -> String {
                     c.filled(),
                 ))?;
                 root.draw(&Text::new(
-                    fmt_number(*v, spec.decimals),
+                    fmt_number(*v, spec.decimals, spec.style),
                     (scale(*v) + 4, yy + 6),
                     text(10.0, Pos::new(HPos::Left, VPos::Center)),
                 ))?;
@@ -304,8 +310,8 @@ pub fn stacked(spec: &StackedChart) -> String {
                         .color(&ink)
                         .pos(Pos::new(HPos::Center, VPos::Center));
                     let label = match &spec.absolute {
-                        Some(_) => fmt_number(*share, 0),
-                        None => format!("{} %", fmt_number(*share, 0)),
+                        Some(_) => fmt_number(*share, 0, spec.style),
+                        None => format!("{} %", fmt_number(*share, 0, spec.style)),
                     };
                     root.draw(&Text::new(label, ((a + b) / 2, y + row_h / 2), style))?;
                 }
@@ -314,7 +320,7 @@ pub fn stacked(spec: &StackedChart) -> String {
                 let total: f64 = shares.iter().sum();
                 let xe = x0 + (total / full * w) as i32;
                 root.draw(&Text::new(
-                    fmt_number(total, 0),
+                    fmt_number(total, 0, spec.style),
                     (xe + 4, y + row_h / 2),
                     text(10.0, Pos::new(HPos::Left, VPos::Center)),
                 ))?;
@@ -367,6 +373,8 @@ pub struct Line {
 pub struct LineChart {
     pub unit: String,
     pub lines: Vec<Line>,
+    /// How the numbers are written (the documents' locale).
+    pub style: Style,
 }
 
 pub fn lines(spec: &LineChart) -> String {
@@ -392,7 +400,7 @@ pub fn lines(spec: &LineChart) -> String {
             let y = sy(v);
             root.draw(&PathElement::new(vec![(px0, y), (px1, y)], GRID.stroke_width(1)))?;
             root.draw(&Text::new(
-                fmt_number(v, if ymax < 20.0 { 1 } else { 0 }),
+                fmt_number(v, if ymax < 20.0 { 1 } else { 0 }, spec.style),
                 (px0 - 6, y),
                 text(10.0, Pos::new(HPos::Right, VPos::Center)),
             ))?;
@@ -454,7 +462,7 @@ pub fn lines(spec: &LineChart) -> String {
                     }
                 }
                 root.draw(&Text::new(
-                    fmt_number(p.1, 2),
+                    fmt_number(p.1, 2, spec.style),
                     (x + 5, y - 9),
                     text(9.0, Pos::new(HPos::Left, VPos::Center)),
                 ))?;
@@ -501,6 +509,8 @@ pub struct Step {
 pub struct Waterfall {
     pub unit: String,
     pub steps: Vec<Step>,
+    /// How the numbers are written (the documents' locale).
+    pub style: Style,
 }
 
 pub fn waterfall(spec: &Waterfall) -> String {
@@ -540,9 +550,13 @@ pub fn waterfall(spec: &Waterfall) -> String {
             root.draw(&Rectangle::new([(l, y + 4), (r, y + ROW_H - 4)], colour.filled()))?;
             root.draw(&Rectangle::new([(l, y + 4), (r, y + ROW_H - 4)], INK.stroke_width(1)))?;
             let label = if s.total {
-                fmt_number(s.value, 0)
+                fmt_number(s.value, 0, spec.style)
             } else {
-                format!("{}{}", if s.value > 0.0 { "+" } else { "" }, fmt_number(s.value, 0))
+                format!(
+                    "{}{}",
+                    if s.value > 0.0 { "+" } else { "" },
+                    fmt_number(s.value, 0, spec.style)
+                )
             };
             root.draw(&Text::new(
                 label,
@@ -571,6 +585,7 @@ mod tests {
         let svg = bars(&BarChart {
             unit: "t CO₂e".into(),
             decimals: 0,
+            style: Style::German,
             bars: vec![
                 Bar {
                     label: "Gebäude".into(),
@@ -596,6 +611,7 @@ mod tests {
     fn waterfall_and_lines_draw_their_values() {
         let svg = waterfall(&Waterfall {
             unit: "t".into(),
+            style: Style::German,
             steps: vec![
                 Step {
                     label: "Brutto".into(),
@@ -617,6 +633,7 @@ mod tests {
         assert!(svg.contains("3.500.000") && svg.contains("−10.000") && svg.contains("3.490.000"));
         let svg = lines(&LineChart {
             unit: "t/EW".into(),
+            style: Style::German,
             lines: vec![
                 Line {
                     name: "Ist".into(),
@@ -637,6 +654,7 @@ mod tests {
     fn stacked_shares_label_wide_segments() {
         let svg = stacked(&StackedChart {
             absolute: None,
+            style: Style::German,
             segments: vec![
                 ("Siedlung".into(), LAND_COLOURS[0]),
                 ("Landwirtschaft".into(), LAND_COLOURS[2]),

@@ -39,7 +39,7 @@ pub fn duplicates_in_file(rel: &str, obs: &[Observation]) -> Result<(), InputErr
                         "duplicate row: AGS {} {} {} is {} on line {} and {} here",
                         o.ags,
                         o.variable,
-                        o.date.display(),
+                        o.date.display(crate::format::Style::German),
                         show(prev.value),
                         prev.line,
                         show(o.value)
@@ -127,28 +127,28 @@ pub fn plausibility(obs: &[Observation], covered: impl Fn(&str) -> bool) -> Vec<
             out.push(format!(
                 "{at}: {what} of {} on {} is negative ({v}); an area, count or capacity cannot be below zero",
                 o.ags,
-                o.date.display()
+                o.date.display(crate::format::Style::German)
             ));
         }
         if ranged && is_share && v > 100.0 {
             out.push(format!(
                 "{at}: {what} of {} on {} is {v} %, a share over 100 %",
                 o.ags,
-                o.date.display()
+                o.date.display(crate::format::Style::German)
             ));
         }
         if ranged && unit == "ha" && v > MAX_MUNICIPAL_AREA_HA {
             out.push(format!(
                 "{at}: {what} of {} on {} is {v} ha, more than any municipality's area",
                 o.ags,
-                o.date.display()
+                o.date.display(crate::format::Style::German)
             ));
         }
         if ranged && o.variable.starts_with("population") && v > MAX_MUNICIPAL_POPULATION {
             out.push(format!(
                 "{at}: {what} of {} on {} is {v}, more people than any municipality has",
                 o.ags,
-                o.date.display()
+                o.date.display(crate::format::Style::German)
             ));
         }
         if o.variable == "land_area" && o.category.as_deref() != Some("land_total") {
@@ -157,7 +157,7 @@ pub fn plausibility(obs: &[Observation], covered: impl Fn(&str) -> bool) -> Vec<
                     out.push(format!(
                         "{at}: {what} of {} on {} is {v} ha, {:.0} % of the municipality's {total} ha",
                         o.ags,
-                        o.date.display(),
+                        o.date.display(crate::format::Style::German),
                         v / total * 100.0
                     ));
                 }

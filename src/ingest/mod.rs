@@ -580,7 +580,7 @@ fn conflicts(obs: &[Observation]) -> Vec<String> {
                         "{} {} {}: {} (line {}) says {a}, {} (line {}) says {b}; the later file is used",
                         o.ags,
                         o.variable,
-                        o.date.display(),
+                        o.date.display(crate::format::Style::German),
                         prev.source.file,
                         prev.line,
                         o.source.file,

@@ -166,7 +166,12 @@ impl Rules {
                 Some(c) if *c != o.variable => format!("{} ({c})", o.variable),
                 _ => o.variable.clone(),
             };
-            let about = format!("{what} of {} on {} is {}", o.ags, o.date.display(), show(v));
+            let about = format!(
+                "{what} of {} on {} is {}",
+                o.ags,
+                o.date.display(crate::format::Style::German),
+                show(v)
+            );
             let error = |msg: String| {
                 let mut e = InputError::new(
                     o.source.file.clone(),

@@ -1,17 +1,20 @@
-//! Document words per language, from `locales/<lang>.toml` compiled into the binary.
+//! Document words per language, from `locales/<lang>.toml` compiled into the binary, and the
+//! language's style of writing numbers and dates.
 
 use std::collections::BTreeMap;
 
 use anyhow::{anyhow, Context, Result};
 
 use crate::compute::Note;
-use crate::format::{fmt_number, fmt_signed_pct};
+use crate::format::{fmt_number, fmt_signed_pct, Style};
 
 const DE: &str = include_str!("../../locales/de.toml");
 const EN: &str = include_str!("../../locales/en.toml");
 
 pub struct Locale {
     pub lang: String,
+    /// How numbers and dates are written in this language.
+    pub style: Style,
     root: toml::Table,
 }
 
@@ -27,8 +30,19 @@ impl Locale {
             toml::from_str(src).with_context(|| format!("locales/{lang}.toml is not valid TOML"))?;
         Ok(Locale {
             lang: lang.to_string(),
+            style: Style::for_lang(lang),
             root,
         })
+    }
+
+    /// A number with `decimals` places in this language's style (`1.234,5` / `1,234.5`).
+    pub fn number(&self, v: f64, decimals: usize) -> String {
+        fmt_number(v, decimals, self.style)
+    }
+
+    /// A signed percentage change in this language's style (`+3,4 %` / `+3.4 %`).
+    pub fn signed_pct(&self, v: f64) -> String {
+        fmt_signed_pct(v, self.style)
     }
 
     /// A label from a section (`label`, `sector`, `carrier`, …); the key itself if missing.
@@ -72,7 +86,7 @@ impl Locale {
             Note::PopulationOfEarlierDate { population_date } => self.fill(
                 "note",
                 "population_of_earlier_date",
-                &[("date", population_date.display())],
+                &[("date", population_date.display(self.style))],
             ),
             Note::CensusDiffers {
                 census,
@@ -82,9 +96,9 @@ impl Locale {
                 "note",
                 "census_differs",
                 &[
-                    ("date", census_date.display()),
-                    ("census", fmt_number(*census, 0)),
-                    ("diff", fmt_signed_pct(*difference_pct)),
+                    ("date", census_date.display(self.style)),
+                    ("census", self.number(*census, 0)),
+                    ("diff", self.signed_pct(*difference_pct)),
                 ],
             ),
             Note::DeviationFromPublished {
@@ -94,20 +108,22 @@ impl Locale {
                 "note",
                 "deviation_from_published",
                 &[
-                    ("published", fmt_number(*published, 0)),
-                    ("deviation", fmt_signed_pct(*deviation_pct)),
+                    ("published", self.number(*published, 0)),
+                    ("deviation", self.signed_pct(*deviation_pct)),
                 ],
             ),
-            Note::Between { from, to } => {
-                self.fill("note", "between", &[("from", from.display()), ("to", to.display())])
-            }
+            Note::Between { from, to } => self.fill(
+                "note",
+                "between",
+                &[("from", from.display(self.style)), ("to", to.display(self.style))],
+            ),
             Note::Missing => self.label("note", "missing"),
             Note::Estimate { median_pct, p80_pct, n } => self.fill(
                 "note",
                 "estimate",
                 &[
-                    ("median", fmt_number(*median_pct, 0)),
-                    ("p80", fmt_number(*p80_pct, 0)),
+                    ("median", self.number(*median_pct, 0)),
+                    ("p80", self.number(*p80_pct, 0)),
                     ("n", n.to_string()),
                 ],
             ),

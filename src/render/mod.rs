@@ -1,13 +1,12 @@
 //! Render: view models per document → minijinja (with Typst escaping) → typst in-process → PDF.
 //! Templates hold layout, the locale holds words, Rust holds numbers.
 
-mod accounting;
-mod assessment;
+mod common;
+mod documents;
 pub mod escape;
 pub mod glyphs;
 pub mod locale;
-mod maps;
-mod views;
+mod sections;
 pub mod world;
 
 use anyhow::{anyhow, Context, Result};
@@ -84,15 +83,10 @@ pub struct Renderer {
 pub const TEMPLATE_FUEL: u64 = 10_000_000;
 
 impl Renderer {
-    /// Sets up templates (built-in, overridden one by one from `templates` if given), the
-    /// locale and the number style.
+    /// Sets up templates (built-in, overridden one by one from `templates` if given) and the
+    /// locale (with it the number style).
     pub fn new(lang: &str, date_override: Option<RefDate>, templates: Option<&std::path::Path>) -> Result<Renderer> {
         let locale = Locale::load(lang)?;
-        crate::format::set_style(if lang == "de" {
-            crate::format::Style::German
-        } else {
-            crate::format::Style::English
-        });
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         // A bound on the work of one document's template: a loop without end (or a nested loop
@@ -178,17 +172,17 @@ impl Renderer {
     }
 
     pub fn report(&self, p: &Partnership, data: &Dataset, facts: &Facts, m: &MemberFacts) -> Result<Generated> {
-        let (view, files) = views::report(self, p, data, facts, m);
+        let (view, files) = documents::report(self, p, data, facts, m);
         self.generate(DocKind::Report, &view, files, view.meta.title.clone(), view.meta.date)
     }
 
     pub fn briefing(&self, p: &Partnership, data: &Dataset, facts: &Facts, m: &MemberFacts) -> Result<Generated> {
-        let (view, files) = views::briefing(self, p, data, facts, m);
+        let (view, files) = documents::briefing(self, p, data, facts, m);
         self.generate(DocKind::Briefing, &view, files, view.meta.title.clone(), view.meta.date)
     }
 
     pub fn handbook(&self, p: &Partnership, data: &Dataset, facts: &Facts) -> Result<Generated> {
-        let (view, files) = views::handbook(self, p, data, facts);
+        let (view, files) = documents::handbook(self, p, data, facts);
         self.generate(DocKind::Handbook, &view, files, view.meta.title.clone(), view.meta.date)
     }
 
@@ -302,7 +296,9 @@ fn template_error(name: &str, e: &minijinja::Error) -> anyhow::Error {
                 msg.push_str(&format!(" in `{}`", exprs.join("`, `")));
             }
         }
-        msg.push_str("; the view model has no such field: check the spelling against src/render/views.rs");
+        msg.push_str(
+            "; the view model has no such field: check the spelling against src/render/documents.rs and its sections",
+        );
     }
     anyhow!(msg)
 }

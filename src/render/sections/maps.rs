@@ -2,12 +2,11 @@
 //! offset potential per hectare. Members without a boundary get no map, and no empty frame; nor
 //! does a document whose members include fewer than two with a boundary.
 
-use super::views::{alt_for, ChartSet};
-use super::Renderer;
+use super::super::common::{alt_for, Chart, ChartKey};
+use super::super::Renderer;
 use crate::chart::map::{choropleth, Area, MapSpec};
 use crate::compute::Facts;
-use crate::format::fmt_number;
-use crate::ingest::Dataset;
+use crate::ingest::geometry::Boundary;
 
 /// Which value a map shows.
 #[derive(Debug, Clone, Copy)]
@@ -17,9 +16,16 @@ pub enum Metric {
     OffsetPerHa,
 }
 
-pub fn map(r: &Renderer, data: &Dataset, facts: &Facts, metric: Metric, highlight: Option<&str>, set: &mut ChartSet) {
-    if data.boundaries.is_empty() {
-        return;
+/// The map of one metric over `boundaries`, the member `highlight` outlined.
+pub fn map(
+    r: &Renderer,
+    boundaries: &[Boundary],
+    facts: &Facts,
+    metric: Metric,
+    highlight: Option<&str>,
+) -> Option<Chart> {
+    if boundaries.is_empty() {
+        return None;
     }
     let value = |ags: &str| -> Option<f64> {
         let m = facts.members.iter().find(|m| m.member.ags.as_str() == ags)?;
@@ -38,8 +44,7 @@ pub fn map(r: &Renderer, data: &Dataset, facts: &Facts, metric: Metric, highligh
             }
         }
     };
-    let areas: Vec<Area> = data
-        .boundaries
+    let areas: Vec<Area> = boundaries
         .iter()
         .filter_map(|b| {
             let m = facts.members.iter().find(|m| m.member.ags == b.ags)?;
@@ -54,14 +59,15 @@ pub fn map(r: &Renderer, data: &Dataset, facts: &Facts, metric: Metric, highligh
     // A choropleth compares areas: a map of the member alone (in a national run only few members
     // have a boundary in the inputs) would be a figure that says nothing.
     if areas.len() < 2 {
-        return;
+        return None;
     }
     let (key, title_key, unit, decimals) = match metric {
-        Metric::GhgPerInhabitant => ("karte_thg", "map_ghg", r.locale.unit("t CO2e/EW"), 1),
-        Metric::RatingScore => ("karte_bewertung", "map_score", r.locale.text("score"), 1),
-        Metric::OffsetPerHa => ("karte_ausgleich", "map_offset", r.locale.unit("t CO2e/(ha·a)"), 2),
+        Metric::GhgPerInhabitant => (ChartKey::MapGhg, "map_ghg", r.locale.unit("t CO2e/EW"), 1),
+        Metric::RatingScore => (ChartKey::MapScore, "map_score", r.locale.text("score"), 1),
+        Metric::OffsetPerHa => (ChartKey::MapOffset, "map_offset", r.locale.unit("t CO2e/(ha·a)"), 2),
     };
     let svg = choropleth(&MapSpec {
+        style: r.locale.style,
         areas: areas.clone(),
         unit: unit.clone(),
         decimals,
@@ -74,11 +80,11 @@ pub fn map(r: &Renderer, data: &Dataset, facts: &Facts, metric: Metric, highligh
             (
                 a.name.clone(),
                 a.value
-                    .map(|v| format!("{} {unit}", fmt_number(v, decimals)))
+                    .map(|v| format!("{} {unit}", r.locale.number(v, decimals)))
                     .unwrap_or_else(|| r.locale.text("no_data")),
             )
         })
         .collect();
     let alt = format!("{} {}", r.locale.text("map_alt"), alt_for(r, &title, &values));
-    set.add(key, svg, title, alt, r.locale.text("map_source"));
+    Some(Chart::new(key, svg, title, alt, r.locale.text("map_source")))
 }

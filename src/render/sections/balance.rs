@@ -1,0 +1,322 @@
+//! The BISKO balance section (local or start balance): sectors, carriers, cells, memo items and the
+//! plausibility note, with the sector chart and the members' emissions per inhabitant.
+
+use serde::Serialize;
+
+use super::super::common::{alt_for, fig, source_line, Chart, ChartKey, SourceBook};
+use super::super::Renderer;
+use crate::chart::{self, Bar, BarChart};
+use crate::compute::balance::{Balance, BalanceRow, SectorTotal, ETS};
+use crate::compute::{Facts, MemberFacts};
+use crate::model::Source;
+
+#[derive(Serialize)]
+pub struct MemoView {
+    pub label: String,
+    pub t: String,
+    pub grade: String,
+}
+
+#[derive(Serialize)]
+pub struct BalanceView {
+    pub year: i32,
+    pub sectors: Vec<SectorRow>,
+    pub cells: Vec<CellRow>,
+    pub carriers: Vec<CarrierRow>,
+    pub total_mwh: String,
+    pub total_t: String,
+    pub per_inhabitant: String,
+    pub quality: String,
+    pub grade: String,
+    pub is_start_balance: bool,
+    pub has_published: bool,
+    pub local_cells: usize,
+    pub estimated_cells: usize,
+    /// Memo items outside the BISKO total: label, t CO2e, grade.
+    pub memo: Vec<MemoView>,
+    pub has_ets: bool,
+    /// A sentence when the estimate is far from the national value per inhabitant.
+    pub plausibility: String,
+    /// The method of the start balance changed since earlier editions.
+    pub method_changed: bool,
+    /// Emission factors of an earlier year were applied (the balance year has none).
+    pub factor_years: String,
+    pub validation: Vec<ValidationRow>,
+    pub refs: String,
+}
+
+/// One sector of the balance.
+#[derive(Serialize)]
+pub struct SectorRow {
+    pub sector: String,
+    /// Final energy (MWh).
+    pub mwh: String,
+    /// Emissions (t CO2e).
+    pub t: String,
+    /// Share of the total (%).
+    pub share: String,
+    /// The member's own published emissions (t), empty if none.
+    pub published: String,
+    /// Deviation of the balance from the published value, empty if none.
+    pub deviation: String,
+}
+
+/// One cell of the balance: a sector and a carrier.
+#[derive(Serialize)]
+pub struct CellRow {
+    pub sector: String,
+    pub carrier: String,
+    /// Final energy (MWh).
+    pub mwh: String,
+    /// Emission factor (g CO2e/kWh).
+    pub factor: String,
+    /// Emissions (t CO2e).
+    pub t: String,
+    /// Local data or estimate (locale words).
+    pub origin: String,
+    pub grade: String,
+}
+
+/// One carrier of the balance.
+#[derive(Serialize)]
+pub struct CarrierRow {
+    pub carrier: String,
+    /// Final energy (MWh).
+    pub mwh: String,
+    /// Emissions (t CO2e).
+    pub t: String,
+    /// Share of the total (%).
+    pub share: String,
+}
+
+/// A sector of a member's own balance against the start balance's estimate.
+#[derive(Serialize)]
+pub struct ValidationRow {
+    pub sector: String,
+    /// The member's own balance (t CO2e).
+    pub local_t: String,
+    /// The start balance's estimate (t CO2e).
+    pub estimate_t: String,
+    pub deviation: String,
+}
+
+pub fn balance_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Option<BalanceView> {
+    let b = m.balance.as_ref()?;
+    let refs = m
+        .figures
+        .iter()
+        .find(|f| f.id == fig::GHG_T)
+        .map(|f| book.refs(&f.sources))
+        .unwrap_or_default();
+    Some(BalanceView {
+        year: b.date.year,
+        sectors: b.sectors.iter().map(|s| sector_row(r, s)).collect(),
+        cells: b.rows.iter().map(|x| cell_row(r, x)).collect(),
+        carriers: b
+            .carriers
+            .iter()
+            .map(|c| CarrierRow {
+                carrier: r.locale.label("carrier", &c.carrier),
+                mwh: r.locale.number(c.mwh, 0),
+                t: r.locale.number(c.t, 0),
+                share: r.locale.number(c.share_pct, 1),
+            })
+            .collect(),
+        total_mwh: r.locale.number(b.total_mwh, 0),
+        total_t: r.locale.number(b.total_t, 0),
+        per_inhabitant: b.t_per_inhabitant.map(|v| r.locale.number(v, 2)).unwrap_or_default(),
+        quality: r.locale.number(b.quality, 2),
+        grade: b.grade.letter().to_string(),
+        is_start_balance: b.estimated_cells > 0,
+        has_published: b.sectors.iter().any(|s| s.published_t.is_some()),
+        local_cells: b.local_cells,
+        estimated_cells: b.estimated_cells,
+        memo: b
+            .memo
+            .iter()
+            .map(|x| MemoView {
+                label: r.locale.label("memo_item", &x.item),
+                t: r.locale.number(x.t, 0),
+                grade: x.grade.letter().to_string(),
+            })
+            .collect(),
+        has_ets: b.memo.iter().any(|x| x.item == ETS),
+        plausibility: b
+            .plausibility
+            .as_ref()
+            .map(|p| plausibility_sentence(r, p))
+            .unwrap_or_default(),
+        method_changed: b.estimated_cells > 0,
+        factor_years: factor_years(b),
+        validation: b
+            .validation
+            .iter()
+            .map(|v| ValidationRow {
+                sector: r.locale.label("sector", &v.sector),
+                local_t: r.locale.number(v.local_t, 0),
+                estimate_t: r.locale.number(v.estimate_t, 0),
+                deviation: r.locale.signed_pct(v.deviation_pct),
+            })
+            .collect(),
+        refs,
+    })
+}
+
+fn sector_row(r: &Renderer, s: &SectorTotal) -> SectorRow {
+    SectorRow {
+        sector: r.locale.label("sector", &s.sector),
+        mwh: r.locale.number(s.mwh, 0),
+        t: r.locale.number(s.t, 0),
+        share: r.locale.number(s.share_pct, 1),
+        published: s.published_t.map(|v| r.locale.number(v, 0)).unwrap_or_default(),
+        deviation: s.deviation_pct.map(|v| r.locale.signed_pct(v)).unwrap_or_default(),
+    }
+}
+
+fn cell_row(r: &Renderer, x: &BalanceRow) -> CellRow {
+    CellRow {
+        sector: r.locale.label("sector_short", &x.sector),
+        carrier: r.locale.label("carrier", &x.carrier),
+        mwh: r.locale.number(x.mwh, 0),
+        factor: r.locale.number(x.g_per_kwh, 1),
+        t: r.locale.number(x.t, 0),
+        origin: r.locale.text(if x.local { "origin_local" } else { "origin_estimate" }),
+        grade: x.grade.letter().to_string(),
+    }
+}
+
+/// The years of emission factors applied other than the balance year ("2022, 2023"; empty if none).
+fn factor_years(b: &Balance) -> String {
+    let mut years: Vec<i32> = b
+        .rows
+        .iter()
+        .map(|x| x.factor_year)
+        .filter(|y| *y != b.date.year)
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// "Auffällig: 15,2 t je Einwohner, das 2,3-Fache …; 58 % davon aus energieintensiver Industrie (…)."
+pub fn plausibility_sentence(r: &Renderer, p: &crate::compute::balance::Plausibility) -> String {
+    let driver = match p.driver.strip_prefix("ets_share:") {
+        Some(branch) => r.locale.fill(
+            "text",
+            "plausibility_ets",
+            &[("branch", r.locale.label("branch", branch))],
+        ),
+        None => r.locale.label("sector", &p.driver),
+    };
+    r.locale.fill(
+        "text",
+        "plausibility_sentence",
+        &[
+            ("value", r.locale.number(p.t_per_inhabitant, 1)),
+            ("ratio", r.locale.number(p.ratio, 1)),
+            ("national", r.locale.number(p.national_t_per_inhabitant, 1)),
+            ("share", r.locale.number(p.share_pct, 0)),
+            ("driver", driver),
+        ],
+    )
+}
+
+pub fn sector_chart(r: &Renderer, m: &MemberFacts) -> Option<Chart> {
+    let Some(b) = &m.balance else { return None };
+    let bars: Vec<Bar> = b
+        .sectors
+        .iter()
+        .map(|s| Bar {
+            label: r.locale.label("sector_short", &s.sector),
+            value: s.t,
+            highlight: false,
+            range: s
+                .typical_error_pct
+                .map(|e| (s.t * (1.0 - e / 100.0), s.t * (1.0 + e / 100.0))),
+        })
+        .collect();
+    let kind = if b.estimated_cells > 0 {
+        format!(" – {}", r.locale.text("start_balance"))
+    } else {
+        String::new()
+    };
+    let kind = if b.sectors.iter().any(|s| s.typical_error_pct.is_some()) {
+        format!("{kind}; {}", r.locale.text("error_bar_legend"))
+    } else {
+        kind
+    };
+    let title = format!(
+        "{} – {} ({}){kind}",
+        r.locale.text("chart_sectors"),
+        m.member.name,
+        b.date.year
+    );
+    let values: Vec<(String, String)> = bars
+        .iter()
+        .map(|x| (x.label.clone(), format!("{} t CO₂e", r.locale.number(x.value, 0))))
+        .collect();
+    let svg = chart::bars(&BarChart {
+        style: r.locale.style,
+        unit: r.locale.unit("t CO2e"),
+        bars,
+        decimals: 0,
+    });
+    let alt = alt_for(r, &title, &values);
+    let sources: Vec<&Source> = m
+        .figures
+        .iter()
+        .find(|f| f.id == fig::GHG_T)
+        .map(|f| f.sources.iter().map(AsRef::as_ref).collect())
+        .unwrap_or_default();
+    Some(Chart::new(ChartKey::Sectors, svg, title, alt, source_line(&sources)).of_member(m.member.ags.as_str()))
+}
+
+/// Emissions per inhabitant of every member (start balances marked), for comparison.
+pub fn members_per_inhabitant_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>) -> Option<Chart> {
+    let bars: Vec<Bar> = facts
+        .members
+        .iter()
+        .filter_map(|m| {
+            let b = m.balance.as_ref()?;
+            let mark = if b.estimated_cells > 0 {
+                format!(" ({} {})", r.locale.text("start_balance_short"), b.date.year)
+            } else {
+                format!(" ({})", b.date.year)
+            };
+            Some(Bar {
+                label: format!("{}{mark}", m.member.name),
+                value: b.t_per_inhabitant?,
+                highlight: highlight == Some(m.member.ags.as_str()),
+                range: None,
+            })
+        })
+        .collect();
+    if bars.is_empty() {
+        return None;
+    }
+    let title = r.locale.text("chart_members_per_inhabitant");
+    let values: Vec<(String, String)> = bars
+        .iter()
+        .map(|b| (b.label.clone(), r.locale.number(b.value, 2)))
+        .collect();
+    let svg = chart::bars(&BarChart {
+        style: r.locale.style,
+        unit: r.locale.unit("t CO2e/EW"),
+        bars,
+        decimals: 2,
+    });
+    let alt = alt_for(r, &title, &values);
+    let sources: Vec<&Source> = facts
+        .members
+        .iter()
+        .filter_map(|m| m.figures.iter().find(|f| f.id == fig::GHG_T_PER_INHABITANT))
+        .flat_map(|f| f.sources.iter().map(AsRef::as_ref))
+        .collect();
+    Some(Chart::new(
+        ChartKey::GhgPerInhabitant,
+        svg,
+        title,
+        alt,
+        source_line(&sources),
+    ))
+}

@@ -1,0 +1,274 @@
+//! The handbook's catalogue chapters: the indicator system, the toolbox of measures, and the field
+//! scores of every member against the partnership mean.
+
+use serde::Serialize;
+
+use super::super::Renderer;
+use super::assessment::{target_text, unit};
+use crate::compute::Facts;
+use crate::config::Role;
+use crate::ingest::catalogues::{Catalogues, DataKind, Direction, Indicator, Measure};
+
+#[derive(Serialize)]
+pub struct IndicatorDef {
+    pub name: String,
+    pub explanation: String,
+    pub formula: String,
+    pub unit: String,
+    pub direction: String,
+    pub target: String,
+    pub target_source: String,
+    pub levels: String,
+    pub levels_source: String,
+    pub weight: String,
+    pub data: String,
+}
+
+#[derive(Serialize)]
+pub struct MeasureEntry {
+    pub title: String,
+    pub description: String,
+    pub actors: String,
+    pub roles: String,
+    pub applies: String,
+    pub effect: String,
+    pub effect_source: String,
+    pub cost: String,
+    pub cost_source: String,
+    pub time: String,
+    pub co_benefits: String,
+    pub sources: String,
+    pub assumption: String,
+    pub compensation: bool,
+    pub joint: bool,
+}
+
+/// A field of action and its indicators.
+#[derive(Serialize)]
+pub struct FieldIndicators {
+    pub field: String,
+    pub indicators: Vec<IndicatorDef>,
+}
+
+/// A field of action and its measures.
+#[derive(Serialize)]
+pub struct FieldMeasures {
+    pub field: String,
+    pub measures: Vec<MeasureEntry>,
+}
+
+/// The score of one field: one per member (in the members' order) and the partnership mean.
+#[derive(Serialize)]
+pub struct ScoreRow {
+    pub field: String,
+    pub members: Vec<String>,
+    pub mean: String,
+}
+
+/// The overall score: one per member and the partnership mean.
+#[derive(Serialize)]
+pub struct OverallRow {
+    pub members: Vec<String>,
+    pub mean: String,
+}
+
+#[derive(Serialize)]
+pub struct CatalogueView {
+    pub indicators: Vec<FieldIndicators>,
+    pub measures: Vec<FieldMeasures>,
+    pub scores: Vec<ScoreRow>,
+    pub overall: OverallRow,
+    pub joint: Vec<String>,
+}
+
+pub fn catalogue_view(r: &Renderer, facts: &Facts, cat: &Catalogues) -> CatalogueView {
+    let indicators = cat
+        .fields
+        .iter()
+        .map(|f| {
+            let defs = cat
+                .indicators
+                .iter()
+                .filter(|i| i.field == f.id)
+                .map(|i| indicator_def(r, i))
+                .collect();
+            FieldIndicators {
+                field: f.name.clone(),
+                indicators: defs,
+            }
+        })
+        .collect();
+    let measures = cat
+        .fields
+        .iter()
+        .map(|f| {
+            let entries = cat
+                .measures
+                .iter()
+                .filter(|m| m.field == f.id)
+                .map(|m| measure_entry(r, m))
+                .collect();
+            FieldMeasures {
+                field: f.name.clone(),
+                measures: entries,
+            }
+        })
+        .collect();
+    let pa = facts.region.assessment.as_ref();
+    let scores = cat
+        .fields
+        .iter()
+        .map(|f| {
+            let per_member = facts
+                .members
+                .iter()
+                .map(|m| {
+                    m.assessment
+                        .as_ref()
+                        .and_then(|a| a.fields.iter().find(|x| x.field == f.id)?.score)
+                        .map(|v| r.locale.number(v, 1))
+                        .unwrap_or_else(|| "–".into())
+                })
+                .collect();
+            let mean = pa
+                .and_then(|p| p.fields.iter().find(|x| x.field == f.id)?.score)
+                .map(|v| r.locale.number(v, 1))
+                .unwrap_or_else(|| "–".into());
+            ScoreRow {
+                field: f.name.clone(),
+                members: per_member,
+                mean,
+            }
+        })
+        .collect();
+    let overall = OverallRow {
+        members: facts
+            .members
+            .iter()
+            .map(|m| {
+                m.assessment
+                    .as_ref()
+                    .and_then(|a| a.overall)
+                    .map(|v| r.locale.number(v, 1))
+                    .unwrap_or_else(|| "–".into())
+            })
+            .collect(),
+        mean: pa
+            .and_then(|p| p.overall)
+            .map(|v| r.locale.number(v, 1))
+            .unwrap_or_else(|| "–".into()),
+    };
+    let joint = pa
+        .map(|p| {
+            p.joint
+                .iter()
+                .filter_map(|id| cat.measures.iter().find(|m| &m.id == id).map(|m| m.title.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    CatalogueView {
+        indicators,
+        measures,
+        scores,
+        overall,
+        joint,
+    }
+}
+
+fn indicator_def(r: &Renderer, i: &Indicator) -> IndicatorDef {
+    IndicatorDef {
+        name: i.name.clone(),
+        explanation: i.explanation.clone(),
+        formula: i.formula.clone(),
+        unit: unit(r, &i.unit),
+        direction: r.locale.text(if i.direction == Direction::Lower {
+            "lower_better"
+        } else {
+            "higher_better"
+        }),
+        target: target_text(r, i),
+        target_source: i.target_source.clone(),
+        levels: i
+            .levels
+            .iter()
+            .map(|v| r.locale.number(*v, if v.abs() < 10.0 { 2 } else { 0 }))
+            .collect::<Vec<_>>()
+            .join(" | "),
+        levels_source: i.levels_source.clone(),
+        weight: r.locale.number(i.weight, 1),
+        data: if i.data == DataKind::Local {
+            format!("{} ({})", r.locale.text("data_local"), i.supplier)
+        } else {
+            r.locale.text("data_public")
+        },
+    }
+}
+
+fn measure_entry(r: &Renderer, m: &Measure) -> MeasureEntry {
+    MeasureEntry {
+        title: m.title.clone(),
+        description: m.description.clone(),
+        actors: m
+            .actors
+            .iter()
+            .map(|a| r.locale.label("actor", a))
+            .collect::<Vec<_>>()
+            .join(", "),
+        roles: m
+            .roles
+            .iter()
+            .map(|x| {
+                r.locale.label(
+                    "role",
+                    match x {
+                        Role::City => "city",
+                        Role::Rural => "rural",
+                    },
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        applies: m.applies.clone(),
+        effect: format!(
+            "{} {} ({} {} {})",
+            r.locale.number(m.effect, 2),
+            m.effect_unit,
+            r.locale.text("eligible_share"),
+            r.locale.number(m.eligible_share * 100.0, 0),
+            "%"
+        ),
+        effect_source: m.effect_source.clone(),
+        cost: format!(
+            "{} {} {} · {} {} {}",
+            r.locale.text("investment"),
+            r.locale.number(m.investment, 0),
+            m.cost_unit,
+            r.locale.text("running"),
+            r.locale.number(m.running_cost, 0),
+            m.cost_unit
+        ),
+        cost_source: m.cost_source.clone(),
+        time: r.locale.fill(
+            "text",
+            "time_text",
+            &[
+                ("effect", r.locale.number(m.years_to_effect, 0)),
+                ("life", r.locale.number(m.lifetime_years, 0)),
+            ],
+        ),
+        co_benefits: m
+            .co_benefits
+            .iter()
+            .map(|c| r.locale.label("co_benefit", c))
+            .collect::<Vec<_>>()
+            .join(", "),
+        sources: m.sources.join("; "),
+        assumption: if m.assumption {
+            m.assumption_note.clone()
+        } else {
+            String::new()
+        },
+        compensation: m.compensation,
+        joint: m.joint,
+    }
+}
