@@ -7,10 +7,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use crate::error::{line_of_offset, InputError};
 use crate::ingest::policy::{read_file, Place};
-use crate::ingest::text::line_of_offset;
-use crate::ingest::InputError;
-use crate::model::Ags;
+use crate::model::{Ags, Role};
 
 const FILE: &str = "partnership.toml";
 
@@ -127,13 +126,6 @@ struct RawMember {
     name: String,
     /// `city` or `rural`.
     role: Role,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    City,
-    Rural,
 }
 
 #[derive(Debug, Clone, Serialize)]

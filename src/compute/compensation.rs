@@ -5,8 +5,9 @@
 use serde::Serialize;
 
 use super::MemberFacts;
-use crate::config::{Role, Scenario};
+use crate::config::Scenario;
 use crate::ingest::catalogues::Measure;
+use crate::model::Role;
 
 /// One measure on one member's land.
 #[derive(Debug, Clone, Serialize)]

@@ -7,10 +7,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::error::InputError;
 use super::registry::read_text;
-use crate::config::Role;
+use crate::error::InputError;
 use crate::formula::Expr;
+use crate::model::Role;
 
 const INDICATORS: &str = "catalogues/indicators.toml";
 const MEASURES: &str = "catalogues/measures.toml";
@@ -183,7 +183,7 @@ fn toml_error(file: &str, text: &str, e: toml::de::Error) -> InputError {
         "check the entry against inputs/catalogues/README.md",
     );
     if let Some(span) = e.span() {
-        err = err.at(super::text::line_of_offset(text, span.start));
+        err = err.at(crate::error::line_of_offset(text, span.start));
     }
     err
 }
@@ -191,7 +191,7 @@ fn toml_error(file: &str, text: &str, e: toml::de::Error) -> InputError {
 /// Line of the entry with this id, for messages.
 fn line_of_id(text: &str, id: &str) -> Option<usize> {
     let needle = format!("id = \"{id}\"");
-    text.find(&needle).map(|o| super::text::line_of_offset(text, o))
+    text.find(&needle).map(|o| crate::error::line_of_offset(text, o))
 }
 
 fn entry_error(file: &str, text: &str, kind: &str, id: &str, message: String, hint: &str) -> InputError {

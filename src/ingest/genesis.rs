@@ -5,10 +5,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::error::InputError;
 use super::table::{self, shorten, Record};
 use super::text::{parse_cell, NumberStyle};
 use super::{FileCtx, Target};
+use crate::error::InputError;
 use crate::model::{RefDate, RegionKey};
 
 /// Units the offices write in a header row of their own (`;;ha;ha;…`, `;;;Anzahl;Prozent`).
@@ -300,7 +300,7 @@ fn flat_target(ctx: &FileCtx<'_>, key: &str) -> Option<Target> {
 pub fn flat(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), InputError> {
     let rel = ctx.rel.clone();
     let t = table::read(&rel, body, b';', true, first_line)?;
-    super::formats::no_rows(&rel, &t, first_line)?;
+    t.require_rows(&rel, first_line)?;
     let col = |n: &str| t.require(&rel, n, first_line, "download the table again as flat file (ffcsv)");
     let (c_stat, c_time, c_value, c_unit, c_var) = (
         col("statistics_code")?,
@@ -376,7 +376,7 @@ pub fn flat(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), 
 pub fn flat_old(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), InputError> {
     let rel = ctx.rel.clone();
     let t = table::read(&rel, body, b';', true, first_line)?;
-    super::formats::no_rows(&rel, &t, first_line)?;
+    t.require_rows(&rel, first_line)?;
     let c_time = t.column_index("Zeit").ok_or_else(|| {
         InputError::new(
             &rel,

@@ -10,8 +10,8 @@ use crate::chart::{
 };
 use crate::compute::balance::ETS;
 use crate::compute::{Facts, MemberFacts};
-use crate::config::Role;
 use crate::format::{fmt_number, fmt_signed_pct};
+use crate::model::Role;
 use crate::model::Source;
 
 #[derive(Serialize)]

@@ -412,8 +412,8 @@ pub fn catalogue_view(r: &Renderer, facts: &Facts, cat: &Catalogues) -> Catalogu
                             r.locale.label(
                                 "role",
                                 match x {
-                                    crate::config::Role::City => "city",
-                                    crate::config::Role::Rural => "rural",
+                                    crate::model::Role::City => "city",
+                                    crate::model::Role::Rural => "rural",
                                 },
                             )
                         })

@@ -11,9 +11,10 @@ use super::assessment::{self as rating, AssessmentView, CatalogueView};
 use super::{maps, Renderer};
 use crate::chart::{self, Bar, BarChart, PairedChart, StackedChart, LAND_COLOURS};
 use crate::compute::{Facts, Figure, MemberFacts};
-use crate::config::{Partnership, Role};
+use crate::config::Partnership;
 use crate::format::fmt_number;
 use crate::ingest::{Dataset, Factors};
+use crate::model::Role;
 use crate::model::{RefDate, Source};
 
 #[derive(Serialize)]

@@ -1,4 +1,5 @@
 //! Input errors a clerk can act on: which file, where, what was found, what was expected, how to fix it.
+//! Crate-level, so that the configuration and every input reader share them without importing each other.
 
 use std::fmt;
 
@@ -55,3 +56,12 @@ impl fmt::Display for InputError {
 }
 
 impl std::error::Error for InputError {}
+
+/// 1-based line number of a byte offset in a text.
+pub fn line_of_offset(text: &str, offset: usize) -> usize {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].matches('\n').count() + 1
+}
