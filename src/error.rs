@@ -65,3 +65,20 @@ pub fn line_of_offset(text: &str, offset: usize) -> usize {
     }
     text[..end].matches('\n').count() + 1
 }
+
+/// A computation that cannot go on without a change to the inputs.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ComputeError {
+    /// A balance cell whose carrier has no emission factor for its sector and year.
+    #[error(
+        "no emission factor for carrier `{carrier}` (sector `{sector}`) valid in {year}; add a row to inputs/factors/emission_factors.csv"
+    )]
+    MissingEmissionFactor { carrier: String, sector: String, year: i32 },
+}
+
+/// Compute's per-member results still carry their failures as text.
+impl From<ComputeError> for String {
+    fn from(e: ComputeError) -> String {
+        e.to_string()
+    }
+}
