@@ -82,3 +82,36 @@ impl From<ComputeError> for String {
         e.to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_emission_factor_names_carrier_sector_year_and_the_fix() {
+        let e = ComputeError::MissingEmissionFactor {
+            carrier: "oil".into(),
+            sector: "households".into(),
+            year: 2022,
+        };
+        assert_eq!(
+            e.to_string(),
+            "no emission factor for carrier `oil` (sector `households`) valid in 2022; add a row to inputs/factors/emission_factors.csv"
+        );
+    }
+
+    #[test]
+    fn line_of_offset_counts_from_one_on_char_boundaries() {
+        let text = "a\nä\nb";
+        assert_eq!(line_of_offset(text, 0), 1);
+        assert_eq!(line_of_offset(text, 3), 2); // inside `ä`
+        assert_eq!(line_of_offset(text, 5), 3);
+        assert_eq!(line_of_offset(text, 100), 3);
+    }
+
+    #[test]
+    fn input_error_shows_place_and_fix() {
+        let e = InputError::new("f.csv", "bad", "fix it").at(3).column("x");
+        assert_eq!(e.to_string(), "f.csv, line 3, column x: bad\n  how to fix: fix it");
+    }
+}
