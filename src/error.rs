@@ -1,8 +1,11 @@
-//! Input errors a clerk can act on: which file, where, what was found, what was expected, how to fix it.
-//! Crate-level, so that the configuration and every input reader share them without importing each other.
+//! Crate-level error types, shared by the stages without importing each other: [`InputError`], an
+//! input error a clerk can act on (which file, where, what was found, what was expected, how to fix
+//! it), with [`line_of_offset`] to place it; and [`ComputeError`], a computation that needs a change
+//! to the inputs.
 
 use std::fmt;
 
+/// An input error: file, line and column where known, the message and how to fix it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputError {
     /// File path as the user gave it (relative to the inputs folder where possible).

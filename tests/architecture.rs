@@ -23,7 +23,7 @@ struct Edge {
 }
 
 #[test]
-#[ignore = "enabled after the render split is merged"] // render::views <-> render::accounting / render::maps
+#[ignore = "enabled after the render split is merged"] // render::views <-> render::accounting, render::maps
 fn module_graph_between_siblings_has_no_cycle() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let files = module_files(&src);
@@ -372,21 +372,47 @@ fn sibling_edge(from: &ModPath, to: &ModPath) -> Option<Edge> {
     })
 }
 
-/// The cycles found from each module (each once, starting at its smallest module); edges only join
-/// siblings, so each cycle lies within one level of the module tree.
+/// For every edge that closes a cycle, the shortest such cycle (each once, starting at its smallest
+/// module); edges only join siblings, so each cycle lies within one level of the module tree.
 fn cycles_per_level(edges: &BTreeSet<Edge>) -> Vec<Vec<ModPath>> {
     let mut next: BTreeMap<&ModPath, Vec<&ModPath>> = BTreeMap::new();
     for e in edges {
         next.entry(&e.from).or_default().push(&e.to);
     }
     let mut cycles = BTreeSet::new();
-    for start in next.keys() {
-        let mut done = BTreeSet::new();
-        if let Some(cycle) = find_cycle(start, &next, &mut Vec::new(), &mut done) {
-            cycles.insert(rotate_to_smallest(cycle));
+    for e in edges {
+        if let Some(mut path) = shortest_path(&e.to, &e.from, &next) {
+            path.insert(0, e.from.clone());
+            cycles.insert(rotate_to_smallest(path));
         }
     }
     cycles.into_iter().collect()
+}
+
+/// The shortest path from `from` to `to` along the edges (breadth first), both ends included.
+fn shortest_path(from: &ModPath, to: &ModPath, next: &BTreeMap<&ModPath, Vec<&ModPath>>) -> Option<Vec<ModPath>> {
+    let mut came_from: BTreeMap<&ModPath, &ModPath> = BTreeMap::new();
+    let mut queue = std::collections::VecDeque::from([from]);
+    let mut seen = BTreeSet::from([from]);
+    while let Some(node) = queue.pop_front() {
+        if node == to {
+            let mut path = vec![node.clone()];
+            let mut at = node;
+            while let Some(prev) = came_from.get(at) {
+                path.push((*prev).clone());
+                at = prev;
+            }
+            path.reverse();
+            return Some(path);
+        }
+        for n in next.get(node).into_iter().flatten() {
+            if seen.insert(n) {
+                came_from.insert(n, node);
+                queue.push_back(n);
+            }
+        }
+    }
+    None
 }
 
 /// `[b, a, b]` → `[a, b, a]`: the same cycle read from its smallest module.
@@ -398,32 +424,6 @@ fn rotate_to_smallest(mut cycle: Vec<ModPath>) -> Vec<ModPath> {
     cycle
 }
 
-/// Depth-first search; `stack` is the current path, `done` the modules fully explored without a cycle.
-fn find_cycle<'a>(
-    node: &'a ModPath,
-    next: &BTreeMap<&'a ModPath, Vec<&'a ModPath>>,
-    stack: &mut Vec<&'a ModPath>,
-    done: &mut BTreeSet<&'a ModPath>,
-) -> Option<Vec<ModPath>> {
-    if done.contains(node) {
-        return None;
-    }
-    if let Some(at) = stack.iter().position(|m| *m == node) {
-        let mut cycle: Vec<ModPath> = stack[at..].iter().map(|m| (*m).clone()).collect();
-        cycle.push(node.clone());
-        return Some(cycle);
-    }
-    stack.push(node);
-    for to in next.get(node).into_iter().flatten() {
-        if let Some(cycle) = find_cycle(to, next, stack, done) {
-            return Some(cycle);
-        }
-    }
-    stack.pop();
-    done.insert(node);
-    None
-}
-
 fn show(m: &ModPath) -> String {
     std::iter::once("crate")
         .chain(m.iter().map(String::as_str))
@@ -432,7 +432,7 @@ fn show(m: &ModPath) -> String {
 }
 
 fn show_cycle(c: &[ModPath]) -> String {
-    c.iter().map(|m| show(m)).collect::<Vec<_>>().join(" -> ")
+    c.iter().map(show).collect::<Vec<_>>().join(" -> ")
 }
 
 #[test]

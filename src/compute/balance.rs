@@ -428,9 +428,7 @@ pub fn balance(
         member.validation(&sectors)
     };
     basis.validation_and_memo_figures(&validation, &memo, &mut figures);
-    let mut q = basis.figure("balance_quality", quality, "0–1");
-    q.grade = grade;
-    figures.push(q);
+    figures.push(basis.figure("balance_quality", quality, "0–1"));
     let local_cells = rows.iter().filter(|r| r.local).count();
     let estimated_cells = rows.len() - local_cells;
     let plaus = plausibility(
