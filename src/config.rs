@@ -7,10 +7,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use crate::error::{line_of_offset, InputError};
 use crate::ingest::policy::{read_file, Place};
-use crate::ingest::text::line_of_offset;
-use crate::ingest::InputError;
-use crate::model::Ags;
+use crate::model::{Ags, Role};
 
 const FILE: &str = "partnership.toml";
 
@@ -129,13 +128,6 @@ struct RawMember {
     role: Role,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    City,
-    Rural,
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct Member {
     pub ags: Ags,
@@ -206,16 +198,46 @@ pub fn parse(text: &str) -> Result<Partnership, InputError> {
     parse_named(text, FILE)
 }
 
+/// Every key `partnership.toml` allows, by table, as the hint of a malformed or unknown key lists them.
+const ALLOWED_KEYS: &[(&str, &[&str])] = &[
+    ("", &["name", "reporting_year", "publisher"]),
+    ("[[member]]", &["ags", "name", "role (city or rural)"]),
+    (
+        "[scenario]",
+        &[
+            "carbon_price_eur_per_t",
+            "carbon_price_source",
+            "buffer_share",
+            "contract_years",
+            "default_uptake",
+            "[scenario.uptake] (measure id = share)",
+        ],
+    ),
+    (
+        "[[target]]",
+        &["ags", "indicator", "year", "value", "base_year", "source"],
+    ),
+    ("[[budget]]", &["ags", "from_year", "t", "source"]),
+];
+
+/// `allowed keys: name, reporting_year, publisher; [[member]] with ags, …; …`.
+fn allowed_keys_hint() -> String {
+    let tables: Vec<String> = ALLOWED_KEYS
+        .iter()
+        .map(|(table, keys)| match *table {
+            "" => keys.join(", "),
+            t => format!("{t} with {}", keys.join(", ")),
+        })
+        .collect();
+    format!("allowed keys: {}", tables.join("; "))
+}
+
 fn parse_named(text: &str, file: &str) -> Result<Partnership, InputError> {
     // Unprintable characters and overlong names are refused here, naming line and field, not
     // when a document fails to typeset.
     crate::ingest::text::check_toml_texts(file, text)?;
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
-        let mut err = InputError::new(
-            file,
-            e.message().trim().to_string(),
-            "allowed keys: name, reporting_year, publisher, and [[member]] tables with ags, name, role (city or rural)",
-        );
+        let mut err = InputError::new(file, e.message().trim().to_string(), allowed_keys_hint());
         if let Some(span) = e.span() {
             err = err.at(line_of_offset(text, span.start));
         }
@@ -228,9 +250,29 @@ fn parse_named(text: &str, file: &str) -> Result<Partnership, InputError> {
             "give a year such as 2024",
         ));
     }
+    let members = members(raw.member, text, file)?;
+    check_scenario(&raw.scenario, file)?;
+    let targets = targets(raw.target, text, file)?;
+    let budgets = budgets(raw.budget, text)?;
+    if members.is_empty() {
+        return Err(InputError::new(file, "no members", "add at least one [[member]] table"));
+    }
+    Ok(Partnership {
+        name: raw.name,
+        reporting_year: raw.reporting_year,
+        publisher: raw.publisher.unwrap_or_else(|| "Klimapartnerschaft".into()),
+        members,
+        scenario: raw.scenario,
+        targets,
+        budgets,
+    })
+}
+
+/// The members, each with an 8-digit AGS listed once.
+fn members(raw: Vec<RawMember>, text: &str, file: &str) -> Result<Vec<Member>, InputError> {
     let mut seen = BTreeSet::new();
     let mut members = Vec::new();
-    for m in raw.member {
+    for m in raw {
         // Only on error: counting lines from the start for every member is quadratic in their number.
         let line = || line_of_offset(text, m.ags.span().start);
         let ags = Ags::parse(m.ags.get_ref())
@@ -260,7 +302,11 @@ fn parse_named(text: &str, file: &str) -> Result<Partnership, InputError> {
             role: m.role,
         });
     }
-    let sc = &raw.scenario;
+    Ok(members)
+}
+
+/// A price ≥ 0 (or none), shares between 0 and 1.
+fn check_scenario(sc: &Scenario, file: &str) -> Result<(), InputError> {
     let in_unit = |v: f64| (0.0..=1.0).contains(&v);
     if !(sc.carbon_price_eur_per_t.is_nan() || sc.carbon_price_eur_per_t >= 0.0)
         || !in_unit(sc.buffer_share)
@@ -279,8 +325,13 @@ fn parse_named(text: &str, file: &str) -> Result<Partnership, InputError> {
             "write e.g. 0.3 for 30 %",
         ));
     }
+    Ok(())
+}
+
+/// The targets: a member's AGS or `*`, a known indicator, a base year where the indicator needs one.
+fn targets(raw: Vec<RawTarget>, text: &str, file: &str) -> Result<Vec<Target>, InputError> {
     let mut targets = Vec::new();
-    for t in raw.target {
+    for t in raw {
         let line = line_of_offset(text, t.ags.span().start);
         let ags = match t.ags.get_ref().as_str() {
             "*" => None,
@@ -318,8 +369,14 @@ fn parse_named(text: &str, file: &str) -> Result<Partnership, InputError> {
             source: t.source,
         });
     }
+    Ok(targets)
+}
+
+/// The carbon budgets: a member's AGS, a positive amount. (Their errors name `partnership.toml`
+/// even when the file was given by another name.)
+fn budgets(raw: Vec<RawBudget>, text: &str) -> Result<Vec<Budget>, InputError> {
     let mut budgets = Vec::new();
-    for b in raw.budget {
+    for b in raw {
         let line = line_of_offset(text, b.ags.span().start);
         let ags = Ags::parse(b.ags.get_ref()).map_err(|m| {
             InputError::new(FILE, format!("budget.ags: {m}"), "write the member's 8-digit AGS").at(line)
@@ -334,18 +391,7 @@ fn parse_named(text: &str, file: &str) -> Result<Partnership, InputError> {
             source: b.source,
         });
     }
-    if members.is_empty() {
-        return Err(InputError::new(file, "no members", "add at least one [[member]] table"));
-    }
-    Ok(Partnership {
-        name: raw.name,
-        reporting_year: raw.reporting_year,
-        publisher: raw.publisher.unwrap_or_else(|| "Klimapartnerschaft".into()),
-        members,
-        scenario: raw.scenario,
-        targets,
-        budgets,
-    })
+    Ok(budgets)
 }
 
 #[cfg(test)]
@@ -367,6 +413,31 @@ mod tests {
         let e = parse(&GOOD.replace("role = \"rural\"", "role = \"rural\"\nrol = 1")).unwrap_err();
         assert!(e.message.contains("rol"), "{e}");
         assert_eq!(e.line, Some(7));
+    }
+
+    /// The hint lists every key serde allows in every table (the keys its error names as expected).
+    #[test]
+    fn unknown_key_hint_lists_every_allowed_key() {
+        let full = format!(
+            "{GOOD}[scenario]\ncarbon_price_eur_per_t = 1.0\ncarbon_price_source = \"s\"\nbuffer_share = 0.1\ncontract_years = 1\ndefault_uptake = 0.1\n[[target]]\nags = \"*\"\nindicator = \"ghg_t_per_inhabitant\"\nyear = 2030\nvalue = 1.0\nsource = \"s\"\n[[budget]]\nags = \"14729410\"\nfrom_year = 2020\nt = 1.0\nsource = \"s\"\n"
+        );
+        parse(&full).unwrap();
+        for after in [
+            "reporting_year = 2024\n",
+            "role = \"rural\"\n",
+            "default_uptake = 0.1\n",
+            "value = 1.0\n",
+            "from_year = 2020\n",
+        ] {
+            let e = parse(&full.replacen(after, &format!("{after}zzz = 1\n"), 1)).unwrap_err();
+            let expected = e.message.split("expected").nth(1).unwrap_or_else(|| panic!("{e}"));
+            for key in expected.split('`').skip(1).step_by(2) {
+                assert!(e.hint.contains(key), "hint lacks `{key}`: {}", e.hint);
+            }
+        }
+        assert!(allowed_keys_hint().starts_with(
+            "allowed keys: name, reporting_year, publisher; [[member]] with ags, name, role (city or rural); [scenario] with"
+        ));
     }
 
     #[test]

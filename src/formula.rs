@@ -15,7 +15,6 @@
 //! 1 or 0. A missing figure makes the whole result missing ("no data"), never zero.
 
 use std::collections::BTreeSet;
-use std::fmt;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
@@ -41,16 +40,12 @@ pub enum Op {
     Or,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// A formula that does not parse: at which character (0-based) and why.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("at character {}: {message}", .position + 1)]
 pub struct ParseError {
     pub position: usize,
     pub message: String,
-}
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "at character {}: {}", self.position + 1, self.message)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -7,6 +7,7 @@ pub mod chart;
 pub mod cli;
 pub mod compute;
 pub mod config;
+pub mod error;
 pub mod format;
 pub mod formula;
 pub mod ingest;

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Official municipality key (Amtlicher Gemeindeschlüssel), always 8 digits, leading zeros kept.
 /// Stored inline as its 8 ASCII digits (no heap allocation: a national run holds about a million
@@ -66,6 +66,15 @@ impl Ags {
     pub fn district(&self) -> &str {
         &self.as_str()[..5]
     }
+}
+
+/// A member's role in the partnership, `city` or `rural` as `partnership.toml` writes it. Shared by the
+/// configuration (which reads it), the catalogues, compute and the documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    City,
+    Rural,
 }
 
 /// A regional key as the statistical offices write it, by its number of digits.

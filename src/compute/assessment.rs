@@ -8,9 +8,8 @@ use serde::Serialize;
 
 use super::select::ObsIndex;
 use super::MemberFacts;
-use crate::config::Role;
 use crate::ingest::catalogues::{Catalogues, Direction, Indicator, Measure};
-use crate::model::{Grade, RefDate};
+use crate::model::{Grade, RefDate, Role};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

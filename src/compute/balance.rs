@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::select::ObsIndex;
 use super::{Figure, Note, Population};
+use crate::error::ComputeError;
 use crate::ingest::factors::{Driver, DriverBase, DriverFilter, SettlementType, MEMO_PREFIX};
 use crate::ingest::Factors;
 use crate::model::{Ags, Grade, Observation, RefDate, Source};
@@ -369,137 +370,38 @@ pub fn balance(
     factor_sources: &[Arc<Source>],
     year: i32,
     pop: Option<&Population>,
-) -> Result<Option<Balance>, String> {
-    let start_source = factor_sources.iter().find(|s| s.file.contains("start_balance"));
-    let ef_sources: Vec<Arc<Source>> = factor_sources
-        .iter()
-        .filter(|s| s.file.contains("emission"))
-        .cloned()
-        .collect();
+) -> Result<Option<Balance>, ComputeError> {
     let local_date = index.latest_date(ags, "final_energy", year);
     // The balance year: that of the local data, else the latest population date (structural data).
     let Some(date) = local_date.or_else(|| pop.and_then(|p| p.running.date)) else {
         return Ok(None);
     };
-
-    let local: Vec<&Observation> = index
-        .all_on(ags, "final_energy", date.year)
-        .into_iter()
-        .filter(|o| o.date == date && o.value.is_ok())
-        .collect();
-    let published: Vec<&Observation> = index.all_on(ags, "ghg_published", date.year);
+    let member = MemberYear {
+        ags,
+        index,
+        factors,
+        pop,
+        date,
+        start_source: factor_sources.iter().find(|s| s.file.contains("start_balance")),
+    };
+    let local = member.local_energy();
     let published_totals: Vec<&Observation> = index.all_on(ags, "ghg_published_total", date.year);
-    let complete: Vec<&str> = published_totals.iter().filter_map(|o| o.sector.as_deref()).collect();
-
-    let mut cells: Vec<Cell> = local
-        .iter()
-        .map(|o| Cell {
-            sector: o.sector.clone().unwrap_or_default(),
-            carrier: o.category.clone().unwrap_or_default(),
-            mwh: o.value.unwrap_or(0.0),
-            grade: o.grade(),
-            local: true,
-            sources: vec![o.source.clone()],
-            parts: Vec::new(),
-        })
-        .collect();
-    let (estimates, memo_cells) = estimate(ags, index, pop, factors, date.year, start_source);
-    for e in estimates {
-        let replaced = complete.iter().any(|c| covers(c, &e.sector))
-            || cells
-                .iter()
-                .any(|c| c.local && c.carrier == e.carrier && covers(&c.sector, &e.sector));
-        if !replaced {
-            cells.push(e);
-        }
-    }
+    let (cells, memo_cells) = member.cells(&local, &published_totals);
     if cells.is_empty() {
         return Ok(None);
     }
-
-    let mut rows = Vec::new();
-    let mut sources: Vec<Arc<Source>> = Vec::new();
-    let mut contributions: Vec<(String, f64)> = Vec::new();
-    for c in &cells {
-        let f = factors.emission_factor(&c.carrier, &c.sector, date.year, ags.as_str()).ok_or_else(|| {
-            format!(
-                "no emission factor for carrier `{}` (sector `{}`) valid in {}; add a row to inputs/factors/emission_factors.csv",
-                c.carrier, c.sector, date.year
-            )
-        })?;
-        let published_t = published
-            .iter()
-            .find(|p| p.sector.as_deref() == Some(&c.sector) && p.category.as_deref() == Some(&c.carrier))
-            .and_then(|p| p.value.ok());
-        rows.push(BalanceRow {
-            sector: c.sector.clone(),
-            carrier: c.carrier.clone(),
-            mwh: c.mwh,
-            g_per_kwh: f.g_co2e_per_kwh,
-            factor_year: f.valid_year,
-            t: c.mwh * f.g_co2e_per_kwh / 1000.0,
-            published_t,
-            local: c.local,
-            grade: c.grade,
-            drivers: c.parts.iter().map(|(d, _)| d.clone()).collect(),
-        });
-        for (d, mwh) in &c.parts {
-            // Energy-intensive branches by name, everything else by sector (for the plausibility note).
-            let key = if d.starts_with("ets_share:") {
-                d.to_string()
-            } else {
-                c.sector.clone()
-            };
-            let t = mwh * f.g_co2e_per_kwh / 1000.0;
-            match contributions.iter_mut().find(|(k, _)| *k == key) {
-                Some(x) => x.1 += t,
-                None => contributions.push((key, t)),
-            }
-        }
-        for s in &c.sources {
-            if !sources.iter().any(|x| x.file == s.file) {
-                sources.push(s.clone());
-            }
-        }
-    }
+    let Priced {
+        rows,
+        mut sources,
+        contributions,
+    } = member.price(&cells)?;
     let memo = memo_items(ags, index, date.year.max(year), memo_cells, &mut sources);
-    let total_mwh: f64 = rows.iter().map(|r| r.mwh).sum();
-    let total_t: f64 = rows.iter().map(|r| r.t).sum();
-    let mut sectors: Vec<SectorTotal> = Vec::new();
-    let mut carriers: Vec<CarrierTotal> = Vec::new();
-    for r in &rows {
-        match sectors.iter_mut().find(|s| s.sector == r.sector) {
-            Some(s) => {
-                s.mwh += r.mwh;
-                s.t += r.t;
-            }
-            None => sectors.push(SectorTotal {
-                sector: r.sector.clone(),
-                mwh: r.mwh,
-                t: r.t,
-                share_pct: 0.0,
-                published_t: None,
-                deviation_pct: None,
-                typical_error_pct: None,
-            }),
-        }
-        match carriers.iter_mut().find(|c| c.carrier == r.carrier) {
-            Some(c) => {
-                c.mwh += r.mwh;
-                c.t += r.t;
-            }
-            None => carriers.push(CarrierTotal {
-                carrier: r.carrier.clone(),
-                mwh: r.mwh,
-                t: r.t,
-                share_pct: 0.0,
-            }),
-        }
-    }
-    for c in &mut carriers {
-        c.share_pct = c.t / total_t * 100.0;
-    }
-    carriers.sort_by(|a, b| b.t.total_cmp(&a.t));
+    let Totals {
+        total_mwh,
+        total_t,
+        mut sectors,
+        carriers,
+    } = Totals::of(&rows);
     // Energy-weighted quality (memo items are outside the balance and do not count).
     let quality = if total_mwh > 0.0 {
         rows.iter().map(|r| r.mwh * r.grade.weight()).sum::<f64>() / total_mwh
@@ -507,136 +409,26 @@ pub fn balance(
         0.0
     };
     let grade = nearest_grade(quality);
-    let all_sources: Vec<Arc<Source>> = sources.iter().cloned().chain(ef_sources.iter().cloned()).collect();
-
-    let mut figures = Vec::new();
-    let fig = |id: &str, v: f64, unit: &str| {
-        let mut f = Figure::derived(id, v, unit, date, &[], &all_sources);
-        f.grade = grade;
-        f
+    let ef_sources = factor_sources.iter().filter(|s| s.file.contains("emission")).cloned();
+    let all_sources: Vec<Arc<Source>> = sources.iter().cloned().chain(ef_sources).collect();
+    let basis = FigureBasis {
+        date,
+        grade,
+        sources: &all_sources,
+        factors,
+        all_estimated: rows.iter().all(|r| !r.local),
     };
-    // A start-balance figure says how far off such estimates typically are.
-    let estimate_note = |scope: &str| {
-        factors.start_error(scope).map(|e| Note::Estimate {
-            median_pct: e.median_abs_pct,
-            p80_pct: e.p80_abs_pct,
-            n: e.n,
-        })
+    let mut figures = vec![basis.total_figure("final_energy_mwh", total_mwh, "MWh")];
+    basis.sector_figures(&mut sectors, &rows, &published_totals, &mut figures);
+    figures.push(basis.total_figure("ghg_t", total_t, "t CO2e"));
+    let t_per_inhabitant = basis.per_inhabitant_figures(pop, total_mwh, total_t, &mut figures);
+    let validation = if local.is_empty() {
+        Vec::new()
+    } else {
+        member.validation(&sectors)
     };
-    let estimated_sector = |sector: &str| rows.iter().any(|r| r.sector == sector && !r.local);
-    let all_estimated = rows.iter().all(|r| !r.local);
-    let mut f = fig("final_energy_mwh", total_mwh, "MWh");
-    if all_estimated {
-        f.note = estimate_note("total");
-    }
-    figures.push(f);
-    for s in &mut sectors {
-        s.share_pct = s.t / total_t * 100.0;
-        let mut f = fig(&format!("ghg_t_{}", s.sector), s.t, "t CO2e");
-        if estimated_sector(&s.sector) {
-            f.note = estimate_note(&s.sector);
-            s.typical_error_pct = factors.start_error(&s.sector).map(|e| e.median_abs_pct);
-        }
-        if let Some(p) = published_totals
-            .iter()
-            .find(|p| p.sector.as_deref() == Some(&s.sector))
-            .and_then(|p| p.value.ok())
-        {
-            let dev = (s.t - p) / p * 100.0;
-            s.published_t = Some(p);
-            s.deviation_pct = Some(dev);
-            f.note = Some(Note::DeviationFromPublished {
-                published: p,
-                deviation_pct: dev,
-            });
-        }
-        figures.push(f);
-    }
-    let mut f = fig("ghg_t", total_t, "t CO2e");
-    if all_estimated {
-        f.note = estimate_note("total");
-    }
-    figures.push(f);
-    let mut t_per_inhabitant = None;
-    if let Some((inhabitants, pop_fig, note)) = pop.and_then(|p| p.for_date(date)) {
-        let v = total_t / inhabitants;
-        t_per_inhabitant = Some(v);
-        let mut srcs = all_sources.clone();
-        srcs.extend(pop_fig.sources.iter().cloned());
-        let mut f = Figure::derived("ghg_t_per_inhabitant", v, "t CO2e/EW", date, &[], &srcs);
-        f.grade = grade;
-        f.note = if all_estimated {
-            estimate_note("total").or(note)
-        } else {
-            note
-        };
-        figures.push(f);
-        let mut f = Figure::derived(
-            "final_energy_mwh_per_inhabitant",
-            total_mwh / inhabitants,
-            "MWh/EW",
-            date,
-            &[],
-            &srcs,
-        );
-        f.grade = grade;
-        figures.push(f);
-    }
-
-    // Validation: where local data exists, what would the start balance have said?
-    let mut validation = Vec::new();
-    if !local.is_empty() {
-        let (est, _) = estimate(ags, index, pop, factors, date.year, start_source);
-        for s in &sectors {
-            let est_t: f64 = est
-                .iter()
-                .filter(|e| group_of(&e.sector) == s.sector)
-                .filter_map(|e| {
-                    Some(
-                        e.mwh
-                            * factors
-                                .emission_factor(&e.carrier, &e.sector, date.year, ags.as_str())?
-                                .g_co2e_per_kwh
-                            / 1000.0,
-                    )
-                })
-                .sum();
-            if est_t > 0.0 {
-                validation.push(Validation {
-                    sector: s.sector.clone(),
-                    local_t: s.t,
-                    estimate_t: est_t,
-                    deviation_pct: (est_t - s.t) / s.t * 100.0,
-                });
-            }
-        }
-    }
-    for v in &validation {
-        let mut f = fig(
-            &format!("start_balance_deviation_pct_{}", v.sector),
-            v.deviation_pct,
-            "%",
-        );
-        f.grade = Grade::C;
-        figures.push(f);
-    }
-    // Memo items as figures of their own (outside the BISKO total), one per kind.
-    for (kind, id) in [
-        ("process", "memo_process_t"),
-        ("agriculture", "memo_agriculture_t"),
-        ("ets", "ets_verified_t"),
-    ] {
-        let items: Vec<&MemoItem> = memo.iter().filter(|m| m.kind == kind).collect();
-        if items.is_empty() {
-            continue;
-        }
-        let mut f = Figure::derived(id, items.iter().map(|m| m.t).sum(), "t CO2e", date, &[], &all_sources);
-        f.grade = items.iter().map(|m| m.grade).fold(Grade::A, Grade::worst);
-        figures.push(f);
-    }
-    let mut q = fig("balance_quality", quality, "0–1");
-    q.grade = grade;
-    figures.push(q);
+    basis.validation_and_memo_figures(&validation, &memo, &mut figures);
+    figures.push(basis.figure("balance_quality", quality, "0–1"));
     let local_cells = rows.iter().filter(|r| r.local).count();
     let estimated_cells = rows.len() - local_cells;
     let plaus = plausibility(
@@ -663,6 +455,354 @@ pub fn balance(
         plausibility: plaus,
         figures,
     }))
+}
+
+/// A member and its balance date: what every step of [`balance`] looks up.
+struct MemberYear<'a, 'i> {
+    ags: &'a Ags,
+    index: &'a ObsIndex<'i>,
+    factors: &'a Factors,
+    pop: Option<&'a Population>,
+    date: RefDate,
+    start_source: Option<&'a Arc<Source>>,
+}
+
+/// The balance rows with the sources they rest on and the t CO2e per plausibility driver.
+struct Priced {
+    rows: Vec<BalanceRow>,
+    sources: Vec<Arc<Source>>,
+    /// t CO2e per energy-intensive branch (`ets_share:<branch>`) or sector.
+    contributions: Vec<(String, f64)>,
+}
+
+impl<'i> MemberYear<'_, 'i> {
+    /// The member's local final energy of the balance date.
+    fn local_energy(&self) -> Vec<&'i Observation> {
+        self.index
+            .all_on(self.ags, "final_energy", self.date.year)
+            .into_iter()
+            .filter(|o| o.date == self.date && o.value.is_ok())
+            .collect()
+    }
+
+    fn estimate(&self) -> (Vec<Cell>, Vec<Cell>) {
+        estimate(
+            self.ags,
+            self.index,
+            self.pop,
+            self.factors,
+            self.date.year,
+            self.start_source,
+        )
+    }
+
+    /// The balance cells: local data, then the estimates that no local cell and no published sector
+    /// total replaces; and the memo cells of the start balance.
+    fn cells(&self, local: &[&Observation], published_totals: &[&Observation]) -> (Vec<Cell>, Vec<Cell>) {
+        let complete: Vec<&str> = published_totals.iter().filter_map(|o| o.sector.as_deref()).collect();
+        let mut cells: Vec<Cell> = local
+            .iter()
+            .map(|o| Cell {
+                sector: o.sector.clone().unwrap_or_default(),
+                carrier: o.category.clone().unwrap_or_default(),
+                mwh: o.value.unwrap_or(0.0),
+                grade: o.grade(),
+                local: true,
+                sources: vec![o.source.clone()],
+                parts: Vec::new(),
+            })
+            .collect();
+        let (estimates, memo_cells) = self.estimate();
+        for e in estimates {
+            let replaced = complete.iter().any(|c| covers(c, &e.sector))
+                || cells
+                    .iter()
+                    .any(|c| c.local && c.carrier == e.carrier && covers(&c.sector, &e.sector));
+            if !replaced {
+                cells.push(e);
+            }
+        }
+        (cells, memo_cells)
+    }
+
+    /// Applies the emission factors: one row per cell; an error names the first cell without one.
+    fn price(&self, cells: &[Cell]) -> Result<Priced, ComputeError> {
+        let published: Vec<&Observation> = self.index.all_on(self.ags, "ghg_published", self.date.year);
+        let mut out = Priced {
+            rows: Vec::new(),
+            sources: Vec::new(),
+            contributions: Vec::new(),
+        };
+        for c in cells {
+            let f = self
+                .factors
+                .emission_factor(&c.carrier, &c.sector, self.date.year, self.ags.as_str())
+                .ok_or_else(|| ComputeError::MissingEmissionFactor {
+                    carrier: c.carrier.clone(),
+                    sector: c.sector.clone(),
+                    year: self.date.year,
+                })?;
+            let published_t = published
+                .iter()
+                .find(|p| p.sector.as_deref() == Some(&c.sector) && p.category.as_deref() == Some(&c.carrier))
+                .and_then(|p| p.value.ok());
+            out.rows.push(BalanceRow {
+                sector: c.sector.clone(),
+                carrier: c.carrier.clone(),
+                mwh: c.mwh,
+                g_per_kwh: f.g_co2e_per_kwh,
+                factor_year: f.valid_year,
+                t: c.mwh * f.g_co2e_per_kwh / 1000.0,
+                published_t,
+                local: c.local,
+                grade: c.grade,
+                drivers: c.parts.iter().map(|(d, _)| d.clone()).collect(),
+            });
+            add_contributions(&mut out.contributions, c, f.g_co2e_per_kwh);
+            for s in &c.sources {
+                push_source(&mut out.sources, s);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Where local data exists: what the start balance would have said, sector by sector.
+    fn validation(&self, sectors: &[SectorTotal]) -> Vec<Validation> {
+        let (est, _) = self.estimate();
+        let mut validation = Vec::new();
+        for s in sectors {
+            let est_t: f64 = est
+                .iter()
+                .filter(|e| group_of(&e.sector) == s.sector)
+                .filter_map(|e| {
+                    Some(
+                        e.mwh
+                            * self
+                                .factors
+                                .emission_factor(&e.carrier, &e.sector, self.date.year, self.ags.as_str())?
+                                .g_co2e_per_kwh
+                            / 1000.0,
+                    )
+                })
+                .sum();
+            if est_t > 0.0 {
+                validation.push(Validation {
+                    sector: s.sector.clone(),
+                    local_t: s.t,
+                    estimate_t: est_t,
+                    deviation_pct: (est_t - s.t) / s.t * 100.0,
+                });
+            }
+        }
+        validation
+    }
+}
+
+/// Adds a cell's t CO2e per driver to the contributions: energy-intensive branches by name,
+/// everything else by sector (for the plausibility note).
+fn add_contributions(contributions: &mut Vec<(String, f64)>, c: &Cell, g_per_kwh: f64) {
+    for (d, mwh) in &c.parts {
+        let key = if d.starts_with("ets_share:") {
+            d.to_string()
+        } else {
+            c.sector.clone()
+        };
+        let t = mwh * g_per_kwh / 1000.0;
+        match contributions.iter_mut().find(|(k, _)| *k == key) {
+            Some(x) => x.1 += t,
+            None => contributions.push((key, t)),
+        }
+    }
+}
+
+/// Totals of the balance rows: overall, per sector (in order of first appearance, with shares) and
+/// per carrier (largest first, with shares).
+struct Totals {
+    total_mwh: f64,
+    total_t: f64,
+    sectors: Vec<SectorTotal>,
+    carriers: Vec<CarrierTotal>,
+}
+
+impl Totals {
+    fn of(rows: &[BalanceRow]) -> Totals {
+        let total_mwh: f64 = rows.iter().map(|r| r.mwh).sum();
+        let total_t: f64 = rows.iter().map(|r| r.t).sum();
+        let mut sectors: Vec<SectorTotal> = Vec::new();
+        let mut carriers: Vec<CarrierTotal> = Vec::new();
+        for r in rows {
+            match sectors.iter_mut().find(|s| s.sector == r.sector) {
+                Some(s) => {
+                    s.mwh += r.mwh;
+                    s.t += r.t;
+                }
+                None => sectors.push(SectorTotal {
+                    sector: r.sector.clone(),
+                    mwh: r.mwh,
+                    t: r.t,
+                    share_pct: 0.0,
+                    published_t: None,
+                    deviation_pct: None,
+                    typical_error_pct: None,
+                }),
+            }
+            match carriers.iter_mut().find(|c| c.carrier == r.carrier) {
+                Some(c) => {
+                    c.mwh += r.mwh;
+                    c.t += r.t;
+                }
+                None => carriers.push(CarrierTotal {
+                    carrier: r.carrier.clone(),
+                    mwh: r.mwh,
+                    t: r.t,
+                    share_pct: 0.0,
+                }),
+            }
+        }
+        for s in &mut sectors {
+            s.share_pct = s.t / total_t * 100.0;
+        }
+        for c in &mut carriers {
+            c.share_pct = c.t / total_t * 100.0;
+        }
+        carriers.sort_by(|a, b| b.t.total_cmp(&a.t));
+        Totals {
+            total_mwh,
+            total_t,
+            sectors,
+            carriers,
+        }
+    }
+}
+
+/// What the figures of a balance share: date, grade, sources and whether all of it is estimated.
+struct FigureBasis<'a> {
+    date: RefDate,
+    grade: Grade,
+    sources: &'a [Arc<Source>],
+    factors: &'a Factors,
+    all_estimated: bool,
+}
+
+impl FigureBasis<'_> {
+    fn figure(&self, id: &str, v: f64, unit: &str) -> Figure {
+        let mut f = Figure::derived(id, v, unit, self.date, &[], self.sources);
+        f.grade = self.grade;
+        f
+    }
+
+    /// A start-balance figure says how far off such estimates typically are.
+    fn estimate_note(&self, scope: &str) -> Option<Note> {
+        self.factors.start_error(scope).map(|e| Note::Estimate {
+            median_pct: e.median_abs_pct,
+            p80_pct: e.p80_abs_pct,
+            n: e.n,
+        })
+    }
+
+    /// A balance total; an estimate's typical error if nothing is local.
+    fn total_figure(&self, id: &str, v: f64, unit: &str) -> Figure {
+        let mut f = self.figure(id, v, unit);
+        if self.all_estimated {
+            f.note = self.estimate_note("total");
+        }
+        f
+    }
+
+    /// `ghg_t_<sector>` per sector, noting an estimate's typical error or the deviation from a
+    /// published total (which are also entered in the sector totals).
+    fn sector_figures(
+        &self,
+        sectors: &mut [SectorTotal],
+        rows: &[BalanceRow],
+        published_totals: &[&Observation],
+        figures: &mut Vec<Figure>,
+    ) {
+        for s in sectors {
+            let mut f = self.figure(&format!("ghg_t_{}", s.sector), s.t, "t CO2e");
+            if rows.iter().any(|r| r.sector == s.sector && !r.local) {
+                f.note = self.estimate_note(&s.sector);
+                s.typical_error_pct = self.factors.start_error(&s.sector).map(|e| e.median_abs_pct);
+            }
+            if let Some(p) = published_totals
+                .iter()
+                .find(|p| p.sector.as_deref() == Some(&s.sector))
+                .and_then(|p| p.value.ok())
+            {
+                let dev = (s.t - p) / p * 100.0;
+                s.published_t = Some(p);
+                s.deviation_pct = Some(dev);
+                f.note = Some(Note::DeviationFromPublished {
+                    published: p,
+                    deviation_pct: dev,
+                });
+            }
+            figures.push(f);
+        }
+    }
+
+    /// t CO2e and MWh per inhabitant, where the population of the balance date is known; returns
+    /// the t CO2e per inhabitant.
+    fn per_inhabitant_figures(
+        &self,
+        pop: Option<&Population>,
+        total_mwh: f64,
+        total_t: f64,
+        figures: &mut Vec<Figure>,
+    ) -> Option<f64> {
+        let (inhabitants, pop_fig, note) = pop.and_then(|p| p.for_date(self.date))?;
+        let v = total_t / inhabitants;
+        let mut srcs = self.sources.to_vec();
+        srcs.extend(pop_fig.sources.iter().cloned());
+        let mut f = Figure::derived("ghg_t_per_inhabitant", v, "t CO2e/EW", self.date, &[], &srcs);
+        f.grade = self.grade;
+        f.note = if self.all_estimated {
+            self.estimate_note("total").or(note)
+        } else {
+            note
+        };
+        figures.push(f);
+        let per_inh_mwh = total_mwh / inhabitants;
+        let mut f = Figure::derived(
+            "final_energy_mwh_per_inhabitant",
+            per_inh_mwh,
+            "MWh/EW",
+            self.date,
+            &[],
+            &srcs,
+        );
+        f.grade = self.grade;
+        figures.push(f);
+        Some(v)
+    }
+
+    /// The start balance's deviation per validated sector, then the memo items as figures of their
+    /// own (outside the BISKO total), one per kind.
+    fn validation_and_memo_figures(&self, validation: &[Validation], memo: &[MemoItem], figures: &mut Vec<Figure>) {
+        for v in validation {
+            let mut f = self.figure(
+                &format!("start_balance_deviation_pct_{}", v.sector),
+                v.deviation_pct,
+                "%",
+            );
+            f.grade = Grade::C;
+            figures.push(f);
+        }
+        for (kind, id) in [
+            ("process", "memo_process_t"),
+            ("agriculture", "memo_agriculture_t"),
+            ("ets", "ets_verified_t"),
+        ] {
+            let items: Vec<&MemoItem> = memo.iter().filter(|m| m.kind == kind).collect();
+            if items.is_empty() {
+                continue;
+            }
+            let t = items.iter().map(|m| m.t).sum();
+            let mut f = Figure::derived(id, t, "t CO2e", self.date, &[], self.sources);
+            f.grade = items.iter().map(|m| m.grade).fold(Grade::A, Grade::worst);
+            figures.push(f);
+        }
+    }
 }
 
 /// Memo items outside the BISKO total: estimated process and agricultural emissions, and the

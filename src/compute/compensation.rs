@@ -5,8 +5,9 @@
 use serde::Serialize;
 
 use super::MemberFacts;
-use crate::config::{Role, Scenario};
+use crate::config::Scenario;
 use crate::ingest::catalogues::Measure;
+use crate::model::Role;
 
 /// One measure on one member's land.
 #[derive(Debug, Clone, Serialize)]
@@ -117,70 +118,11 @@ pub fn compensation(members: &[MemberFacts], measures: &[Measure], sc: &Scenario
         return None;
     }
     let price = sc.carbon_price_eur_per_t;
-    let paid_share = 1.0 - sc.buffer_share;
-    let contract = f64::from(sc.contract_years.max(1));
-    let offers: Vec<Offer> = land_measures
+    let offers: Vec<Offer> = land_measures.iter().map(|m| offer(m, sc)).collect();
+    let out: Vec<MemberCompensation> = members
         .iter()
-        .map(|m| {
-            let removal = -m.effect;
-            let payment = removal.max(0.0) * price * paid_share;
-            let cost = m.running_cost + m.investment / contract.min(m.lifetime_years);
-            let break_even = (removal > 0.0).then(|| cost / (removal * paid_share));
-            Offer {
-                measure: m.id.clone(),
-                title: m.title.clone(),
-                unit: m.cost_unit.trim_start_matches("€/").to_string(),
-                removal_per_unit: removal,
-                payment_per_unit: payment,
-                cost_per_unit: cost,
-                covers_cost: payment >= cost,
-                break_even_price: break_even,
-                effect_source: m.effect_source.clone(),
-                cost_source: m.cost_source.clone(),
-                assumption: m.assumption,
-            }
-        })
+        .map(|mf| member_compensation(mf, &land_measures, sc))
         .collect();
-    let mut out = Vec::new();
-    for mf in members {
-        let mut potentials = Vec::new();
-        for m in land_measures.iter().filter(|m| applies(m, mf)) {
-            let Some(basis_value) = figure(mf, &m.basis) else {
-                continue;
-            };
-            let uptake = sc.uptake.get(&m.id).copied().unwrap_or(sc.default_uptake);
-            let eligible = basis_value * m.eligible_share;
-            let contracted = eligible * uptake;
-            let removal_t = contracted * (-m.effect).max(0.0);
-            potentials.push(Potential {
-                measure: m.id.clone(),
-                title: m.title.clone(),
-                basis: m.basis.clone(),
-                basis_value,
-                eligible,
-                uptake,
-                contracted,
-                removal_t,
-                payment_eur: removal_t * price * paid_share,
-                assumption: m.assumption,
-            });
-        }
-        out.push(MemberCompensation {
-            name: mf.member.name.clone(),
-            ags: mf.member.ags.to_string(),
-            role: mf.member.role,
-            gross_t: mf.balance.as_ref().map(|b| b.total_t),
-            land_sink_t: mf.sink.as_ref().map(|s| s.total_t),
-            land_sink_range_t: mf.sink.as_ref().and_then(|s| {
-                let lo = s.forest_range.iter().map(|b| b.total_t).reduce(f64::min)?;
-                let hi = s.forest_range.iter().map(|b| b.total_t).reduce(f64::max)?;
-                Some((lo, hi))
-            }),
-            removal_t: potentials.iter().map(|p| p.removal_t).sum(),
-            payment_eur: potentials.iter().map(|p| p.payment_eur).sum(),
-            potentials,
-        });
-    }
     let region_gross_t: f64 = out.iter().filter_map(|m| m.gross_t).sum();
     let city_gross_t = {
         let v: Vec<f64> = out
@@ -234,4 +176,69 @@ pub fn compensation(members: &[MemberFacts], measures: &[Measure], sc: &Scenario
         measures_removal_t,
         remaining_t,
     })
+}
+
+/// The offer to land users for one measure: removal, payment and cost per unit of land.
+fn offer(m: &Measure, sc: &Scenario) -> Offer {
+    let paid_share = 1.0 - sc.buffer_share;
+    let contract = f64::from(sc.contract_years.max(1));
+    let removal = -m.effect;
+    let payment = removal.max(0.0) * sc.carbon_price_eur_per_t * paid_share;
+    let cost = m.running_cost + m.investment / contract.min(m.lifetime_years);
+    let break_even = (removal > 0.0).then(|| cost / (removal * paid_share));
+    Offer {
+        measure: m.id.clone(),
+        title: m.title.clone(),
+        unit: m.cost_unit.trim_start_matches("€/").to_string(),
+        removal_per_unit: removal,
+        payment_per_unit: payment,
+        cost_per_unit: cost,
+        covers_cost: payment >= cost,
+        break_even_price: break_even,
+        effect_source: m.effect_source.clone(),
+        cost_source: m.cost_source.clone(),
+        assumption: m.assumption,
+    }
+}
+
+/// A member's potentials under the scenario: the land measures that apply and whose basis is known.
+fn member_compensation(mf: &MemberFacts, land_measures: &[&Measure], sc: &Scenario) -> MemberCompensation {
+    let paid_share = 1.0 - sc.buffer_share;
+    let mut potentials = Vec::new();
+    for m in land_measures.iter().filter(|m| applies(m, mf)) {
+        let Some(basis_value) = figure(mf, &m.basis) else {
+            continue;
+        };
+        let uptake = sc.uptake.get(&m.id).copied().unwrap_or(sc.default_uptake);
+        let eligible = basis_value * m.eligible_share;
+        let contracted = eligible * uptake;
+        let removal_t = contracted * (-m.effect).max(0.0);
+        potentials.push(Potential {
+            measure: m.id.clone(),
+            title: m.title.clone(),
+            basis: m.basis.clone(),
+            basis_value,
+            eligible,
+            uptake,
+            contracted,
+            removal_t,
+            payment_eur: removal_t * sc.carbon_price_eur_per_t * paid_share,
+            assumption: m.assumption,
+        });
+    }
+    MemberCompensation {
+        name: mf.member.name.clone(),
+        ags: mf.member.ags.to_string(),
+        role: mf.member.role,
+        gross_t: mf.balance.as_ref().map(|b| b.total_t),
+        land_sink_t: mf.sink.as_ref().map(|s| s.total_t),
+        land_sink_range_t: mf.sink.as_ref().and_then(|s| {
+            let lo = s.forest_range.iter().map(|b| b.total_t).reduce(f64::min)?;
+            let hi = s.forest_range.iter().map(|b| b.total_t).reduce(f64::max)?;
+            Some((lo, hi))
+        }),
+        removal_t: potentials.iter().map(|p| p.removal_t).sum(),
+        payment_eur: potentials.iter().map(|p| p.payment_eur).sum(),
+        potentials,
+    }
 }

@@ -112,6 +112,56 @@ pub fn progress(
     budget: Option<&crate::config::Budget>,
     year: i32,
 ) -> Option<Progress> {
+    let (mut points, sources) = published_points(ags, index, year);
+    if let Some(b) = balance {
+        let i = point(&mut points, b.date.year, "balance");
+        points[i].kind = "balance".into();
+        points[i].total_t = Some(b.total_t);
+        points[i].per_inhabitant = b.t_per_inhabitant.or(points[i].per_inhabitant);
+        points[i].sectors = b.sectors.iter().map(|s| (s.sector.clone(), s.t)).collect();
+    }
+
+    if points.is_empty() {
+        return None;
+    }
+    points.sort_by_key(|p| p.year);
+    let latest = points.last()?.clone();
+    let base = points.first()?.clone();
+    let change_previous_pct = (points.len() >= 2)
+        .then(|| change(&points[points.len() - 2], &latest))
+        .flatten();
+    let change_base_pct = (points.len() >= 2).then(|| change(&base, &latest)).flatten();
+    let recent: Vec<(f64, f64)> = points
+        .iter()
+        .filter(|p| p.year >= 2010)
+        .filter_map(|p| Some((f64::from(p.year), p.per_inhabitant?)))
+        .collect();
+    let trend_per_year = slope(&recent);
+    let statuses = targets
+        .iter()
+        .filter(|t| t.year > latest.year)
+        .filter_map(|t| target_status(t, &points, &latest, trend_per_year))
+        .collect();
+    let budget_now = budget.and_then(|b| budget_status(&points, b, year));
+    Some(Progress {
+        base_year: (points.len() >= 2).then_some(base.year),
+        latest_year: latest.year,
+        points,
+        change_previous_pct,
+        change_base_pct,
+        trend_per_year,
+        budget: budget_now,
+        targets: statuses,
+        sources,
+    })
+}
+
+/// The points of the published series up to `year`, with the sources they cite.
+fn published_points(
+    ags: &Ags,
+    index: &ObsIndex<'_>,
+    year: i32,
+) -> (Vec<Point>, Vec<std::sync::Arc<crate::model::Source>>) {
     let mut points: Vec<Point> = Vec::new();
     let mut sources: Vec<std::sync::Arc<crate::model::Source>> = Vec::new();
     let mut cite = |o: &crate::model::Observation| {
@@ -119,21 +169,6 @@ pub fn progress(
             sources.push(o.source.clone());
         }
     };
-    fn point(points: &mut Vec<Point>, y: i32, kind: &str) -> usize {
-        match points.iter().position(|p| p.year == y) {
-            Some(i) => i,
-            None => {
-                points.push(Point {
-                    year: y,
-                    total_t: None,
-                    per_inhabitant: None,
-                    sectors: Vec::new(),
-                    kind: kind.into(),
-                });
-                points.len() - 1
-            }
-        }
-    }
     for o in index
         .series(ags, "ghg_series_kt_total", None)
         .iter()
@@ -163,83 +198,60 @@ pub fn progress(
         points[i].per_inhabitant = o.value.ok();
         cite(o);
     }
-    if let Some(b) = balance {
-        let i = point(&mut points, b.date.year, "balance");
-        points[i].kind = "balance".into();
-        points[i].total_t = Some(b.total_t);
-        points[i].per_inhabitant = b.t_per_inhabitant.or(points[i].per_inhabitant);
-        points[i].sectors = b.sectors.iter().map(|s| (s.sector.clone(), s.t)).collect();
-    }
+    (points, sources)
+}
 
-    if points.is_empty() {
-        return None;
+/// The index of the point of year `y`, added (of `kind`) if there is none yet.
+fn point(points: &mut Vec<Point>, y: i32, kind: &str) -> usize {
+    match points.iter().position(|p| p.year == y) {
+        Some(i) => i,
+        None => {
+            points.push(Point {
+                year: y,
+                total_t: None,
+                per_inhabitant: None,
+                sectors: Vec::new(),
+                kind: kind.into(),
+            });
+            points.len() - 1
+        }
     }
-    points.sort_by_key(|p| p.year);
-    let latest = points.last()?.clone();
-    let base = points.first()?.clone();
-    let value = |p: &Point| p.per_inhabitant.or(p.total_t);
-    let change = |a: &Point, b: &Point| -> Option<f64> {
-        // Compare like with like: per inhabitant if both have it, else totals.
-        let (x, y) = match (a.per_inhabitant, b.per_inhabitant) {
-            (Some(x), Some(y)) => (x, y),
-            _ => (a.total_t?, b.total_t?),
-        };
-        Some((y - x) / x * 100.0)
+}
+
+/// Change from `a` to `b` in %. Compares like with like: per inhabitant if both have it, else totals.
+fn change(a: &Point, b: &Point) -> Option<f64> {
+    let (x, y) = match (a.per_inhabitant, b.per_inhabitant) {
+        (Some(x), Some(y)) => (x, y),
+        _ => (a.total_t?, b.total_t?),
     };
-    let change_previous_pct = (points.len() >= 2)
-        .then(|| change(&points[points.len() - 2], &latest))
-        .flatten();
-    let change_base_pct = (points.len() >= 2).then(|| change(&base, &latest)).flatten();
-    let recent: Vec<(f64, f64)> = points
-        .iter()
-        .filter(|p| p.year >= 2010)
-        .filter_map(|p| Some((f64::from(p.year), p.per_inhabitant?)))
-        .collect();
-    let trend_per_year = slope(&recent);
+    Some((y - x) / x * 100.0)
+}
 
-    let latest_value = value(&latest);
-    let statuses = targets
-        .iter()
-        .filter(|t| t.year > latest.year)
-        .filter_map(|t| {
-            let (level, current) = match t.indicator.as_str() {
-                "ghg_t_per_inhabitant" => (t.value, latest.per_inhabitant?),
-                _ => {
-                    let base_total = points.iter().find(|p| Some(p.year) == t.base_year)?.total_t?;
-                    (base_total * (1.0 - t.value / 100.0), latest.total_t?)
-                }
-            };
-            let years = f64::from(t.year - latest.year);
-            let trend_at_target = match t.indicator.as_str() {
-                "ghg_t_per_inhabitant" => trend_per_year.map(|s| (current + s * years).max(0.0)),
-                _ => trend_per_year
-                    .zip(latest.per_inhabitant)
-                    .map(|(s, pi)| (current * (1.0 + s * years / pi)).max(0.0)),
-            };
-            Some(TargetStatus {
-                year: t.year,
-                indicator: t.indicator.clone(),
-                value: t.value,
-                level,
-                source: t.source.clone(),
-                trend_at_target,
-                on_track: trend_at_target.map(|v| v <= level),
-                required_per_year: Some((current - level) / years),
-            })
-        })
-        .collect();
-    let _ = latest_value;
-    let budget_now = budget.and_then(|b| budget_status(&points, b, year));
-    Some(Progress {
-        base_year: (points.len() >= 2).then_some(base.year),
-        latest_year: latest.year,
-        points,
-        change_previous_pct,
-        change_base_pct,
-        trend_per_year,
-        budget: budget_now,
-        targets: statuses,
-        sources,
+/// Where a target stands: its level, where the trend leads by its year and the reduction needed per year.
+fn target_status(t: &Target, points: &[Point], latest: &Point, trend_per_year: Option<f64>) -> Option<TargetStatus> {
+    let (level, current) = match t.indicator.as_str() {
+        "ghg_t_per_inhabitant" => (t.value, latest.per_inhabitant?),
+        _ => {
+            let base_total = points.iter().find(|p| Some(p.year) == t.base_year)?.total_t?;
+            (base_total * (1.0 - t.value / 100.0), latest.total_t?)
+        }
+    };
+    let years = f64::from(t.year - latest.year);
+    let trend_at_target = match t.indicator.as_str() {
+        "ghg_t_per_inhabitant" => trend_per_year.map(|s| (current + s * years).max(0.0)),
+        _ => trend_per_year
+            .zip(latest.per_inhabitant)
+            .map(|(s, pi)| (current * (1.0 + s * years / pi)).max(0.0)),
+    };
+    Some(TargetStatus {
+        year: t.year,
+        indicator: t.indicator.clone(),
+        value: t.value,
+        level,
+        source: t.source.clone(),
+        trend_at_target,
+        on_track: trend_at_target.map(|v| v <= level),
+        required_per_year: Some((current - level) / years),
     })
 }
 

@@ -7,10 +7,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::error::InputError;
 use super::registry::read_text;
-use crate::config::Role;
+use crate::error::InputError;
 use crate::formula::Expr;
+use crate::model::Role;
 
 const INDICATORS: &str = "catalogues/indicators.toml";
 const MEASURES: &str = "catalogues/measures.toml";
@@ -183,7 +183,7 @@ fn toml_error(file: &str, text: &str, e: toml::de::Error) -> InputError {
         "check the entry against inputs/catalogues/README.md",
     );
     if let Some(span) = e.span() {
-        err = err.at(super::text::line_of_offset(text, span.start));
+        err = err.at(crate::error::line_of_offset(text, span.start));
     }
     err
 }
@@ -191,7 +191,7 @@ fn toml_error(file: &str, text: &str, e: toml::de::Error) -> InputError {
 /// Line of the entry with this id, for messages.
 fn line_of_id(text: &str, id: &str) -> Option<usize> {
     let needle = format!("id = \"{id}\"");
-    text.find(&needle).map(|o| super::text::line_of_offset(text, o))
+    text.find(&needle).map(|o| crate::error::line_of_offset(text, o))
 }
 
 fn entry_error(file: &str, text: &str, kind: &str, id: &str, message: String, hint: &str) -> InputError {
@@ -250,152 +250,198 @@ fn validate(
             "give every [[field]] its own id",
         ));
     }
+    let names = Names {
+        field_ids: &field_ids,
+        known: &known,
+        declared,
+    };
     let mut seen = BTreeSet::new();
     for ind in &mut indicators {
-        let err = |m: String, hint: &str| entry_error(INDICATORS, itext, "indicator", &ind.id, m, hint);
-        if !seen.insert(ind.id.clone()) {
-            return Err(err("the id appears twice".into(), "give every indicator its own id"));
-        }
-        if !field_ids.contains(ind.field.as_str()) {
-            return Err(err(
-                format!("unknown field `{}`", ind.field),
-                &format!(
-                    "use one of: {}",
-                    field_ids.iter().copied().collect::<Vec<_>>().join(", ")
-                ),
-            ));
-        }
-        if ind.levels.len() != 4
-            || ind.levels.windows(2).any(|w| w[0] > w[1])
-            || ind.levels.iter().any(|v| !v.is_finite())
-        {
-            return Err(err(
-                format!("levels must be four ascending numbers, found {:?}", ind.levels),
-                "write four boundaries between the five rating levels, e.g. levels = [1.9, 3.5, 5.0, 7.0]",
-            ));
-        }
-        if ind.target.is_some() != ind.target_year.is_some() {
-            return Err(err("target and target_year go together".into(), "give both or neither"));
-        }
-        let expr = Expr::parse(&ind.formula).map_err(|e| {
-            err(
-                format!(
-                    "formula `{}` does not parse {e}",
-                    super::text::shorten(&ind.formula, 80)
-                ),
-                "use numbers, figure ids, + - * / and parentheses",
-            )
-        })?;
-        if ind.data == DataKind::Local && !declared.is_empty() {
-            if let Some(v) = expr.variables().into_iter().find(|v| !known(v)) {
-                return Err(err(
-                    format!("formula uses `{v}`, which is neither a computed figure nor declared in local/local_data.csv"),
-                    "declare the variable in the comment lines of inputs/local/local_data.csv (`# name – meaning – supplier`) or fix the name",
-                ));
-            }
-        }
-        if ind.data == DataKind::Public {
-            if let Some(v) = expr.variables().into_iter().find(|v| !FIGURES.contains(&v.as_str())) {
-                return Err(err(
-                    format!("formula uses `{v}`, which is not a figure the program computes"),
-                    "use a figure id listed in inputs/catalogues/README.md, or set data = \"local\" for a locally supplied variable",
-                ));
-            }
-        }
-        ind.expr = Some(expr);
+        ind.expr = Some(check_indicator(ind, itext, &names, &mut seen)?);
     }
     let indicator_ids: BTreeSet<String> = indicators.iter().map(|i| i.id.clone()).collect();
     let mut seen = BTreeSet::new();
     for m in &mut measures {
-        let err = |msg: String, hint: &str| entry_error(MEASURES, mtext, "measure", &m.id, msg, hint);
-        if !seen.insert(m.id.clone()) {
-            return Err(err("the id appears twice".into(), "give every measure its own id"));
-        }
-        if !field_ids.contains(m.field.as_str()) {
-            return Err(err(
-                format!("unknown field `{}`", m.field),
-                "use a field id of indicators.toml",
-            ));
-        }
-        if let Some(l) = m.lifts.iter().find(|l| !indicator_ids.contains(*l)) {
-            return Err(err(
-                format!("lifts the unknown indicator `{l}`"),
-                "name an indicator id of indicators.toml",
-            ));
-        }
-        if let Some(a) = m.actors.iter().find(|a| !ACTORS.contains(&a.as_str())) {
-            return Err(err(
-                format!("unknown actor `{a}`"),
-                &format!("use: {}", ACTORS.join(", ")),
-            ));
-        }
-        if !(0.0..=1.0).contains(&m.eligible_share) {
-            return Err(err(
-                format!("eligible_share {} is not between 0 and 1", m.eligible_share),
-                "write a share, e.g. 0.3",
-            ));
-        }
-        for (name, v) in [
-            ("investment", m.investment),
-            ("running_cost", m.running_cost),
-            ("effect", m.effect),
-            ("years_to_effect", m.years_to_effect),
-            ("lifetime_years", m.lifetime_years),
-        ] {
-            if !v.is_finite() {
-                return Err(err(format!("{name} is {v}, not a number"), "write a plain number"));
-            }
-        }
-        if m.investment < 0.0 {
-            return Err(err(
-                format!("investment is {}; an investment cannot be negative", m.investment),
-                "write the investment as a positive amount (subsidies are not subtracted here)",
-            ));
-        }
-        if m.running_cost < 0.0 && !m.running_cost_is_saving {
-            return Err(err(
-                format!(
-                    "running_cost is {}; a negative cost would move the measure up the ranking",
-                    m.running_cost
-                ),
-                "write the cost as a positive amount, or set running_cost_is_saving = true if the measure really saves money every year",
-            ));
-        }
-        if m.lifetime_years <= 0.0 {
-            return Err(err(
-                "lifetime_years must be positive".into(),
-                "give the years the measure lasts",
-            ));
-        }
-        if !known(&m.basis) {
-            return Err(err(
-                format!("basis `{}` is not a figure the program computes", m.basis),
-                "use a figure id such as area_agriculture or population",
-            ));
-        }
-        let rule = Expr::parse(&m.applies).map_err(|e| {
-            err(
-                format!("rule `{}` does not parse {e}", super::text::shorten(&m.applies, 80)),
-                "write a condition such as area_agriculture >= 200",
-            )
-        })?;
-        if let Some(v) = rule
-            .variables()
-            .into_iter()
-            .find(|v| !known(v) && !indicator_ids.contains(v))
-        {
-            return Err(err(
-                format!("rule uses the unknown name `{v}`"),
-                "use figure ids or indicator ids",
-            ));
-        }
-        m.rule = Some(rule);
+        m.rule = Some(check_measure(m, mtext, &names, &indicator_ids, &mut seen)?);
     }
     Ok(Catalogues {
         fields,
         indicators,
         measures,
     })
+}
+
+/// The names an entry of the catalogues may use.
+struct Names<'a> {
+    field_ids: &'a BTreeSet<&'a str>,
+    /// A computed figure or a declared local variable.
+    known: &'a dyn Fn(&str) -> bool,
+    /// The variables declared in `local/local_data.csv`.
+    declared: &'a BTreeSet<String>,
+}
+
+/// Checks an indicator (unique id, field, levels, target, formula) and returns its parsed formula.
+fn check_indicator(
+    ind: &Indicator,
+    itext: &str,
+    names: &Names<'_>,
+    seen: &mut BTreeSet<String>,
+) -> Result<Expr, InputError> {
+    let Names {
+        field_ids,
+        known,
+        declared,
+    } = names;
+    let err = |m: String, hint: &str| entry_error(INDICATORS, itext, "indicator", &ind.id, m, hint);
+    if !seen.insert(ind.id.clone()) {
+        return Err(err("the id appears twice".into(), "give every indicator its own id"));
+    }
+    if !field_ids.contains(ind.field.as_str()) {
+        return Err(err(
+            format!("unknown field `{}`", ind.field),
+            &format!(
+                "use one of: {}",
+                field_ids.iter().copied().collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
+    if ind.levels.len() != 4 || ind.levels.windows(2).any(|w| w[0] > w[1]) || ind.levels.iter().any(|v| !v.is_finite())
+    {
+        return Err(err(
+            format!("levels must be four ascending numbers, found {:?}", ind.levels),
+            "write four boundaries between the five rating levels, e.g. levels = [1.9, 3.5, 5.0, 7.0]",
+        ));
+    }
+    if ind.target.is_some() != ind.target_year.is_some() {
+        return Err(err("target and target_year go together".into(), "give both or neither"));
+    }
+    let expr = Expr::parse(&ind.formula).map_err(|e| {
+        err(
+            format!(
+                "formula `{}` does not parse {e}",
+                super::text::shorten(&ind.formula, 80)
+            ),
+            "use numbers, figure ids, + - * / and parentheses",
+        )
+    })?;
+    if ind.data == DataKind::Local && !declared.is_empty() {
+        if let Some(v) = expr.variables().into_iter().find(|v| !known(v)) {
+            return Err(err(
+                format!("formula uses `{v}`, which is neither a computed figure nor declared in local/local_data.csv"),
+                "declare the variable in the comment lines of inputs/local/local_data.csv (`# name – meaning – supplier`) or fix the name",
+            ));
+        }
+    }
+    if ind.data == DataKind::Public {
+        if let Some(v) = expr.variables().into_iter().find(|v| !FIGURES.contains(&v.as_str())) {
+            return Err(err(
+                format!("formula uses `{v}`, which is not a figure the program computes"),
+                "use a figure id listed in inputs/catalogues/README.md, or set data = \"local\" for a locally supplied variable",
+            ));
+        }
+    }
+    Ok(expr)
+}
+
+/// Checks a measure (unique id, field, lifts, actors, numbers, basis, rule) and returns its parsed rule.
+fn check_measure(
+    m: &Measure,
+    mtext: &str,
+    names: &Names<'_>,
+    indicator_ids: &BTreeSet<String>,
+    seen: &mut BTreeSet<String>,
+) -> Result<Expr, InputError> {
+    let Names { field_ids, known, .. } = names;
+    let err = |msg: String, hint: &str| entry_error(MEASURES, mtext, "measure", &m.id, msg, hint);
+    if !seen.insert(m.id.clone()) {
+        return Err(err("the id appears twice".into(), "give every measure its own id"));
+    }
+    if !field_ids.contains(m.field.as_str()) {
+        return Err(err(
+            format!("unknown field `{}`", m.field),
+            "use a field id of indicators.toml",
+        ));
+    }
+    if let Some(l) = m.lifts.iter().find(|l| !indicator_ids.contains(*l)) {
+        return Err(err(
+            format!("lifts the unknown indicator `{l}`"),
+            "name an indicator id of indicators.toml",
+        ));
+    }
+    if let Some(a) = m.actors.iter().find(|a| !ACTORS.contains(&a.as_str())) {
+        return Err(err(
+            format!("unknown actor `{a}`"),
+            &format!("use: {}", ACTORS.join(", ")),
+        ));
+    }
+    check_measure_numbers(m, &err)?;
+    if !known(&m.basis) {
+        return Err(err(
+            format!("basis `{}` is not a figure the program computes", m.basis),
+            "use a figure id such as area_agriculture or population",
+        ));
+    }
+    let rule = Expr::parse(&m.applies).map_err(|e| {
+        err(
+            format!("rule `{}` does not parse {e}", super::text::shorten(&m.applies, 80)),
+            "write a condition such as area_agriculture >= 200",
+        )
+    })?;
+    if let Some(v) = rule
+        .variables()
+        .into_iter()
+        .find(|v| !known(v) && !indicator_ids.contains(v))
+    {
+        return Err(err(
+            format!("rule uses the unknown name `{v}`"),
+            "use figure ids or indicator ids",
+        ));
+    }
+    Ok(rule)
+}
+
+/// The numbers of a measure: a share between 0 and 1, finite amounts, no negative investment, no
+/// negative running cost unless it is a saving, a positive lifetime.
+fn check_measure_numbers(m: &Measure, err: &dyn Fn(String, &str) -> InputError) -> Result<(), InputError> {
+    if !(0.0..=1.0).contains(&m.eligible_share) {
+        return Err(err(
+            format!("eligible_share {} is not between 0 and 1", m.eligible_share),
+            "write a share, e.g. 0.3",
+        ));
+    }
+    for (name, v) in [
+        ("investment", m.investment),
+        ("running_cost", m.running_cost),
+        ("effect", m.effect),
+        ("years_to_effect", m.years_to_effect),
+        ("lifetime_years", m.lifetime_years),
+    ] {
+        if !v.is_finite() {
+            return Err(err(format!("{name} is {v}, not a number"), "write a plain number"));
+        }
+    }
+    if m.investment < 0.0 {
+        return Err(err(
+            format!("investment is {}; an investment cannot be negative", m.investment),
+            "write the investment as a positive amount (subsidies are not subtracted here)",
+        ));
+    }
+    if m.running_cost < 0.0 && !m.running_cost_is_saving {
+        return Err(err(
+            format!(
+                "running_cost is {}; a negative cost would move the measure up the ranking",
+                m.running_cost
+            ),
+            "write the cost as a positive amount, or set running_cost_is_saving = true if the measure really saves money every year",
+        ));
+    }
+    if m.lifetime_years <= 0.0 {
+        return Err(err(
+            "lifetime_years must be positive".into(),
+            "give the years the measure lasts",
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::error::InputError;
+use crate::error::InputError;
 use crate::model::{Ags, Missing, Observation, RefDate};
 
 /// `check` warns when a member's newest figure of a variable (up to the reporting year) is older

@@ -5,10 +5,10 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::error::InputError;
 use super::registry::{read_text, skip_comments, SourceRegistry};
 use super::table;
 use super::text::{parse_number, NumberStyle};
+use crate::error::InputError;
 use crate::model::Source;
 
 #[derive(Debug, Clone)]

@@ -3,10 +3,10 @@
 //! [`super::genesis`], the Marktstammdatenregister export in [`super::mastr`]. Each reader turns
 //! cells into observations through [`FileCtx::emit_to`].
 
-use super::error::InputError;
 use super::table::{self, shorten};
 use super::text::{parse_cell, Cell, NumberStyle};
 use super::{genesis, mastr, FileCtx};
+use crate::error::InputError;
 use crate::model::{Ags, RefDate, RegionKey};
 
 /// The header of our own long format (`klimapartner-long`), used for transcribed tables.
@@ -139,7 +139,7 @@ fn national_table(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Resul
         (b',', NumberStyle::Plain)
     };
     let t = table::read(&rel, body, sep, true, first_line)?;
-    no_rows(&rel, &t, first_line)?;
+    t.require_rows(&rel, first_line)?;
     let Some((kind, year)) = kind_and_year(&ctx.report.path) else {
         return key_list(ctx, &t, style);
     };
@@ -230,19 +230,6 @@ fn key_list(ctx: &mut FileCtx<'_>, t: &table::TextTable, style: NumberStyle) -> 
     Ok(())
 }
 
-/// A table with a header and nothing below is an incomplete download.
-pub fn no_rows(rel: &str, t: &table::TextTable, first_line: usize) -> Result<(), InputError> {
-    if t.height() == 0 {
-        return Err(InputError::new(
-            rel,
-            "the file has a header but no data rows",
-            "the download is incomplete: download the table again",
-        )
-        .at(first_line));
-    }
-    Ok(())
-}
-
 /// Kind and year from `population_2021.csv` or `population/2021.csv`.
 fn kind_and_year(rel: &str) -> Option<(String, i32)> {
     let mut parts: Vec<&str> = rel.split('/').collect();
@@ -261,7 +248,7 @@ fn kind_and_year(rel: &str) -> Option<(String, i32)> {
 fn long_table(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), InputError> {
     let rel = ctx.rel.clone();
     let t = table::read(&rel, body, b',', true, first_line)?;
-    no_rows(&rel, &t, first_line)?;
+    t.require_rows(&rel, first_line)?;
     ctx.report.table = ctx.source.table.clone();
     for r in 0..t.height() {
         ctx.report.rows += 1;

@@ -5,10 +5,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::error::InputError;
 use super::table::{self, shorten, Record};
 use super::text::{parse_cell, NumberStyle};
 use super::{FileCtx, Target};
+use crate::error::InputError;
 use crate::model::{RefDate, RegionKey};
 
 /// Units the offices write in a header row of their own (`;;ha;ha;…`, `;;;Anzahl;Prozent`).
@@ -61,104 +61,195 @@ fn is_header_row(r: &Record) -> bool {
 /// or the metadata) and long (`date;code;name;values…`, one block per date).
 pub fn table(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
     let rel = ctx.rel.clone();
-    // Everything from the footer line on is notes, licence and `Stand:`.
+    let records = table_records(&rel, text)?;
+    ctx.report.table = table_code(&rel, &records)?;
+    let parts = Parts::split(&rel, &records)?;
+    let columns = Columns::from_header(parts.header, parts.width);
+    let layout = Layout::of(&rel, parts.data, columns.data_start)?;
+    let context = TableContext {
+        rel: &rel,
+        code: ctx.report.table.clone(),
+        unit: table_unit(parts.meta),
+        date: table_date(parts.meta),
+        columns: &columns,
+        layout: &layout,
+    };
+    // Municipal rows win over the 5-digit row of the same district-free city.
+    let municipal: BTreeSet<String> = parts
+        .data
+        .iter()
+        .filter_map(|r| match RegionKey::parse(&r.fields[layout.key_col]) {
+            Some(RegionKey::Municipality(a)) => Some(a.to_string()),
+            _ => None,
+        })
+        .collect();
+    for r in parts.data {
+        ctx.report.rows += 1;
+        let code = r.fields[layout.key_col].trim();
+        let target = match RegionKey::parse(code) {
+            Some(RegionKey::Municipality(ags)) => ctx.target(&ags),
+            Some(RegionKey::District(d)) if !municipal.contains(&format!("{d}000")) => ctx.district_target(&d),
+            Some(_) => None,
+            None if code.is_empty() && r.fields.iter().all(|f| f.trim().is_empty()) => continue,
+            None => return Err(context.not_a_key(r, code)),
+        };
+        context.emit_row(ctx, r, target)?;
+    }
+    Ok(())
+}
+
+/// The records of the table, up to the footer (everything from the footer line on is notes,
+/// licence and `Stand:`).
+fn table_records(rel: &str, text: &str) -> Result<Vec<Record>, InputError> {
     let cut = text
         .match_indices("__________")
         .find(|(i, _)| *i == 0 || text.as_bytes()[i - 1] == b'\n')
         .map_or(text.len(), |(i, _)| i);
-    let records = table::scan_file(&rel, &text[..cut], ';', 1)?;
-    let records: Vec<Record> = records.into_iter().take_while(|r| !is_footer(r)).collect();
+    let records = table::scan_file(rel, &text[..cut], ';', 1)?;
+    Ok(records.into_iter().take_while(|r| !is_footer(r)).collect())
+}
 
+/// The table code from the first line, `GENESIS-Tabelle: <code>`.
+fn table_code(rel: &str, records: &[Record]) -> Result<String, InputError> {
     let first = records.first().map(|r| r.fields[0].trim()).unwrap_or("");
     match first.strip_prefix("GENESIS-Tabelle:") {
-        Some(code) if !code.trim().is_empty() => ctx.report.table = code.trim().to_string(),
-        _ => {
-            return Err(InputError::new(
-                &rel,
-                format!("no table code found; the first line is `{}`", shorten(first)),
-                "the first line must read `GENESIS-Tabelle: <code>` as in the office's download",
-            )
-            .at(records.first().map_or(1, |r| r.line)))
-        }
-    }
-    let header_start = records.iter().position(is_header_row).ok_or_else(|| {
-        InputError::new(
-            &rel,
-            "no column header (a line starting with `;;`) found",
-            "download the table as CSV from GENESIS without changing it",
+        Some(code) if !code.trim().is_empty() => Ok(code.trim().to_string()),
+        _ => Err(InputError::new(
+            rel,
+            format!("no table code found; the first line is `{}`", shorten(first)),
+            "the first line must read `GENESIS-Tabelle: <code>` as in the office's download",
         )
-    })?;
-    let header_end = (header_start..records.len())
-        .find(|&i| !is_header_row(&records[i]))
-        .unwrap_or(records.len());
-    let meta = &records[1..header_start];
-    let header = &records[header_start..header_end];
-    let data = &records[header_end..];
-    if data.is_empty() {
-        return Err(InputError::new(
-            &rel,
-            "the table has a header but no data rows",
-            "the download is incomplete: download the table again",
-        )
-        .at(header.last().map_or(1, |r| r.line)));
+        .at(records.first().map_or(1, |r| r.line))),
     }
+}
 
-    // Width: every data row has as many fields as the first one.
-    let width = data[0].fields.len();
-    for r in data {
-        if r.fields.len() != width {
-            return Err(InputError::new(
-                &rel,
-                format!(
-                    "this line has {} fields, the first data line has {width}: `{}`",
-                    r.fields.len(),
-                    shorten(&r.fields.join(";"))
-                ),
-                "the file was cut off or edited: download the table again",
+/// The metadata lines, the header rows (starting `;;`) and the data rows of a table.
+struct Parts<'r> {
+    meta: &'r [Record],
+    header: &'r [Record],
+    /// At least one row, each `width` fields wide.
+    data: &'r [Record],
+    width: usize,
+}
+
+impl<'r> Parts<'r> {
+    fn split(rel: &str, records: &'r [Record]) -> Result<Parts<'r>, InputError> {
+        let header_start = records.iter().position(is_header_row).ok_or_else(|| {
+            InputError::new(
+                rel,
+                "no column header (a line starting with `;;`) found",
+                "download the table as CSV from GENESIS without changing it",
             )
-            .at(r.line));
+        })?;
+        let header_end = (header_start..records.len())
+            .find(|&i| !is_header_row(&records[i]))
+            .unwrap_or(records.len());
+        let header = &records[header_start..header_end];
+        let data = &records[header_end..];
+        if data.is_empty() {
+            return Err(InputError::new(
+                rel,
+                "the table has a header but no data rows",
+                "the download is incomplete: download the table again",
+            )
+            .at(header.last().map_or(1, |r| r.line)));
         }
-    }
-
-    // Dates, units and labels per column from the header rows.
-    let data_start = header
-        .iter()
-        .filter_map(|r| r.fields.iter().position(|f| !f.trim().is_empty()))
-        .min()
-        .unwrap_or(2)
-        .min(width);
-    let mut col_date: Vec<Option<RefDate>> = vec![None; width];
-    let mut col_unit: Vec<Option<String>> = vec![None; width];
-    let mut col_label: Vec<Vec<String>> = vec![Vec::new(); width];
-    for row in header {
-        let cells: Vec<&str> = (data_start..width)
-            .map(|c| row.fields.get(c).map_or("", |s| s.trim()))
-            .collect();
-        let unit_row = cells.iter().any(|c| !c.is_empty()) && cells.iter().all(|c| c.is_empty() || is_unit(c));
-        for (i, cell) in cells.iter().enumerate() {
-            let c = data_start + i;
-            if cell.is_empty() {
-                continue;
-            }
-            if unit_row {
-                col_unit[c] = Some(cell.to_string());
-            } else if let Some(d) = RefDate::parse(cell) {
-                col_date[c] = Some(d);
-            } else {
-                col_label[c].push(cell.to_string());
+        // Width: every data row has as many fields as the first one.
+        let width = data[0].fields.len();
+        for r in data {
+            if r.fields.len() != width {
+                return Err(InputError::new(
+                    rel,
+                    format!(
+                        "this line has {} fields, the first data line has {width}: `{}`",
+                        r.fields.len(),
+                        shorten(&r.fields.join(";"))
+                    ),
+                    "the file was cut off or edited: download the table again",
+                )
+                .at(r.line));
             }
         }
+        Ok(Parts {
+            meta: &records[1..header_start],
+            header,
+            data,
+            width,
+        })
     }
-    // A unit for the whole table may stand in a metadata line: `Bevölkerungsstand (Anzahl)`.
-    let table_unit = meta.iter().rev().find_map(|r| {
+}
+
+/// Dates, units and labels per column from the header rows.
+struct Columns {
+    /// The first column holding values.
+    data_start: usize,
+    dates: Vec<Option<RefDate>>,
+    units: Vec<Option<String>>,
+    /// Column labels, made unique per date (a table may repeat a label).
+    labels: Vec<String>,
+}
+
+impl Columns {
+    fn from_header(header: &[Record], width: usize) -> Columns {
+        let data_start = header
+            .iter()
+            .filter_map(|r| r.fields.iter().position(|f| !f.trim().is_empty()))
+            .min()
+            .unwrap_or(2)
+            .min(width);
+        let mut dates: Vec<Option<RefDate>> = vec![None; width];
+        let mut units: Vec<Option<String>> = vec![None; width];
+        let mut label_parts: Vec<Vec<String>> = vec![Vec::new(); width];
+        for row in header {
+            let cells: Vec<&str> = (data_start..width)
+                .map(|c| row.fields.get(c).map_or("", |s| s.trim()))
+                .collect();
+            let unit_row = cells.iter().any(|c| !c.is_empty()) && cells.iter().all(|c| c.is_empty() || is_unit(c));
+            for (i, cell) in cells.iter().enumerate() {
+                let c = data_start + i;
+                if cell.is_empty() {
+                    continue;
+                }
+                if unit_row {
+                    units[c] = Some(cell.to_string());
+                } else if let Some(d) = RefDate::parse(cell) {
+                    dates[c] = Some(d);
+                } else {
+                    label_parts[c].push(cell.to_string());
+                }
+            }
+        }
+        let mut labels: Vec<String> = Vec::with_capacity(width);
+        let mut seen: BTreeSet<(String, Option<RefDate>)> = BTreeSet::new();
+        for c in 0..width {
+            let mut label = label_parts[c].join(" / ");
+            if c >= data_start && !seen.insert((label.clone(), dates[c])) {
+                label = format!("{label} (column {})", c + 1);
+            }
+            labels.push(label);
+        }
+        Columns {
+            data_start,
+            dates,
+            units,
+            labels,
+        }
+    }
+}
+
+/// A unit for the whole table may stand in a metadata line: `Bevölkerungsstand (Anzahl)`.
+fn table_unit(meta: &[Record]) -> Option<String> {
+    meta.iter().rev().find_map(|r| {
         let l = r.fields[0].trim();
         let open = l.rfind('(')?;
         (l.ends_with(')') && is_unit(&l[open + 1..l.len() - 1])).then(|| l[open + 1..l.len() - 1].to_string())
-    });
-    // A table for a single date carries it on a line of its own (`31.12.2015;;;`), else perhaps
-    // in a metadata line (`Stichtag 31.12.2015`).
-    let table_date = meta
-        .iter()
+    })
+}
+
+/// A table for a single date carries it on a line of its own (`31.12.2015;;;`), else perhaps
+/// in a metadata line (`Stichtag 31.12.2015`).
+fn table_date(meta: &[Record]) -> Option<RefDate> {
+    meta.iter()
         .find_map(|r| {
             let only = r.fields.iter().skip(1).all(|f| f.trim().is_empty());
             only.then(|| RefDate::parse(&r.fields[0])).flatten()
@@ -168,69 +259,73 @@ pub fn table(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
                 .flat_map(|r| r.fields.iter())
                 .flat_map(|f| f.split([' ', ',']))
                 .find_map(|w| (w.len() == 10).then(|| RefDate::parse(w)).flatten())
-        });
+        })
+}
 
-    // Leading columns of a data row: the regional key, its name, a date (long layout), and any
-    // further row attributes (they become part of the variable's name).
-    let lead: Vec<&str> = data[0].fields[..data_start].iter().map(|s| s.trim()).collect();
-    let key_col = lead.iter().position(|c| RegionKey::parse(c).is_some()).ok_or_else(|| {
+/// Leading columns of a data row: the regional key, its name, a date (long layout), and any
+/// further row attributes (they become part of the variable's name).
+struct Layout {
+    key_col: usize,
+    date_col: Option<usize>,
+    attr_cols: Vec<usize>,
+}
+
+impl Layout {
+    fn of(rel: &str, data: &[Record], data_start: usize) -> Result<Layout, InputError> {
+        let lead: Vec<&str> = data[0].fields[..data_start].iter().map(|s| s.trim()).collect();
+        let key_col = lead.iter().position(|c| RegionKey::parse(c).is_some()).ok_or_else(|| {
+            InputError::new(
+                rel,
+                format!(
+                    "no regional key (DG, 2, 5, 8 or 12 digits) in the first {data_start} columns: `{}`",
+                    shorten(&data[0].fields.join(";"))
+                ),
+                "download the table again without changing it; the key column must keep its leading zeros",
+            )
+            .at(data[0].line)
+        })?;
+        let date_col = (0..data_start).find(|&c| c != key_col && RefDate::parse(lead[c]).is_some());
+        let name_col = (key_col + 1 < data_start && Some(key_col + 1) != date_col).then_some(key_col + 1);
+        let attr_cols: Vec<usize> = (0..data_start)
+            .filter(|&c| c != key_col && Some(c) != date_col && Some(c) != name_col)
+            .collect();
+        Ok(Layout {
+            key_col,
+            date_col,
+            attr_cols,
+        })
+    }
+}
+
+/// What every data row of a table is read with.
+struct TableContext<'a> {
+    rel: &'a str,
+    /// The table code, first part of each variable's raw name.
+    code: String,
+    unit: Option<String>,
+    date: Option<RefDate>,
+    columns: &'a Columns,
+    layout: &'a Layout,
+}
+
+impl TableContext<'_> {
+    fn not_a_key(&self, r: &Record, code: &str) -> InputError {
         InputError::new(
-            &rel,
-            format!(
-                "no regional key (DG, 2, 5, 8 or 12 digits) in the first {data_start} columns: `{}`",
-                shorten(&data[0].fields.join(";"))
-            ),
-            "download the table again without changing it; the key column must keep its leading zeros",
+            self.rel,
+            format!("`{}` is not a regional key (DG, 2, 5, 8 or 12 digits)", shorten(code)),
+            "the key column must hold the office's codes with their leading zeros; download the table again",
         )
-        .at(data[0].line)
-    })?;
-    let date_col = (0..data_start).find(|&c| c != key_col && RefDate::parse(lead[c]).is_some());
-    let name_col = (key_col + 1 < data_start && Some(key_col + 1) != date_col).then_some(key_col + 1);
-    let attr_cols: Vec<usize> = (0..data_start)
-        .filter(|&c| c != key_col && Some(c) != date_col && Some(c) != name_col)
-        .collect();
-
-    // Column labels, made unique per date (a table may repeat a label).
-    let mut labels: Vec<String> = Vec::with_capacity(width);
-    let mut seen: BTreeSet<(String, Option<RefDate>)> = BTreeSet::new();
-    for c in 0..width {
-        let mut label = col_label[c].join(" / ");
-        if c >= data_start && !seen.insert((label.clone(), col_date[c])) {
-            label = format!("{label} (column {})", c + 1);
-        }
-        labels.push(label);
+        .at(r.line)
+        .column((self.layout.key_col + 1).to_string())
     }
 
-    // Municipal rows win over the 5-digit row of the same district-free city.
-    let municipal: BTreeSet<String> = data
-        .iter()
-        .filter_map(|r| match RegionKey::parse(&r.fields[key_col]) {
-            Some(RegionKey::Municipality(a)) => Some(a.to_string()),
-            _ => None,
-        })
-        .collect();
-    let table_code = ctx.report.table.clone();
-    for r in data {
-        ctx.report.rows += 1;
-        let code = r.fields[key_col].trim();
-        let target =
-            match RegionKey::parse(code) {
-                Some(RegionKey::Municipality(ags)) => ctx.target(&ags),
-                Some(RegionKey::District(d)) if !municipal.contains(&format!("{d}000")) => ctx.district_target(&d),
-                Some(_) => None,
-                None if code.is_empty() && r.fields.iter().all(|f| f.trim().is_empty()) => continue,
-                None => return Err(InputError::new(
-                    &rel,
-                    format!("`{}` is not a regional key (DG, 2, 5, 8 or 12 digits)", shorten(code)),
-                    "the key column must hold the office's codes with their leading zeros; download the table again",
-                )
-                .at(r.line)
-                .column((key_col + 1).to_string())),
-            };
-        let row_date = match date_col {
+    /// Emits the values of one data row to `target`.
+    fn emit_row(&self, ctx: &mut FileCtx<'_>, r: &Record, target: Option<Target>) -> Result<(), InputError> {
+        let (rel, columns) = (self.rel, self.columns);
+        let row_date = match self.layout.date_col {
             Some(c) => Some(RefDate::parse(&r.fields[c]).ok_or_else(|| {
                 InputError::new(
-                    &rel,
+                    rel,
                     format!("`{}` is not a date", shorten(&r.fields[c])),
                     "the first column of this table holds the reference date, e.g. 31.12.2015",
                 )
@@ -239,36 +334,37 @@ pub fn table(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
             })?),
             None => None,
         };
-        let attrs: Vec<&str> = attr_cols
+        let attrs: Vec<&str> = self
+            .layout
+            .attr_cols
             .iter()
             .map(|&c| r.fields[c].trim())
             .filter(|s| !s.is_empty())
             .collect();
-        for c in data_start..width {
-            let Some(date) = row_date.or(col_date[c]).or(table_date) else {
+        for c in columns.data_start..r.fields.len() {
+            let Some(date) = row_date.or(columns.dates[c]).or(self.date) else {
                 return Err(InputError::new(
-                    &rel,
-                    format!("no reference date for column {} (`{}`)", c + 1, labels[c]),
+                    rel,
+                    format!("no reference date for column {} (`{}`)", c + 1, columns.labels[c]),
                     "a GENESIS table states its date in a header row, in the first column or on a line of its own; download it again with the time dimension",
                 )
                 .at(r.line));
             };
-            let raw_cell = &r.fields[c];
-            let (cell, flag) = parse_cell(raw_cell, NumberStyle::German).map_err(|m| {
+            let (cell, flag) = parse_cell(&r.fields[c], NumberStyle::German).map_err(|m| {
                 InputError::new(
-                    &rel,
+                    rel,
                     m,
                     "the office's symbols are - . x ... / ; anything else must be a number",
                 )
                 .at(r.line)
-                .column(format!("{} ({})", c + 1, labels[c]))
+                .column(format!("{} ({})", c + 1, columns.labels[c]))
             })?;
-            let mut raw = format!("{table_code}:{}", labels[c]);
+            let mut raw = format!("{}:{}", self.code, columns.labels[c]);
             for a in &attrs {
                 raw.push_str(" / ");
                 raw.push_str(a);
             }
-            let unit = col_unit[c].clone().or_else(|| table_unit.clone());
+            let unit = columns.units[c].clone().or_else(|| self.unit.clone());
             ctx.emit_to(
                 target.clone(),
                 &raw,
@@ -281,8 +377,8 @@ pub fn table(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
                 r.line,
             );
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Where a key of a flat file goes.
@@ -300,7 +396,7 @@ fn flat_target(ctx: &FileCtx<'_>, key: &str) -> Option<Target> {
 pub fn flat(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), InputError> {
     let rel = ctx.rel.clone();
     let t = table::read(&rel, body, b';', true, first_line)?;
-    super::formats::no_rows(&rel, &t, first_line)?;
+    t.require_rows(&rel, first_line)?;
     let col = |n: &str| t.require(&rel, n, first_line, "download the table again as flat file (ffcsv)");
     let (c_stat, c_time, c_value, c_unit, c_var) = (
         col("statistics_code")?,
@@ -376,7 +472,7 @@ pub fn flat(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), 
 pub fn flat_old(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), InputError> {
     let rel = ctx.rel.clone();
     let t = table::read(&rel, body, b';', true, first_line)?;
-    super::formats::no_rows(&rel, &t, first_line)?;
+    t.require_rows(&rel, first_line)?;
     let c_time = t.column_index("Zeit").ok_or_else(|| {
         InputError::new(
             &rel,

@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_json::Value;
 use walkdir::WalkDir;
 
-use super::error::InputError;
+use crate::error::InputError;
 use crate::model::Ags;
 
 /// The outline of one municipality: rings of (longitude, latitude).

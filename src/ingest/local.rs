@@ -8,11 +8,11 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::error::InputError;
 use super::registry::{read_text, skip_comments};
 use super::table;
 use super::text::{parse_cell, NumberStyle};
 use super::FileCtx;
+use crate::error::InputError;
 use crate::model::{Ags, RefDate};
 
 /// Header of the local data template.

@@ -12,10 +12,10 @@
 
 use std::collections::BTreeMap;
 
-use super::error::InputError;
 use super::table::{self, shorten};
 use super::text::{parse_cell, Cell, NumberStyle};
 use super::{FileCtx, Target};
+use crate::error::InputError;
 use crate::model::{Missing, RefDate};
 
 const C_KEY: &str = "Gemeindeschlüssel";
@@ -79,7 +79,7 @@ type Sum = (Target, f64, usize, Option<Missing>);
 pub fn read(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), InputError> {
     let rel = ctx.rel.clone();
     let t = table::read(&rel, body, b';', true, first_line)?;
-    super::formats::no_rows(&rel, &t, first_line)?;
+    t.require_rows(&rel, first_line)?;
     let col = |n: &str| {
         t.require(&rel, n, first_line, "export the unit list from the Marktstammdatenregister with all columns (or at least Gemeindeschlüssel, Energieträger, Nettonennleistung der Einheit, Betriebs-Status, Inbetriebnahmedatum der Einheit)")
     };

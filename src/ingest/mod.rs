@@ -5,7 +5,6 @@
 
 pub mod catalogues;
 pub mod checks;
-pub mod error;
 pub mod factors;
 mod formats;
 mod genesis;
@@ -27,7 +26,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use walkdir::WalkDir;
 
-pub use error::InputError;
+use crate::error::InputError;
 pub use factors::Factors;
 pub use registry::MunicipalChanges;
 use registry::{Aliases, SourceRegistry};

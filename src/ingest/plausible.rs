@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::error::InputError;
+use crate::error::InputError;
 use crate::model::{Ags, Observation, RefDate};
 
 /// The optional table in `inputs/`.

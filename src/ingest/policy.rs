@@ -12,7 +12,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::error::InputError;
+use crate::error::InputError;
 
 /// Where a file to read comes from.
 #[derive(Debug, Clone, Copy)]

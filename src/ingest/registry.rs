@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::error::InputError;
 use super::table;
+use crate::error::InputError;
 use crate::model::{Ags, Grade, RefDate, Source};
 
 #[derive(Debug, Deserialize)]
@@ -45,7 +45,7 @@ impl SourceRegistry {
         let parsed: SourcesFile = toml::from_str(&text).map_err(|e| {
             let line = e
                 .span()
-                .map(|s| super::text::line_of_offset(&text, s.start))
+                .map(|s| crate::error::line_of_offset(&text, s.start))
                 .unwrap_or(1);
             InputError::new("sources.toml", e.message().to_string(), "each [[source]] needs path, publisher, title, licence, attribution and grade (A, B, C or D); table is optional")
                 .at(line)

@@ -9,7 +9,7 @@
 
 use polars::prelude::*;
 
-use super::error::InputError;
+use crate::error::InputError;
 
 /// One record of a delimited file: its fields and the 1-based file line it starts on.
 #[derive(Debug, Clone, PartialEq)]
@@ -152,6 +152,20 @@ impl TextTable {
     pub fn require(&self, rel: &str, name: &str, line: usize, hint: impl Into<String>) -> Result<usize, InputError> {
         self.column_index(name)
             .ok_or_else(|| InputError::new(rel, format!("the column `{name}` is missing"), hint).at(line))
+    }
+
+    /// A table with a header and nothing below is an incomplete download: an error for file `rel` at
+    /// `line` (the first line of the table's text).
+    pub fn require_rows(&self, rel: &str, line: usize) -> Result<(), InputError> {
+        if self.height() == 0 {
+            return Err(InputError::new(
+                rel,
+                "the file has a header but no data rows",
+                "the download is incomplete: download the table again",
+            )
+            .at(line));
+        }
+        Ok(())
     }
 
     /// The cell at row `r`, column `c`; empty or absent cells come back as `""`.

@@ -1,6 +1,6 @@
 //! Bytes to text and cells to numbers, the way German statistical offices write them.
 
-use super::error::InputError;
+use crate::error::{line_of_offset, InputError};
 use crate::model::Missing;
 
 /// Decodes a file's bytes: UTF-16 with a byte-order mark, UTF-8 (with or without BOM) when valid,
@@ -239,15 +239,6 @@ pub fn parse_number(t: &str, style: NumberStyle) -> Option<f64> {
         return None;
     }
     normalised.parse::<f64>().ok().filter(|v| v.is_finite())
-}
-
-/// 1-based line number of a byte offset in a text.
-pub fn line_of_offset(text: &str, offset: usize) -> usize {
-    let mut end = offset.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text[..end].matches('\n').count() + 1
 }
 
 /// Names (of the partnership, a member, an assessment field) longer than this are refused: a

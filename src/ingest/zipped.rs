@@ -3,7 +3,7 @@
 
 use std::io::{Cursor, Read};
 
-use super::error::InputError;
+use crate::error::InputError;
 
 /// The name and bytes of the single `.csv` file in a ZIP archive.
 pub fn single_csv(rel: &str, bytes: &[u8], limit: u64) -> Result<(String, Vec<u8>), InputError> {

@@ -8,7 +8,8 @@ use serde::Serialize;
 
 use super::Renderer;
 use crate::compute::{Facts, Figure, MemberFacts};
-use crate::config::{Partnership, Role};
+use crate::config::Partnership;
+use crate::model::Role;
 use crate::model::{RefDate, Source};
 
 #[derive(Serialize)]

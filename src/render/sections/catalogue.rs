@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::super::Renderer;
 use super::assessment::{target_text, unit};
 use crate::compute::Facts;
-use crate::config::Role;
+use crate::model::Role;
 use crate::ingest::catalogues::{Catalogues, DataKind, Direction, Indicator, Measure};
 
 #[derive(Serialize)]

@@ -8,7 +8,7 @@ use super::super::Renderer;
 use crate::chart::{self, PairedChart, Step, Waterfall};
 use crate::compute::compensation::{Compensation, MemberCompensation, Offer, Potential};
 use crate::compute::{Facts, MemberFacts};
-use crate::config::Role;
+use crate::model::Role;
 
 #[derive(Serialize)]
 pub struct CompensationView {
