@@ -7,7 +7,7 @@ use super::Renderer;
 use crate::chart::map::{choropleth, Area, MapSpec};
 use crate::compute::Facts;
 use crate::format::fmt_number;
-use crate::ingest::Dataset;
+use crate::ingest::ReferenceTables;
 
 /// Which value a map shows.
 #[derive(Debug, Clone, Copy)]
@@ -17,7 +17,14 @@ pub enum Metric {
     OffsetPerHa,
 }
 
-pub fn map(r: &Renderer, data: &Dataset, facts: &Facts, metric: Metric, highlight: Option<&str>, set: &mut ChartSet) {
+pub fn map(
+    r: &Renderer,
+    data: &ReferenceTables,
+    facts: &Facts,
+    metric: Metric,
+    highlight: Option<&str>,
+    set: &mut ChartSet,
+) {
     if data.boundaries.is_empty() {
         return;
     }

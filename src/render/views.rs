@@ -13,7 +13,7 @@ use crate::chart::{self, Bar, BarChart, PairedChart, StackedChart, LAND_COLOURS}
 use crate::compute::{Facts, Figure, MemberFacts};
 use crate::config::{Partnership, Role};
 use crate::format::fmt_number;
-use crate::ingest::{Dataset, Factors};
+use crate::ingest::{Factors, ReferenceTables};
 use crate::model::{RefDate, Source};
 
 #[derive(Serialize)]
@@ -714,7 +714,13 @@ fn chart_map(set: ChartSet) -> (BTreeMap<String, ChartView>, Files) {
     (map, set.files)
 }
 
-pub fn report(r: &Renderer, p: &Partnership, data: &Dataset, facts: &Facts, m: &MemberFacts) -> (ReportView, Files) {
+pub fn report(
+    r: &Renderer,
+    p: &Partnership,
+    data: &ReferenceTables,
+    facts: &Facts,
+    m: &MemberFacts,
+) -> (ReportView, Files) {
     let mut book = SourceBook::default();
     let figures: Vec<FigureRow> = m.figures.iter().map(|f| row(r, f, &mut book)).collect();
     let population_note = m
@@ -808,7 +814,7 @@ pub struct DecisionsView {
 /// What a council decides next: council decisions (`local/council_decisions.csv`) and starts of
 /// adopted measures in the twelve months after the document's date, and adopted measures that are
 /// overdue on it. The date is the document's (data date or `SOURCE_DATE_EPOCH`), never the clock.
-fn decisions_view(r: &Renderer, data: &Dataset, m: &MemberFacts, date: RefDate) -> DecisionsView {
+fn decisions_view(r: &Renderer, data: &ReferenceTables, m: &MemberFacts, date: RefDate) -> DecisionsView {
     use crate::ingest::local::Status;
     let until = RefDate::new(date.year + 1, date.month, date.day)
         .or_else(|| RefDate::new(date.year + 1, date.month, 28))
@@ -881,7 +887,7 @@ fn decisions_view(r: &Renderer, data: &Dataset, m: &MemberFacts, date: RefDate) 
 
 /// "Wurzen verursacht rund 9,5 t CO₂e je Einwohner (Startbilanz 2021, Schätzung) – mehr als der
 /// Bundeswert von 8,7 t. Den größten Anteil hat die Industrie (41 %): …"
-fn key_message(r: &Renderer, data: &Dataset, m: &MemberFacts) -> String {
+fn key_message(r: &Renderer, data: &ReferenceTables, m: &MemberFacts) -> String {
     let Some(b) = &m.balance else {
         return String::new();
     };
@@ -955,7 +961,7 @@ const COMPARED: &[(&str, bool)] = &[
 pub fn briefing(
     r: &Renderer,
     p: &Partnership,
-    data: &Dataset,
+    data: &ReferenceTables,
     facts: &Facts,
     m: &MemberFacts,
 ) -> (BriefingView, Files) {
@@ -1268,7 +1274,7 @@ fn start_error_rows(r: &Renderer, factors: &Factors) -> Vec<[String; 4]> {
         .collect()
 }
 
-pub fn handbook(r: &Renderer, p: &Partnership, data: &Dataset, facts: &Facts) -> (HandbookView, Files) {
+pub fn handbook(r: &Renderer, p: &Partnership, data: &ReferenceTables, facts: &Facts) -> (HandbookView, Files) {
     let factors = &data.factors;
     let mut book = SourceBook::default();
     // Comparison matrix: one row per figure id, one column per member, in first-seen order.
