@@ -62,11 +62,7 @@ fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
 /// The pipeline, on the run's thread pool.
 fn run(args: &BuildArgs, started: Instant) -> Result<()> {
     let plan = BuildPlan::new(args)?;
-    // One run at a time per output folder, from the rerun check to the manifest; a second one fails
-    // at once (see `output::lock_folder`).
-    std::fs::create_dir_all(&plan.output)
-        .with_context(|| format!("cannot create the output folder {}", plan.output.display()))?;
-    let _lock = output::lock_folder(&plan.output, false)?;
+    let _lock = lock_output(&plan)?;
     if plan.may_skip() && skipped_unchanged(&plan, started) {
         return Ok(());
     }
@@ -75,12 +71,11 @@ fn run(args: &BuildArgs, started: Instant) -> Result<()> {
         render::world::Typesetter::shared();
     });
     let mut clock = telemetry::Clock::start(started);
-    let (
-        Ingested {
-            observations, tables, ..
-        },
+    let Ingested {
+        observations,
+        tables,
         warnings,
-    ) = ingest_inputs(&plan)?;
+    } = ingest_inputs(&plan)?;
     let ingest_stage = clock.stage();
     let facts = compute::compute(&plan.partnership, observations, &tables, plan.year);
     let compute_stage = clock.stage();
@@ -122,6 +117,14 @@ fn run(args: &BuildArgs, started: Instant) -> Result<()> {
     Ok(())
 }
 
+/// One run at a time per output folder, from the rerun check to the manifest; a second one fails
+/// at once (see `output::lock_folder`).
+fn lock_output(plan: &BuildPlan) -> Result<Option<output::FolderLock>> {
+    std::fs::create_dir_all(&plan.output)
+        .with_context(|| format!("cannot create the output folder {}", plan.output.display()))?;
+    output::lock_folder(&plan.output, false)
+}
+
 /// True (after saying so) if the last run was made from the same inputs, templates, options and
 /// program and all its files are in place: there is nothing to do.
 fn skipped_unchanged(plan: &BuildPlan, started: Instant) -> bool {
@@ -145,9 +148,9 @@ fn skipped_unchanged(plan: &BuildPlan, started: Instant) -> bool {
     true
 }
 
-/// Reads and checks the inputs, and prints the warnings: the configuration's first, then the
-/// inputs' (all of them also go into the manifest).
-fn ingest_inputs(plan: &BuildPlan) -> Result<(Ingested, Vec<String>)> {
+/// Reads and checks the inputs, and prints the run's warnings: the configuration's first, then the
+/// inputs' (all of them also go into the manifest, and are the warnings returned).
+fn ingest_inputs(plan: &BuildPlan) -> Result<Ingested> {
     let data = ingest::ingest(&plan.inputs, &plan.partnership.member_keys()).map_err(|e| ingest::refused(&e))?;
     // No empty documents (nor empty columns in the handbook's comparisons): a member (of the shard)
     // without any figure up to the year is an error, before anything is written, as in `check`.
@@ -164,7 +167,7 @@ fn ingest_inputs(plan: &BuildPlan) -> Result<(Ingested, Vec<String>)> {
     for w in &warnings {
         crate::errln!("warning: {w}");
     }
-    Ok((data, warnings))
+    Ok(Ingested { warnings, ..data })
 }
 
 /// Writes the manifest; returns every failure of the run (members, documents, data files and the
