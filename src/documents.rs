@@ -15,11 +15,10 @@ use crate::compute::peers::Peers;
 use crate::compute::{Facts, MemberFacts};
 use crate::model::Ags;
 use crate::output::{self, Manifest, ManifestEntry};
-use crate::plan::BuildPlan;
+use crate::plan::{BuildPlan, FULL_COMPARISON_MAX};
 use crate::render::world::TypesetError;
 use crate::render::{self, DocKind, Generated, RenderInput, Renderer};
 use crate::telemetry::Timing;
-use crate::FULL_COMPARISON_MAX;
 
 /// One document to write.
 #[derive(Clone, Copy)]

@@ -35,12 +35,8 @@ use data_files::DataFiles;
 use documents::Tally;
 use ingest::Ingested;
 use plan::BuildPlan;
+pub use plan::FULL_COMPARISON_MAX;
 use render::{RenderInput, Renderer};
-
-/// Partnerships up to this size are compared in full: every chart lists every member and the
-/// handbook is written. Larger ones (a county, a state, all of Germany) show each member among its
-/// [`PEERS`] and get partnership.csv instead of a handbook.
-pub const FULL_COMPARISON_MAX: usize = 50;
 
 /// Runs the whole pipeline and writes the documents.
 pub fn build(args: &BuildArgs) -> Result<()> {

@@ -13,7 +13,12 @@ use crate::compute::Facts;
 use crate::config::{self, Partnership};
 use crate::model::{Ags, RefDate};
 use crate::render::DocKind;
-use crate::{ingest, output, shard, FULL_COMPARISON_MAX};
+use crate::{ingest, output, shard};
+
+/// Partnerships up to this size are compared in full: every chart lists every member and the
+/// handbook is written. Larger ones (a county, a state, all of Germany) show each member among its
+/// [`PEERS`](crate::PEERS) and get partnership.csv instead of a handbook.
+pub const FULL_COMPARISON_MAX: usize = 50;
 
 /// Everything a build does, decided up front.
 pub struct BuildPlan {
@@ -32,7 +37,7 @@ pub struct BuildPlan {
     shard_members: Option<BTreeSet<Ags>>,
     /// The kinds of document to write, in the order report, briefing, handbook.
     pub kinds: Vec<DocKind>,
-    /// Key of everything the output is made from (see [`run_key`]).
+    /// Key of everything the output is made from (see `run_key` below).
     pub run_key: String,
     /// More than [`FULL_COMPARISON_MAX`] members: documents compare each member with its peers,
     /// and partnership.csv takes the place of the handbook.
