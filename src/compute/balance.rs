@@ -624,47 +624,58 @@ struct Totals {
     carriers: Vec<CarrierTotal>,
 }
 
+/// Energy and emissions summed under one key (a sector or a carrier).
+struct KeySum {
+    key: String,
+    mwh: f64,
+    t: f64,
+}
+
+/// The rows' energy and emissions summed per key, in the order the keys first appear.
+fn sums_by(rows: &[BalanceRow], key: impl Fn(&BalanceRow) -> &str) -> Vec<KeySum> {
+    let mut sums: Vec<KeySum> = Vec::new();
+    for r in rows {
+        match sums.iter_mut().find(|s| s.key == key(r)) {
+            Some(s) => {
+                s.mwh += r.mwh;
+                s.t += r.t;
+            }
+            None => sums.push(KeySum {
+                key: key(r).to_string(),
+                mwh: r.mwh,
+                t: r.t,
+            }),
+        }
+    }
+    sums
+}
+
 impl Totals {
     fn of(rows: &[BalanceRow]) -> Totals {
         let total_mwh: f64 = rows.iter().map(|r| r.mwh).sum();
         let total_t: f64 = rows.iter().map(|r| r.t).sum();
-        let mut sectors: Vec<SectorTotal> = Vec::new();
-        let mut carriers: Vec<CarrierTotal> = Vec::new();
-        for r in rows {
-            match sectors.iter_mut().find(|s| s.sector == r.sector) {
-                Some(s) => {
-                    s.mwh += r.mwh;
-                    s.t += r.t;
-                }
-                None => sectors.push(SectorTotal {
-                    sector: r.sector.clone(),
-                    mwh: r.mwh,
-                    t: r.t,
-                    share_pct: 0.0,
-                    published_t: None,
-                    deviation_pct: None,
-                    typical_error_pct: None,
-                }),
-            }
-            match carriers.iter_mut().find(|c| c.carrier == r.carrier) {
-                Some(c) => {
-                    c.mwh += r.mwh;
-                    c.t += r.t;
-                }
-                None => carriers.push(CarrierTotal {
-                    carrier: r.carrier.clone(),
-                    mwh: r.mwh,
-                    t: r.t,
-                    share_pct: 0.0,
-                }),
-            }
-        }
-        for s in &mut sectors {
-            s.share_pct = s.t / total_t * 100.0;
-        }
-        for c in &mut carriers {
-            c.share_pct = c.t / total_t * 100.0;
-        }
+        let share = |t: f64| t / total_t * 100.0;
+        let sectors: Vec<SectorTotal> = sums_by(rows, |r| &r.sector)
+            .into_iter()
+            .map(|s| SectorTotal {
+                sector: s.key,
+                share_pct: share(s.t),
+                mwh: s.mwh,
+                t: s.t,
+                published_t: None,
+                deviation_pct: None,
+                typical_error_pct: None,
+            })
+            .collect();
+        let mut carriers: Vec<CarrierTotal> = sums_by(rows, |r| &r.carrier)
+            .into_iter()
+            .map(|c| CarrierTotal {
+                carrier: c.key,
+                share_pct: share(c.t),
+                mwh: c.mwh,
+                t: c.t,
+            })
+            .collect();
         carriers.sort_by(|a, b| b.t.total_cmp(&a.t));
         Totals {
             total_mwh,

@@ -280,6 +280,27 @@ struct Names<'a> {
     declared: &'a BTreeSet<String>,
 }
 
+/// The checks every entry (kind, id, field) starts with: its id is new, and its field is one of
+/// the catalogue's (`field_hint` says what to write instead).
+fn check_id_and_field(
+    (kind, id, field): (&str, &str, &str),
+    field_ids: &BTreeSet<&str>,
+    seen: &mut BTreeSet<String>,
+    err: &dyn Fn(String, &str) -> InputError,
+    field_hint: impl FnOnce() -> String,
+) -> Result<(), InputError> {
+    if !seen.insert(id.to_string()) {
+        return Err(err(
+            "the id appears twice".into(),
+            &format!("give every {kind} its own id"),
+        ));
+    }
+    if !field_ids.contains(field) {
+        return Err(err(format!("unknown field `{field}`"), &field_hint()));
+    }
+    Ok(())
+}
+
 /// Checks an indicator (unique id, field, levels, target, formula) and returns its parsed formula.
 fn check_indicator(
     ind: &Indicator,
@@ -293,18 +314,13 @@ fn check_indicator(
         declared,
     } = names;
     let err = |m: String, hint: &str| entry_error(INDICATORS, itext, "indicator", &ind.id, m, hint);
-    if !seen.insert(ind.id.clone()) {
-        return Err(err("the id appears twice".into(), "give every indicator its own id"));
-    }
-    if !field_ids.contains(ind.field.as_str()) {
-        return Err(err(
-            format!("unknown field `{}`", ind.field),
-            &format!(
-                "use one of: {}",
-                field_ids.iter().copied().collect::<Vec<_>>().join(", ")
-            ),
-        ));
-    }
+    let hint = || {
+        format!(
+            "use one of: {}",
+            field_ids.iter().copied().collect::<Vec<_>>().join(", ")
+        )
+    };
+    check_id_and_field(("indicator", &ind.id, &ind.field), field_ids, seen, &err, hint)?;
     if ind.levels.len() != 4 || ind.levels.windows(2).any(|w| w[0] > w[1]) || ind.levels.iter().any(|v| !v.is_finite())
     {
         return Err(err(
@@ -353,15 +369,8 @@ fn check_measure(
 ) -> Result<Expr, InputError> {
     let Names { field_ids, known, .. } = names;
     let err = |msg: String, hint: &str| entry_error(MEASURES, mtext, "measure", &m.id, msg, hint);
-    if !seen.insert(m.id.clone()) {
-        return Err(err("the id appears twice".into(), "give every measure its own id"));
-    }
-    if !field_ids.contains(m.field.as_str()) {
-        return Err(err(
-            format!("unknown field `{}`", m.field),
-            "use a field id of indicators.toml",
-        ));
-    }
+    let hint = || "use a field id of indicators.toml".to_string();
+    check_id_and_field(("measure", &m.id, &m.field), field_ids, seen, &err, hint)?;
     if let Some(l) = m.lifts.iter().find(|l| !indicator_ids.contains(*l)) {
         return Err(err(
             format!("lifts the unknown indicator `{l}`"),

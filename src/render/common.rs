@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::Renderer;
+use crate::chart::{self, Bar, BarChart};
 use crate::compute::{Facts, Figure, MemberFacts};
 use crate::config::Partnership;
 use crate::model::Role;
@@ -96,6 +97,15 @@ pub struct SourceBook {
 }
 
 impl SourceBook {
+    /// The reference numbers of one figure of a member (empty where the member lacks it).
+    pub fn figure_refs(&mut self, m: &MemberFacts, id: &str) -> String {
+        m.figures
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| self.refs(&f.sources))
+            .unwrap_or_default()
+    }
+
     pub fn refs(&mut self, sources: &[Arc<Source>]) -> String {
         let mut ns = Vec::new();
         for s in sources {
@@ -200,17 +210,18 @@ pub fn meta(r: &Renderer, p: &Partnership, facts: &Facts, title_key: &str, subti
     }
 }
 
+/// A `[text]` entry of the locale with its `{name}` places filled.
+pub fn fill_text(r: &Renderer, key: &str, vars: &[(&str, String)]) -> String {
+    r.locale.fill("text", key, vars)
+}
+
 pub fn alt_for(r: &Renderer, title: &str, values: &[(String, String)]) -> String {
     let vals = values
         .iter()
         .map(|(l, v)| format!("{l} {v}"))
         .collect::<Vec<_>>()
         .join("; ");
-    r.locale.fill(
-        "text",
-        "chart_alt_bars",
-        &[("title", title.to_string()), ("values", vals)],
-    )
+    fill_text(r, "chart_alt_bars", &[("title", title.to_string()), ("values", vals)])
 }
 
 pub fn source_line(sources: &[&Source]) -> String {
@@ -235,6 +246,77 @@ pub fn source_line(sources: &[&Source]) -> String {
         }
     }
     publishers.join("; ")
+}
+
+/// The sources of one figure of a member (none where the member lacks it).
+pub fn figure_sources<'a>(m: &'a MemberFacts, id: &str) -> Vec<&'a Source> {
+    m.figures
+        .iter()
+        .find(|f| f.id == id)
+        .map(|f| f.sources.iter().map(AsRef::as_ref).collect())
+        .unwrap_or_default()
+}
+
+/// The sources of one figure across members, in the members' order.
+pub fn members_figure_sources<'a>(members: impl IntoIterator<Item = &'a MemberFacts>, id: &str) -> Vec<&'a Source> {
+    members
+        .into_iter()
+        .filter_map(|m| m.figures.iter().find(|f| f.id == id))
+        .flat_map(|f| f.sources.iter().map(AsRef::as_ref))
+        .collect()
+}
+
+/// How a bar chart writes its numbers: the axis unit (a `[unit]` key of the locale), the decimals,
+/// and the unit after each value in the alt text (`None`: the bare number).
+pub struct BarNumbers<'a> {
+    pub unit: &'a str,
+    pub decimals: usize,
+    pub alt_unit: Option<String>,
+}
+
+/// A bar chart with its alt text (every bar's label and value) and its source line.
+pub fn bar_chart(
+    r: &Renderer,
+    key: ChartKey,
+    title: String,
+    bars: Vec<Bar>,
+    numbers: &BarNumbers,
+    sources: &[&Source],
+) -> Chart {
+    let values: Vec<(String, String)> = bars
+        .iter()
+        .map(|b| {
+            let n = r.locale.number(b.value, numbers.decimals);
+            let v = match &numbers.alt_unit {
+                Some(u) => format!("{n} {u}"),
+                None => n,
+            };
+            (b.label.clone(), v)
+        })
+        .collect();
+    let svg = chart::bars(&BarChart {
+        style: r.locale.style,
+        unit: r.locale.unit(numbers.unit),
+        bars,
+        decimals: numbers.decimals,
+    });
+    let alt = alt_for(r, &title, &values);
+    Chart::new(key, svg, title, alt, source_line(sources))
+}
+
+/// Every member that has some part of the facts, with that part (`None` where no member has it).
+pub fn members_with<'a, T>(
+    facts: &'a Facts,
+    part: impl Fn(&'a MemberFacts) -> Option<&'a T>,
+) -> Option<Vec<(&'a MemberFacts, &'a T)>> {
+    let with: Vec<(&MemberFacts, &T)> = facts.members.iter().filter_map(|m| part(m).map(|x| (m, x))).collect();
+    (!with.is_empty()).then_some(with)
+}
+
+/// A chart title with the latest of some reference dates: "Flächennutzung (31.12.2023)".
+pub fn title_at_latest(r: &Renderer, key: &str, dates: impl Iterator<Item = RefDate>) -> String {
+    let date = dates.max().map(|d| d.display(r.locale.style)).unwrap_or_default();
+    format!("{} ({date})", r.locale.text(key))
 }
 
 /// In-memory files a document embeds (virtual path, bytes).
@@ -274,7 +356,7 @@ fn data_years(r: &Renderer, m: &MemberFacts) -> String {
     } else {
         format!("{lo}–{hi}")
     };
-    let stats = r.locale.fill("text", "data_years_statistics", &[("years", span)]);
+    let stats = fill_text(r, "data_years_statistics", &[("years", span)]);
     match &m.balance {
         Some(b) => {
             let key = if b.estimated_cells > 0 && b.local_cells == 0 {
@@ -282,10 +364,7 @@ fn data_years(r: &Renderer, m: &MemberFacts) -> String {
             } else {
                 "data_years_balance"
             };
-            format!(
-                "{} · {stats}",
-                r.locale.fill("text", key, &[("year", b.date.year.to_string())])
-            )
+            format!("{} · {stats}", fill_text(r, key, &[("year", b.date.year.to_string())]))
         }
         None => stats,
     }

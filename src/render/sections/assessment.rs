@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::super::common::fill_text;
 use super::super::Renderer;
 use crate::compute::assessment::{Assessment, Rating, Recommendation, Trend};
 use crate::compute::{Facts, MemberFacts};
@@ -124,8 +125,8 @@ fn reason(r: &Renderer, cat: &Catalogues, m: &Measure, rec: &Recommendation) -> 
     if let Some((id, level, value)) = &rec.weak_indicator {
         if let Some(ind) = cat.indicators.iter().find(|i| &i.id == id) {
             let vals = match (value, level) {
-                (Some(v), Some(l)) => r.locale.fill(
-                    "text",
+                (Some(v), Some(l)) => fill_text(
+                    r,
                     "reason_rated",
                     &[
                         ("value", value_text(r, *v, &unit(r, &ind.unit))),
@@ -134,8 +135,8 @@ fn reason(r: &Renderer, cat: &Catalogues, m: &Measure, rec: &Recommendation) -> 
                 ),
                 _ => r.locale.text("reason_no_data"),
             };
-            parts.push(r.locale.fill(
-                "text",
+            parts.push(fill_text(
+                r,
                 "reason_indicator",
                 &[
                     ("indicator", ind.name.clone()),
@@ -146,8 +147,8 @@ fn reason(r: &Renderer, cat: &Catalogues, m: &Measure, rec: &Recommendation) -> 
         }
     }
     if rec.potential_t > 0.0 {
-        parts.push(r.locale.fill(
-            "text",
+        parts.push(fill_text(
+            r,
             "reason_potential",
             &[
                 ("t", r.locale.number(rec.potential_t, 0)),
@@ -157,7 +158,7 @@ fn reason(r: &Renderer, cat: &Catalogues, m: &Measure, rec: &Recommendation) -> 
         ));
     }
     if let Some(c) = rec.cost_per_t.filter(|c| *c > 0.0) {
-        parts.push(r.locale.fill("text", "reason_cost", &[("cost", r.locale.number(c, 0))]));
+        parts.push(fill_text(r, "reason_cost", &[("cost", r.locale.number(c, 0))]));
     }
     if rec.lifts_weak_field {
         parts.push(r.locale.text("reason_weak_field"));

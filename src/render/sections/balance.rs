@@ -3,12 +3,13 @@
 
 use serde::Serialize;
 
-use super::super::common::{alt_for, fig, source_line, Chart, ChartKey, SourceBook};
+use super::super::common::{
+    bar_chart, fig, figure_sources, fill_text, members_figure_sources, BarNumbers, Chart, ChartKey, SourceBook,
+};
 use super::super::Renderer;
-use crate::chart::{self, Bar, BarChart};
+use crate::chart::Bar;
 use crate::compute::balance::{Balance, BalanceRow, SectorTotal, ETS};
 use crate::compute::{Facts, MemberFacts};
-use crate::model::Source;
 
 #[derive(Serialize)]
 pub struct MemoView {
@@ -102,12 +103,7 @@ pub struct ValidationRow {
 
 pub fn balance_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Option<BalanceView> {
     let b = m.balance.as_ref()?;
-    let refs = m
-        .figures
-        .iter()
-        .find(|f| f.id == fig::GHG_T)
-        .map(|f| book.refs(&f.sources))
-        .unwrap_or_default();
+    let refs = book.figure_refs(m, fig::GHG_T);
     Some(BalanceView {
         year: b.date.year,
         sectors: b.sectors.iter().map(|s| sector_row(r, s)).collect(),
@@ -201,15 +197,11 @@ fn factor_years(b: &Balance) -> String {
 /// "Auffällig: 15,2 t je Einwohner, das 2,3-Fache …; 58 % davon aus energieintensiver Industrie (…)."
 pub fn plausibility_sentence(r: &Renderer, p: &crate::compute::balance::Plausibility) -> String {
     let driver = match p.driver.strip_prefix("ets_share:") {
-        Some(branch) => r.locale.fill(
-            "text",
-            "plausibility_ets",
-            &[("branch", r.locale.label("branch", branch))],
-        ),
+        Some(branch) => fill_text(r, "plausibility_ets", &[("branch", r.locale.label("branch", branch))]),
         None => r.locale.label("sector", &p.driver),
     };
-    r.locale.fill(
-        "text",
+    fill_text(
+        r,
         "plausibility_sentence",
         &[
             ("value", r.locale.number(p.t_per_inhabitant, 1)),
@@ -251,24 +243,13 @@ pub fn sector_chart(r: &Renderer, m: &MemberFacts) -> Option<Chart> {
         m.member.name,
         b.date.year
     );
-    let values: Vec<(String, String)> = bars
-        .iter()
-        .map(|x| (x.label.clone(), format!("{} t CO₂e", r.locale.number(x.value, 0))))
-        .collect();
-    let svg = chart::bars(&BarChart {
-        style: r.locale.style,
-        unit: r.locale.unit("t CO2e"),
-        bars,
+    let numbers = BarNumbers {
+        unit: "t CO2e",
         decimals: 0,
-    });
-    let alt = alt_for(r, &title, &values);
-    let sources: Vec<&Source> = m
-        .figures
-        .iter()
-        .find(|f| f.id == fig::GHG_T)
-        .map(|f| f.sources.iter().map(AsRef::as_ref).collect())
-        .unwrap_or_default();
-    Some(Chart::new(ChartKey::Sectors, svg, title, alt, source_line(&sources)).of_member(m.member.ags.as_str()))
+        alt_unit: Some("t CO₂e".to_string()),
+    };
+    let sources = figure_sources(m, fig::GHG_T);
+    Some(bar_chart(r, ChartKey::Sectors, title, bars, &numbers, &sources).of_member(m.member.ags.as_str()))
 }
 
 /// Emissions per inhabitant of every member (start balances marked), for comparison.
@@ -295,28 +276,18 @@ pub fn members_per_inhabitant_chart(r: &Renderer, facts: &Facts, highlight: Opti
         return None;
     }
     let title = r.locale.text("chart_members_per_inhabitant");
-    let values: Vec<(String, String)> = bars
-        .iter()
-        .map(|b| (b.label.clone(), r.locale.number(b.value, 2)))
-        .collect();
-    let svg = chart::bars(&BarChart {
-        style: r.locale.style,
-        unit: r.locale.unit("t CO2e/EW"),
-        bars,
+    let numbers = BarNumbers {
+        unit: "t CO2e/EW",
         decimals: 2,
-    });
-    let alt = alt_for(r, &title, &values);
-    let sources: Vec<&Source> = facts
-        .members
-        .iter()
-        .filter_map(|m| m.figures.iter().find(|f| f.id == fig::GHG_T_PER_INHABITANT))
-        .flat_map(|f| f.sources.iter().map(AsRef::as_ref))
-        .collect();
-    Some(Chart::new(
+        alt_unit: None,
+    };
+    let sources = members_figure_sources(&facts.members, fig::GHG_T_PER_INHABITANT);
+    Some(bar_chart(
+        r,
         ChartKey::GhgPerInhabitant,
-        svg,
         title,
-        alt,
-        source_line(&sources),
+        bars,
+        &numbers,
+        &sources,
     ))
 }

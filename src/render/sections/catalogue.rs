@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::super::common::fill_text;
 use super::super::Renderer;
 use super::assessment::{target_text, unit};
 use crate::compute::Facts;
@@ -82,37 +83,11 @@ pub struct CatalogueView {
 }
 
 pub fn catalogue_view(r: &Renderer, facts: &Facts, cat: &Catalogues) -> CatalogueView {
-    let indicators = cat
-        .fields
-        .iter()
-        .map(|f| {
-            let defs = cat
-                .indicators
-                .iter()
-                .filter(|i| i.field == f.id)
-                .map(|i| indicator_def(r, i))
-                .collect();
-            FieldIndicators {
-                field: f.name.clone(),
-                indicators: defs,
-            }
-        })
+    let indicators = per_field(cat, &cat.indicators, |i| &i.field, |i| indicator_def(r, i))
+        .map(|(field, indicators)| FieldIndicators { field, indicators })
         .collect();
-    let measures = cat
-        .fields
-        .iter()
-        .map(|f| {
-            let entries = cat
-                .measures
-                .iter()
-                .filter(|m| m.field == f.id)
-                .map(|m| measure_entry(r, m))
-                .collect();
-            FieldMeasures {
-                field: f.name.clone(),
-                measures: entries,
-            }
-        })
+    let measures = per_field(cat, &cat.measures, |m| &m.field, |m| measure_entry(r, m))
+        .map(|(field, measures)| FieldMeasures { field, measures })
         .collect();
     let pa = facts.region.assessment.as_ref();
     let scores = cat
@@ -175,6 +150,19 @@ pub fn catalogue_view(r: &Renderer, facts: &Facts, cat: &Catalogues) -> Catalogu
     }
 }
 
+/// Each field's name with its entries (indicators or measures), in the catalogue's order of fields.
+fn per_field<'a, T, V>(
+    cat: &'a Catalogues,
+    entries: &'a [T],
+    field_of: impl Fn(&T) -> &str + 'a,
+    view: impl Fn(&T) -> V + 'a,
+) -> impl Iterator<Item = (String, Vec<V>)> + 'a {
+    cat.fields.iter().map(move |f| {
+        let views = entries.iter().filter(|e| field_of(e) == f.id).map(&view).collect();
+        (f.name.clone(), views)
+    })
+}
+
 fn indicator_def(r: &Renderer, i: &Indicator) -> IndicatorDef {
     IndicatorDef {
         name: i.name.clone(),
@@ -204,16 +192,19 @@ fn indicator_def(r: &Renderer, i: &Indicator) -> IndicatorDef {
     }
 }
 
+/// The locale's labels of some ids of one section, joined by commas.
+fn labels(r: &Renderer, section: &str, ids: &[String]) -> String {
+    ids.iter()
+        .map(|id| r.locale.label(section, id))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn measure_entry(r: &Renderer, m: &Measure) -> MeasureEntry {
     MeasureEntry {
         title: m.title.clone(),
         description: m.description.clone(),
-        actors: m
-            .actors
-            .iter()
-            .map(|a| r.locale.label("actor", a))
-            .collect::<Vec<_>>()
-            .join(", "),
+        actors: labels(r, "actor", &m.actors),
         roles: m
             .roles
             .iter()
@@ -248,20 +239,15 @@ fn measure_entry(r: &Renderer, m: &Measure) -> MeasureEntry {
             m.cost_unit
         ),
         cost_source: m.cost_source.clone(),
-        time: r.locale.fill(
-            "text",
+        time: fill_text(
+            r,
             "time_text",
             &[
                 ("effect", r.locale.number(m.years_to_effect, 0)),
                 ("life", r.locale.number(m.lifetime_years, 0)),
             ],
         ),
-        co_benefits: m
-            .co_benefits
-            .iter()
-            .map(|c| r.locale.label("co_benefit", c))
-            .collect::<Vec<_>>()
-            .join(", "),
+        co_benefits: labels(r, "co_benefit", &m.co_benefits),
         sources: m.sources.join("; "),
         assumption: if m.assumption {
             m.assumption_note.clone()

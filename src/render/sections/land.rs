@@ -3,9 +3,12 @@
 
 use serde::Serialize;
 
-use super::super::common::{alt_for, fig, source_line, Chart, ChartKey, SourceBook};
+use super::super::common::{
+    alt_for, bar_chart, fig, figure_sources, fill_text, members_figure_sources, members_with, source_line,
+    title_at_latest, BarNumbers, Chart, ChartKey, SourceBook,
+};
 use super::super::Renderer;
-use crate::chart::{self, Bar, BarChart, StackedChart, LAND_COLOURS};
+use crate::chart::{self, Bar, StackedChart, LAND_COLOURS};
 use crate::compute::{Facts, MemberFacts};
 use crate::model::Source;
 
@@ -68,8 +71,8 @@ pub struct ForestBoundRow {
 pub fn land_view(r: &Renderer, m: &MemberFacts) -> Option<LandView> {
     let l = m.land.as_ref()?;
     let land_take = match (l.land_take_ha_per_year, l.previous_date) {
-        (Some(rate), Some(pd)) => r.locale.fill(
-            "text",
+        (Some(rate), Some(pd)) => fill_text(
+            r,
             "land_take",
             &[
                 ("from", pd.display(r.locale.style)),
@@ -100,12 +103,7 @@ pub fn land_view(r: &Renderer, m: &MemberFacts) -> Option<LandView> {
 
 pub fn sink_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Option<SinkView> {
     let s = m.sink.as_ref()?;
-    let refs = m
-        .figures
-        .iter()
-        .find(|f| f.id == fig::LAND_SINK_T)
-        .map(|f| book.refs(&f.sources))
-        .unwrap_or_default();
+    let refs = book.figure_refs(m, fig::LAND_SINK_T);
     Some(SinkView {
         date: s.date.display(r.locale.style),
         rows: s
@@ -133,8 +131,8 @@ pub fn sink_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Option
             })
             .collect(),
         split_note: match &s.state_split {
-            Some((state, year)) => r.locale.fill(
-                "text",
+            Some((state, year)) => fill_text(
+                r,
                 "agri_split_state",
                 &[("state", r.locale.label("state", state)), ("year", year.to_string())],
             ),
@@ -144,14 +142,7 @@ pub fn sink_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Option
 }
 
 pub fn land_use_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>) -> Option<Chart> {
-    let lands: Vec<(&MemberFacts, &crate::compute::land::LandUse)> = facts
-        .members
-        .iter()
-        .filter_map(|m| m.land.as_ref().map(|l| (m, l)))
-        .collect();
-    if lands.is_empty() {
-        return None;
-    }
+    let lands = members_with(facts, |m| m.land.as_ref())?;
     let ids: Vec<&str> = crate::compute::land::CLASSES.iter().map(|(id, _)| *id).collect();
     let segments = ids
         .iter()
@@ -174,13 +165,7 @@ pub fn land_use_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>) -> O
         segments,
         rows,
     });
-    let date = lands
-        .iter()
-        .map(|(_, l)| l.date)
-        .max()
-        .map(|d| d.display(r.locale.style))
-        .unwrap_or_default();
-    let title = format!("{} ({date})", r.locale.text("chart_land_use"));
+    let title = title_at_latest(r, "chart_land_use", lands.iter().map(|(_, l)| l.date));
     let values: Vec<(String, String)> = lands
         .iter()
         .map(|(m, l)| {
@@ -208,14 +193,7 @@ pub fn land_use_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>) -> O
 }
 
 pub fn sink_members_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>) -> Option<Chart> {
-    let sinks: Vec<(&MemberFacts, &crate::compute::land::LandSink)> = facts
-        .members
-        .iter()
-        .filter_map(|m| m.sink.as_ref().map(|s| (m, s)))
-        .collect();
-    if sinks.is_empty() {
-        return None;
-    }
+    let sinks = members_with(facts, |m| m.sink.as_ref())?;
     let bars: Vec<Bar> = sinks
         .iter()
         .map(|(m, s)| Bar {
@@ -225,41 +203,14 @@ pub fn sink_members_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>) 
             range: None,
         })
         .collect();
-    let date = sinks
-        .iter()
-        .map(|(_, s)| s.date)
-        .max()
-        .map(|d| d.display(r.locale.style))
-        .unwrap_or_default();
-    let title = format!("{} ({date})", r.locale.text("chart_sink_members"));
-    let values: Vec<(String, String)> = bars
-        .iter()
-        .map(|b| {
-            (
-                b.label.clone(),
-                format!("{} {}", r.locale.number(b.value, 0), r.locale.unit("t CO2e/a")),
-            )
-        })
-        .collect();
-    let svg = chart::bars(&BarChart {
-        style: r.locale.style,
-        unit: r.locale.unit("t CO2e/a"),
-        bars,
+    let title = title_at_latest(r, "chart_sink_members", sinks.iter().map(|(_, s)| s.date));
+    let numbers = BarNumbers {
+        unit: "t CO2e/a",
         decimals: 0,
-    });
-    let alt = alt_for(r, &title, &values);
-    let sources: Vec<&Source> = sinks
-        .iter()
-        .filter_map(|(m, _)| m.figures.iter().find(|f| f.id == fig::LAND_SINK_T))
-        .flat_map(|f| f.sources.iter().map(AsRef::as_ref))
-        .collect();
-    Some(Chart::new(
-        ChartKey::SinkMembers,
-        svg,
-        title,
-        alt,
-        source_line(&sources),
-    ))
+        alt_unit: Some(r.locale.unit("t CO2e/a")),
+    };
+    let sources = members_figure_sources(sinks.iter().map(|(m, _)| *m), fig::LAND_SINK_T);
+    Some(bar_chart(r, ChartKey::SinkMembers, title, bars, &numbers, &sources))
 }
 
 pub fn sink_chart(r: &Renderer, m: &MemberFacts) -> Option<Chart> {
@@ -284,22 +235,11 @@ pub fn sink_chart(r: &Renderer, m: &MemberFacts) -> Option<Chart> {
         m.member.name,
         s.date.display(r.locale.style)
     );
-    let values: Vec<(String, String)> = bars
-        .iter()
-        .map(|b| (b.label.clone(), r.locale.number(b.value, 0)))
-        .collect();
-    let svg = chart::bars(&BarChart {
-        style: r.locale.style,
-        unit: r.locale.unit("t CO2e/a"),
-        bars,
+    let numbers = BarNumbers {
+        unit: "t CO2e/a",
         decimals: 0,
-    });
-    let alt = alt_for(r, &title, &values);
-    let sources: Vec<&Source> = m
-        .figures
-        .iter()
-        .find(|f| f.id == fig::LAND_SINK_T)
-        .map(|f| f.sources.iter().map(AsRef::as_ref).collect())
-        .unwrap_or_default();
-    Some(Chart::new(ChartKey::Sink, svg, title, alt, source_line(&sources)))
+        alt_unit: None,
+    };
+    let sources = figure_sources(m, fig::LAND_SINK_T);
+    Some(bar_chart(r, ChartKey::Sink, title, bars, &numbers, &sources))
 }

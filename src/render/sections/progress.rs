@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::super::common::{alt_for, fig, Chart, ChartKey, Section};
+use super::super::common::{alt_for, fig, fill_text, Chart, ChartKey, Section};
 use super::super::Renderer;
 use crate::chart::{self, Line, LineChart, LineStyle, StackedChart, LAND_COLOURS};
 use crate::compute::progress::{BudgetStatus, Point, Progress, TargetStatus};
@@ -102,8 +102,8 @@ fn target_row(r: &Renderer, t: &TargetStatus, per_inh_unit: &str) -> TargetRow {
     let target = if per_inhabitant {
         format!("{} {per_inh_unit}", r.locale.number(t.value, 2))
     } else {
-        r.locale.fill(
-            "text",
+        fill_text(
+            r,
             "target_reduction",
             &[
                 ("pct", r.locale.number(t.value, 0)),
@@ -137,8 +137,8 @@ fn target_row(r: &Renderer, t: &TargetStatus, per_inh_unit: &str) -> TargetRow {
 }
 
 fn budget_text(r: &Renderer, b: &BudgetStatus) -> String {
-    r.locale.fill(
-        "text",
+    fill_text(
+        r,
         "budget_text",
         &[
             ("from", b.from_year.to_string()),

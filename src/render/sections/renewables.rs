@@ -3,11 +3,13 @@
 
 use serde::Serialize;
 
-use super::super::common::{alt_for, fig, source_line, Chart, ChartKey, SourceBook};
+use super::super::common::{
+    alt_for, fig, members_figure_sources, members_with, source_line, Chart, ChartKey, SourceBook,
+};
 use super::super::Renderer;
 use crate::chart::{self, PairedChart};
 use crate::compute::{Facts, MemberFacts};
-use crate::model::{RefDate, Source};
+use crate::model::RefDate;
 
 #[derive(Serialize)]
 pub struct RenewablesView {
@@ -31,12 +33,7 @@ pub struct CapacityRow {
 
 pub fn renewables_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Option<RenewablesView> {
     let x = m.renewables.as_ref()?;
-    let refs = m
-        .figures
-        .iter()
-        .find(|f| f.id == fig::RE_PV_KW)
-        .map(|f| book.refs(&f.sources))
-        .unwrap_or_default();
+    let refs = book.figure_refs(m, fig::RE_PV_KW);
     Some(RenewablesView {
         date: x.date.display(r.locale.style),
         previous_date: x.previous_date.map(|d| d.display(r.locale.style)).unwrap_or_default(),
@@ -61,15 +58,8 @@ pub fn renewables_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> 
 }
 
 pub fn re_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>) -> Option<Chart> {
-    let res: Vec<(&MemberFacts, &crate::compute::renewables::Renewables)> = facts
-        .members
-        .iter()
-        .filter_map(|m| m.renewables.as_ref().map(|x| (m, x)))
-        .collect();
+    let res = members_with(facts, |m| m.renewables.as_ref())?;
     let pop_src = facts.members.iter().find_map(|m| m.population.as_ref())?;
-    if res.is_empty() {
-        return None;
-    }
     let now = res.iter().map(|(_, x)| x.date).max();
     let prev = res.iter().filter_map(|(_, x)| x.previous_date).max();
     let per_inh = |m: &MemberFacts, kw: Option<f64>, date: Option<RefDate>| -> Option<f64> {
@@ -115,11 +105,7 @@ pub fn re_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>) -> Option<
         decimals: 2,
     });
     let alt = alt_for(r, &title, &values);
-    let mut sources: Vec<&Source> = res
-        .iter()
-        .filter_map(|(m, _)| m.figures.iter().find(|f| f.id == fig::RE_PV_KW))
-        .flat_map(|f| f.sources.iter().map(AsRef::as_ref))
-        .collect();
+    let mut sources = members_figure_sources(res.iter().map(|(m, _)| *m), fig::RE_PV_KW);
     sources.extend(pop_src.running.sources.iter().map(AsRef::as_ref));
     Some(Chart::new(
         ChartKey::PvPerInhabitant,
