@@ -5,8 +5,10 @@
 pub mod assessment;
 pub mod balance;
 pub mod compensation;
+pub mod cost;
 pub mod land;
 pub mod progress;
+pub mod recommend;
 pub mod renewables;
 pub mod select;
 
@@ -213,6 +215,7 @@ pub fn compute(p: &Partnership, data: &Dataset, year: i32) -> Facts {
         }
     }
     if !data.catalogues.indicators.is_empty() {
+        let economics = cost::Economics::of(&p.scenario);
         members.par_iter_mut().for_each(|mf| {
             // Facts of earlier years, for the trend of each indicator against its previous year.
             let years: std::collections::BTreeSet<i32> =
@@ -221,7 +224,7 @@ pub fn compute(p: &Partnership, data: &Dataset, year: i32) -> Facts {
                 .into_iter()
                 .filter_map(|y| Some((y, member_facts(p, &mf.member, &index, data, y).ok()?)))
                 .collect();
-            mf.assessment = Some(assessment::assess(mf, &previous, &index, &data.catalogues, year));
+            mf.assessment = Some(assessment::assess(mf, &previous, &index, &data.catalogues, &economics, year));
         });
     }
     let mut region = region_facts(&members);
