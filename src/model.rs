@@ -287,3 +287,34 @@ impl Observation {
         self.source.grade
     }
 }
+
+// Dates from the clock's representation (seconds since 1970), for `SOURCE_DATE_EPOCH`.
+impl RefDate {
+    /// The civil (UTC) date of `secs` seconds since 1970-01-01, by Howard Hinnant's algorithm;
+    /// `None` outside the dates a `RefDate` holds.
+    pub fn from_unix_seconds(secs: i64) -> Option<RefDate> {
+        let z = secs.div_euclid(86_400) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        RefDate::new(year, month, day)
+    }
+}
+
+#[cfg(test)]
+mod unix_date_tests {
+    use super::RefDate;
+
+    #[test]
+    fn seconds_since_1970_are_civil_dates() {
+        assert_eq!(RefDate::from_unix_seconds(0), RefDate::new(1970, 1, 1));
+        // 2024-02-29 12:00 UTC, a leap day.
+        assert_eq!(RefDate::from_unix_seconds(1_709_208_000), RefDate::new(2024, 2, 29));
+        assert_eq!(RefDate::from_unix_seconds(-1), RefDate::new(1969, 12, 31));
+    }
+}

@@ -400,7 +400,7 @@ pub struct Manifest {
     pub documents: std::collections::BTreeMap<String, ManifestEntry>,
 }
 
-/// A complete run: the key of everything it was made from (see `run_key` in lib.rs) and every file
+/// A complete run: the key of everything it was made from (see `run_key` in plan.rs) and every file
 /// it wrote with its size.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunRecord {

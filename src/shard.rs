@@ -85,8 +85,30 @@ pub fn info(p: &Partnership, s: Shard, run: String, year: i32) -> ShardInfo {
 /// `klimapartner merge --output DIR SHARD_DIR...`
 pub fn merge(args: &MergeArgs) -> Result<()> {
     let started = std::time::Instant::now();
+    let infos = read_infos(&args.shards)?;
+    let first = &infos[0].1;
+    check_complete(&infos)?;
+    let _locks = lock_folders(&args.output, &infos)?;
+    let position = positions(&infos)?;
+    let merged = collect(&infos, &args.output, &position)?;
+    merged.write(&args.output)?;
+    crate::errln!(
+        "merged {} shards of “{}”: {} PDF(s), {} indicator rows for {} members in {} after {:.1} s",
+        infos.len(),
+        first.partnership,
+        merged.pdfs,
+        merged.indicators.len(),
+        first.members_total,
+        args.output.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Each shard folder's `shard.json`.
+fn read_infos(shards: &[PathBuf]) -> Result<Vec<(PathBuf, ShardInfo)>> {
     let mut infos: Vec<(PathBuf, ShardInfo)> = Vec::new();
-    for dir in &args.shards {
+    for dir in shards {
         let path = dir.join(SHARD_FILE);
         let bytes = std::fs::read(&path).with_context(|| {
             format!(
@@ -99,8 +121,13 @@ pub fn merge(args: &MergeArgs) -> Result<()> {
             serde_json::from_slice(&bytes).with_context(|| format!("{} does not parse", path.display()))?;
         infos.push((dir.clone(), info));
     }
+    Ok(infos)
+}
+
+/// The shards belong to one run, and every shard of it is there once.
+fn check_complete(infos: &[(PathBuf, ShardInfo)]) -> Result<()> {
     let (first_dir, first) = &infos[0];
-    for (dir, i) in &infos {
+    for (dir, i) in infos {
         if i.run != first.run || i.of != first.of {
             bail!(
                 "{} belongs to another run than {}:\n  {} (shard of {})\n  {} (shard of {})\nmerge the shards of one run only",
@@ -114,7 +141,7 @@ pub fn merge(args: &MergeArgs) -> Result<()> {
         }
     }
     let mut seen: BTreeMap<usize, &Path> = BTreeMap::new();
-    for (dir, i) in &infos {
+    for (dir, i) in infos {
         if let Some(other) = seen.insert(i.shard, dir) {
             bail!(
                 "shard {}/{} is given twice: {} and {}",
@@ -136,89 +163,108 @@ pub fn merge(args: &MergeArgs) -> Result<()> {
             first.of
         );
     }
-    std::fs::create_dir_all(&args.output)
-        .with_context(|| format!("cannot create the output folder {}", args.output.display()))?;
-    let out_canon = args.output.canonicalize()?;
-    for (dir, _) in &infos {
+    Ok(())
+}
+
+/// Creates the merged folder (not one of the shard folders) and locks it and the shard folders.
+fn lock_folders(output: &Path, infos: &[(PathBuf, ShardInfo)]) -> Result<Vec<Option<output::FolderLock>>> {
+    std::fs::create_dir_all(output).with_context(|| format!("cannot create the output folder {}", output.display()))?;
+    let out_canon = output.canonicalize()?;
+    for (dir, _) in infos {
         if dir.canonicalize().ok().as_ref() == Some(&out_canon) {
             bail!(
                 "--output {} is one of the shard folders; write the merged result to a new folder",
-                args.output.display()
+                output.display()
             );
         }
     }
     // The merged folder is written by this run alone, and no shard folder may be in the middle of
     // its build (see `output::lock_folder`).
-    let _locks = std::iter::once(output::lock_folder(&args.output, false))
+    std::iter::once(output::lock_folder(output, false))
         .chain(infos.iter().map(|(dir, _)| output::lock_folder(dir, true)))
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<Result<Vec<_>>>()
+}
 
-    // Position of every member in the partnership: rows are put back in that order.
+/// Position of every member in the partnership: rows are put back in that order.
+fn positions(infos: &[(PathBuf, ShardInfo)]) -> Result<BTreeMap<String, usize>> {
     let mut position: BTreeMap<String, usize> = BTreeMap::new();
-    for (_, i) in &infos {
+    for (_, i) in infos {
         for (pos, ags) in &i.members {
             position.insert(ags.clone(), *pos);
         }
     }
-    if position.len() != first.members_total {
+    let total = infos[0].1.members_total;
+    if position.len() != total {
         bail!(
-            "the shards list {} members, the partnership has {}",
-            position.len(),
-            first.members_total
+            "the shards list {} members, the partnership has {total}",
+            position.len()
         );
     }
-    let pos = |ags: &str| position.get(ags).copied().unwrap_or(usize::MAX);
+    Ok(position)
+}
 
-    let mut indicators: Vec<IndicatorRow> = Vec::new();
-    let mut ratings: Vec<RatingRow> = Vec::new();
-    let mut recs: Vec<RecommendationRow> = Vec::new();
-    let mut manifest = Manifest::new();
-    let mut pdfs = 0usize;
-    for (dir, _) in &infos {
-        indicators.extend(output::read_csv::<IndicatorRow>(&dir.join("indicators.csv"))?);
+/// The shards' rows in partnership order, their manifests merged, and the number of PDFs linked.
+struct Merged {
+    indicators: Vec<IndicatorRow>,
+    ratings: Vec<RatingRow>,
+    recs: Vec<RecommendationRow>,
+    manifest: Manifest,
+    pdfs: usize,
+}
+
+/// Reads every shard's rows and links its PDFs into `output`.
+fn collect(infos: &[(PathBuf, ShardInfo)], output: &Path, position: &BTreeMap<String, usize>) -> Result<Merged> {
+    let pos = |ags: &str| position.get(ags).copied().unwrap_or(usize::MAX);
+    let mut m = Merged {
+        indicators: Vec::new(),
+        ratings: Vec::new(),
+        recs: Vec::new(),
+        manifest: Manifest::new(),
+        pdfs: 0,
+    };
+    for (dir, _) in infos {
+        m.indicators
+            .extend(output::read_csv::<IndicatorRow>(&dir.join("indicators.csv"))?);
         if dir.join("ratings.csv").exists() {
-            ratings.extend(output::read_csv::<RatingRow>(&dir.join("ratings.csv"))?);
-            recs.extend(output::read_csv::<RecommendationRow>(&dir.join("recommendations.csv"))?);
+            m.ratings
+                .extend(output::read_csv::<RatingRow>(&dir.join("ratings.csv"))?);
+            m.recs
+                .extend(output::read_csv::<RecommendationRow>(&dir.join("recommendations.csv"))?);
         }
-        let m = Manifest::load(dir);
+        let shard_manifest = Manifest::load(dir);
         for entry in std::fs::read_dir(dir)? {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
             if !name.ends_with(".pdf") || !entry.file_type()?.is_file() {
                 continue;
             }
-            link_or_copy(&entry.path(), &args.output, &name)?;
-            pdfs += 1;
-            if let Some(e) = m.documents.get(&name) {
-                manifest.documents.insert(name, e.clone());
+            link_or_copy(&entry.path(), output, &name)?;
+            m.pdfs += 1;
+            if let Some(e) = shard_manifest.documents.get(&name) {
+                m.manifest.documents.insert(name, e.clone());
             }
         }
     }
     // Stable sorts: within a member the shard's own order is kept.
-    indicators.sort_by_key(|r| pos(&r.ags));
-    ratings.sort_by_key(|r| pos(&r.ags));
-    recs.sort_by_key(|r| pos(&r.ags));
+    m.indicators.sort_by_key(|r| pos(&r.ags));
+    m.ratings.sort_by_key(|r| pos(&r.ags));
+    m.recs.sort_by_key(|r| pos(&r.ags));
+    Ok(m)
+}
 
-    let out = &args.output;
-    output::write_atomic_with(out, "indicators.csv", |w| output::write_csv(w, &indicators))?;
-    output::write_atomic_with(out, "indicators.json", |w| output::write_json(w, &indicators))?;
-    let partnership = output::partnership_rows(&indicators);
-    output::write_atomic_with(out, "partnership.csv", |w| output::write_csv(w, &partnership))?;
-    if !ratings.is_empty() {
-        output::write_atomic_with(out, "ratings.csv", |w| output::write_csv(w, &ratings))?;
-        output::write_atomic_with(out, "recommendations.csv", |w| output::write_csv(w, &recs))?;
+impl Merged {
+    /// The merged data files and manifest.
+    fn write(&self, out: &Path) -> Result<()> {
+        output::write_atomic_with(out, "indicators.csv", |w| output::write_csv(w, &self.indicators))?;
+        output::write_atomic_with(out, "indicators.json", |w| output::write_json(w, &self.indicators))?;
+        let partnership = output::partnership_rows(&self.indicators);
+        output::write_atomic_with(out, "partnership.csv", |w| output::write_csv(w, &partnership))?;
+        if !self.ratings.is_empty() {
+            output::write_atomic_with(out, "ratings.csv", |w| output::write_csv(w, &self.ratings))?;
+            output::write_atomic_with(out, "recommendations.csv", |w| output::write_csv(w, &self.recs))?;
+        }
+        output::write_atomic(out, output::MANIFEST, &self.manifest.to_json()?)
     }
-    output::write_atomic(&args.output, output::MANIFEST, &manifest.to_json()?)?;
-    crate::errln!(
-        "merged {} shards of “{}”: {pdfs} PDF(s), {} indicator rows for {} members in {} after {:.1} s",
-        infos.len(),
-        first.partnership,
-        indicators.len(),
-        first.members_total,
-        args.output.display(),
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
 }
 
 /// Hard-links `src` into `dir/name` (cheap on one file system), else copies it; atomically.

@@ -151,10 +151,7 @@ pub fn run(inputs: &Path, table: &Path) -> Result<(Vec<RowResult>, Vec<String>)>
         bail!("{}: no row with a published total_t", table.display());
     }
     let p = partnership_of(&rows)?;
-    let data = crate::ingest::ingest(inputs, &p.member_keys()).map_err(|errors| {
-        let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        anyhow!("{} input error(s):\n{}", errors.len(), list.join("\n"))
-    })?;
+    let data = crate::ingest::ingest(inputs, &p.member_keys()).map_err(|e| crate::ingest::refused(&e))?;
     let mut results = Vec::new();
     let mut skipped = Vec::new();
     let mut by_year: BTreeMap<i32, crate::compute::Facts> = BTreeMap::new();
@@ -163,7 +160,7 @@ pub fn run(inputs: &Path, table: &Path) -> Result<(Vec<RowResult>, Vec<String>)>
         let year = r.year.max(2018);
         let facts = by_year
             .entry(year)
-            .or_insert_with(|| crate::compute::compute(&p, &data, year));
+            .or_insert_with(|| crate::compute::compute(&p, data.observations.clone(), &data.tables, year));
         let Some(b) = facts
             .members
             .iter()

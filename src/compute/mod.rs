@@ -7,6 +7,7 @@ pub mod balance;
 pub mod compensation;
 pub mod cost;
 pub mod land;
+pub mod peers;
 pub mod progress;
 pub mod recommend;
 pub mod renewables;
@@ -17,7 +18,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::config::{Member, Partnership};
-use crate::ingest::Dataset;
+use crate::ingest::ReferenceTables;
 use crate::model::{Grade, Observation, RefDate, Source};
 use select::ObsIndex;
 
@@ -195,16 +196,53 @@ pub struct Facts {
     pub failures: Vec<(Member, String)>,
 }
 
+impl Facts {
+    /// The latest reference date of any figure of any member: the date a document of the whole
+    /// partnership carries (the same rule as the documents' own, applied once).
+    pub fn latest_date(&self) -> RefDate {
+        self.members
+            .iter()
+            .flat_map(|m| m.figures.iter())
+            .filter_map(|f| f.date)
+            .max()
+            .unwrap_or(RefDate::end_of_year(self.year))
+    }
+}
+
 /// Computes facts for all members of the partnership, in parallel on the current rayon pool.
 /// Nothing here is quadratic in the number of members: per-member work reads only that member's
-/// observations, and partnership figures are one pass over the members.
-pub fn compute(p: &Partnership, data: &Dataset, year: i32) -> Facts {
+/// observations, and partnership figures are one pass over the members. The observations are
+/// taken by value: once the facts are made they are not needed any more (a national run holds
+/// ~700,000), and they are dropped here.
+pub fn compute(p: &Partnership, observations: Vec<Observation>, data: &ReferenceTables, year: i32) -> Facts {
+    let index = ObsIndex::new(&observations);
+    let (members, failures) = all_member_facts(p, &index, data, year);
+    let members = if data.catalogues.indicators.is_empty() {
+        members
+    } else {
+        assess_members(p, members, &index, data, year)
+    };
+    let (members, region) = region_facts(p, members, data);
+    Facts {
+        year,
+        members,
+        region: Arc::new(region),
+        failures,
+    }
+}
+
+/// Each member's facts, or the reason they could not be computed.
+fn all_member_facts(
+    p: &Partnership,
+    index: &ObsIndex<'_>,
+    data: &ReferenceTables,
+    year: i32,
+) -> (Vec<MemberFacts>, Vec<(Member, String)>) {
     use rayon::prelude::*;
-    let index = ObsIndex::new(&data.observations);
     let results: Vec<Result<MemberFacts, String>> = p
         .members
         .par_iter()
-        .map(|m| member_facts(p, m, &index, data, year))
+        .map(|m| member_facts(p, m, index, data, year))
         .collect();
     let mut members = Vec::new();
     let mut failures = Vec::new();
@@ -214,43 +252,43 @@ pub fn compute(p: &Partnership, data: &Dataset, year: i32) -> Facts {
             Err(e) => failures.push((m.clone(), e)),
         }
     }
-    if !data.catalogues.indicators.is_empty() {
-        let economics = cost::Economics::of(&p.scenario);
-        members.par_iter_mut().for_each(|mf| {
+    (members, failures)
+}
+
+/// The members' facts with their ratings and recommendations (needs the catalogues).
+fn assess_members(
+    p: &Partnership,
+    members: Vec<MemberFacts>,
+    index: &ObsIndex<'_>,
+    data: &ReferenceTables,
+    year: i32,
+) -> Vec<MemberFacts> {
+    use rayon::prelude::*;
+    let economics = cost::Economics::of(&p.scenario);
+    members
+        .into_par_iter()
+        .map(|mf| {
             // Facts of earlier years, for the trend of each indicator against its previous year.
             let years: std::collections::BTreeSet<i32> =
                 mf.figures.iter().filter_map(|f| f.date).map(|d| d.year - 1).collect();
             let previous: std::collections::BTreeMap<i32, MemberFacts> = years
                 .into_iter()
-                .filter_map(|y| Some((y, member_facts(p, &mf.member, &index, data, y).ok()?)))
+                .filter_map(|y| Some((y, member_facts(p, &mf.member, index, data, y).ok()?)))
                 .collect();
-            mf.assessment = Some(assessment::assess(mf, &previous, &index, &data.catalogues, &economics, year));
-        });
-    }
-    let mut region = region_facts(&members);
-    region.compensation = compensation::compensation(&members, &data.catalogues.measures, &p.scenario);
-    add_compensation_figures(&mut members, region.compensation.as_ref(), &data.factor_sources);
-
-    if !data.catalogues.indicators.is_empty() {
-        let pairs: Vec<(&MemberFacts, &assessment::Assessment)> = members
-            .iter()
-            .filter_map(|m| Some((m, m.assessment.as_ref()?)))
-            .collect();
-        region.assessment = Some(assessment::partnership(&pairs, &data.catalogues));
-    }
-    Facts {
-        year,
-        members,
-        region: Arc::new(region),
-        failures,
-    }
+            let assessment = assessment::assess(&mf, &previous, index, &data.catalogues, &economics, year);
+            MemberFacts {
+                assessment: Some(assessment),
+                ..mf
+            }
+        })
+        .collect()
 }
 
 fn member_facts(
     p: &Partnership,
     m: &Member,
     index: &ObsIndex<'_>,
-    data: &Dataset,
+    data: &ReferenceTables,
     year: i32,
 ) -> Result<MemberFacts, String> {
     let mut figures = Vec::new();
@@ -376,17 +414,70 @@ impl Population {
     }
 }
 
-fn region_facts(members: &[MemberFacts]) -> RegionFacts {
-    let population = members
-        .iter()
-        .filter_map(|m| m.population.as_ref())
-        .map(Population::value)
-        .sum();
-    let area_ha = members.iter().filter_map(|m| m.land.as_ref()).map(|l| l.total_ha).sum();
-    let land_sink_t: f64 = members.iter().filter_map(|m| m.sink.as_ref()).map(|s| s.total_t).sum();
-    let balances: Vec<&balance::Balance> = members.iter().filter_map(|m| m.balance.as_ref()).collect();
-    let ghg_t = (!balances.is_empty()).then(|| balances.iter().map(|b| b.total_t).sum::<f64>());
-    let sink_offset_pct = ghg_t.map(|g| -land_sink_t / g * 100.0);
+/// The partnership's figures, complete: totals, the members' distributions, the compensation
+/// scenario and the partnership's assessment. Returns the members too, with their part of the
+/// compensation scenario added as figures.
+fn region_facts(
+    p: &Partnership,
+    mut members: Vec<MemberFacts>,
+    data: &ReferenceTables,
+) -> (Vec<MemberFacts>, RegionFacts) {
+    let totals = Totals::of(&members);
+    // Means and ranks compare the members' own figures, before the compensation figures are added.
+    let distributions = distributions(&members);
+    let compensation = compensation::compensation(&members, &data.catalogues.measures, &p.scenario);
+    add_compensation_figures(&mut members, compensation.as_ref(), &data.factor_sources);
+    let assessment = (!data.catalogues.indicators.is_empty()).then(|| {
+        let pairs: Vec<(&MemberFacts, &assessment::Assessment)> = members
+            .iter()
+            .filter_map(|m| Some((m, m.assessment.as_ref()?)))
+            .collect();
+        assessment::partnership(&pairs, &data.catalogues)
+    });
+    let region = RegionFacts {
+        population: totals.population,
+        area_ha: totals.area_ha,
+        land_sink_t: totals.land_sink_t,
+        ghg_t: totals.ghg_t,
+        sink_offset_pct: totals.ghg_t.map(|g| -totals.land_sink_t / g * 100.0),
+        compensation,
+        assessment,
+        distributions,
+    };
+    (members, region)
+}
+
+/// Sums over the members.
+struct Totals {
+    population: f64,
+    area_ha: f64,
+    land_sink_t: f64,
+    /// Gross emissions of the members that have a balance.
+    ghg_t: Option<f64>,
+}
+
+impl Totals {
+    fn of(members: &[MemberFacts]) -> Totals {
+        let population = members
+            .iter()
+            .filter_map(|m| m.population.as_ref())
+            .map(Population::value)
+            .sum();
+        let area_ha = members.iter().filter_map(|m| m.land.as_ref()).map(|l| l.total_ha).sum();
+        let land_sink_t: f64 = members.iter().filter_map(|m| m.sink.as_ref()).map(|s| s.total_t).sum();
+        let balances: Vec<&balance::Balance> = members.iter().filter_map(|m| m.balance.as_ref()).collect();
+        let ghg_t = (!balances.is_empty()).then(|| balances.iter().map(|b| b.total_t).sum::<f64>());
+        Totals {
+            population,
+            area_ha,
+            land_sink_t,
+            ghg_t,
+        }
+    }
+}
+
+/// Per figure id, the members' values sorted descending.
+fn distributions(members: &[MemberFacts]) -> std::collections::BTreeMap<String, Vec<f64>> {
     let mut distributions: std::collections::BTreeMap<String, Vec<f64>> = std::collections::BTreeMap::new();
     for f in members.iter().flat_map(|m| m.figures.iter()) {
         if let Some(v) = f.value.filter(|v| v.is_finite()) {
@@ -396,16 +487,7 @@ fn region_facts(members: &[MemberFacts]) -> RegionFacts {
     for v in distributions.values_mut() {
         v.sort_by(|a, b| b.total_cmp(a));
     }
-    RegionFacts {
-        population,
-        area_ha,
-        land_sink_t,
-        ghg_t,
-        sink_offset_pct,
-        compensation: None,
-        assessment: None,
-        distributions,
-    }
+    distributions
 }
 
 /// Each member's part of the compensation scenario as figures, so it appears in indicators.csv.

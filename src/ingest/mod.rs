@@ -65,12 +65,10 @@ pub struct FileReport {
     pub merged: usize,
 }
 
-/// Everything ingest hands to compute.
-pub struct Dataset {
-    pub observations: Vec<Observation>,
+/// The reference tables: everything ingest reads besides the observations. Compute and render
+/// read them; nothing changes them after ingest.
+pub struct ReferenceTables {
     pub factors: Factors,
-    pub files: Vec<FileReport>,
-    pub warnings: Vec<String>,
     /// Sources of the factor tables, for the annex.
     pub factor_sources: Vec<Arc<Source>>,
     /// The assessment system and the toolbox (empty if `catalogues/` is absent).
@@ -81,9 +79,15 @@ pub struct Dataset {
     pub council_decisions: Vec<local::CouncilDecision>,
     /// Members' boundaries for maps (empty without `geometry/`).
     pub boundaries: Vec<geometry::Boundary>,
-    /// District observations (5-digit keys of districts containing members), keyed `DDDDD000`:
-    /// regional context, not member figures.
-    pub regional: Vec<Observation>,
+}
+
+/// What ingest hands on, in two parts: the observations (compute takes them by value and drops
+/// them once the facts are made) and the reference tables (kept for the documents).
+pub struct Ingested {
+    pub observations: Vec<Observation>,
+    pub tables: ReferenceTables,
+    /// Warnings about the inputs, for the terminal and the manifest.
+    pub warnings: Vec<String>,
 }
 
 /// Where an observation goes.
@@ -240,6 +244,7 @@ impl FileCtx<'_> {
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// What reading the inputs gave, including the errors, so `check` can show both.
+#[derive(Default)]
 pub struct Outcome {
     pub observations: Vec<Observation>,
     /// District observations (5-digit keys of districts containing members), keyed `DDDDD000`.
@@ -255,41 +260,42 @@ pub struct Outcome {
     pub boundaries: Vec<geometry::Boundary>,
 }
 
-/// Reads every statistics file under `inputs/` and the factor tables.
-pub fn ingest(inputs: &Path, members: &BTreeSet<Ags>) -> Result<Dataset, Vec<InputError>> {
+/// Reads every statistics file under `inputs/` and the reference tables; any error refuses the lot.
+pub fn ingest(inputs: &Path, members: &BTreeSet<Ags>) -> Result<Ingested, Vec<InputError>> {
     let o = read_all(inputs, members);
     match o.factors {
-        Some(factors) if o.errors.is_empty() => Ok(Dataset {
+        Some(factors) if o.errors.is_empty() => Ok(Ingested {
             observations: o.observations,
-            factors,
-            files: o.files,
+            tables: ReferenceTables {
+                factors,
+                factor_sources: o.factor_sources,
+                catalogues: o.catalogues,
+                measure_status: o.measure_status,
+                council_decisions: o.council_decisions,
+                boundaries: o.boundaries,
+            },
             warnings: o.warnings,
-            factor_sources: o.factor_sources,
-            catalogues: o.catalogues,
-            measure_status: o.measure_status,
-            council_decisions: o.council_decisions,
-            boundaries: o.boundaries,
-            regional: o.regional,
         }),
         _ => Err(o.errors),
     }
 }
 
+/// The error a run stops with when the inputs have errors: all of them, one a line.
+pub fn refused(errors: &[InputError]) -> anyhow::Error {
+    let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    anyhow::anyhow!("{} input error(s):\n{}", errors.len(), list.join("\n"))
+}
+
+/// The control files every data file is read with: sources, variable names, municipal changes.
+struct Control {
+    registry: SourceRegistry,
+    aliases: Aliases,
+    changes: MunicipalChanges,
+}
+
 /// Reads everything it can and collects every error instead of stopping at the first file.
 pub fn read_all(inputs: &Path, members: &BTreeSet<Ags>) -> Outcome {
-    let mut o = Outcome {
-        observations: Vec::new(),
-        regional: Vec::new(),
-        factors: None,
-        factor_sources: Vec::new(),
-        files: Vec::new(),
-        warnings: Vec::new(),
-        errors: Vec::new(),
-        catalogues: catalogues::Catalogues::default(),
-        measure_status: Vec::new(),
-        council_decisions: Vec::new(),
-        boundaries: Vec::new(),
-    };
+    let mut o = Outcome::default();
     if !inputs.is_dir() {
         o.errors.push(InputError::new(
             inputs.display().to_string(),
@@ -298,21 +304,39 @@ pub fn read_all(inputs: &Path, members: &BTreeSet<Ags>) -> Outcome {
         ));
         return o;
     }
+    let Some(control) = read_control(inputs, &mut o) else {
+        return o;
+    };
+    let data_files = walk(inputs, &mut o);
+    read_data_files(inputs, &data_files, &control, members, &mut o);
+    read_tables(inputs, &control.registry, members, &mut o);
+    check_observations(inputs, &mut o);
+    o
+}
+
+/// The control files; `None` (with the errors recorded) if one of them is wrong.
+fn read_control(inputs: &Path, o: &mut Outcome) -> Option<Control> {
     let registry = SourceRegistry::load(inputs);
     let aliases = Aliases::load(inputs);
     let changes = MunicipalChanges::load(inputs);
-    let (registry, aliases, changes) = match (registry, aliases, changes) {
-        (Ok(r), Ok(a), Ok(c)) => (r, a, c),
+    match (registry, aliases, changes) {
+        (Ok(registry), Ok(aliases), Ok(changes)) => Some(Control {
+            registry,
+            aliases,
+            changes,
+        }),
         (r, a, c) => {
             o.errors.extend(r.err());
             o.errors.extend(a.err());
             o.errors.extend(c.err());
-            return o;
+            None
         }
-    };
+    }
+}
 
-    // Walk first (cheap, in order), then read the data files on all threads; results are merged
-    // back in walk order, so observations, warnings and errors do not depend on the thread count.
+/// The data files under `inputs/` in walk order (path, path relative to `inputs/`); what is
+/// skipped with a reason becomes a warning.
+fn walk(inputs: &Path, o: &mut Outcome) -> Vec<(std::path::PathBuf, String)> {
     let mut data_files: Vec<(std::path::PathBuf, String)> = Vec::new();
     for entry in WalkDir::new(inputs).follow_links(false).sort_by_file_name() {
         let entry = match entry {
@@ -355,6 +379,17 @@ pub fn read_all(inputs: &Path, members: &BTreeSet<Ags>) -> Outcome {
         }
         data_files.push((entry.into_path(), rel));
     }
+    data_files
+}
+/// Reads the data files on all threads; results are merged back in walk order, so observations,
+/// warnings and errors do not depend on the thread count.
+fn read_data_files(
+    inputs: &Path,
+    data_files: &[(std::path::PathBuf, String)],
+    control: &Control,
+    members: &BTreeSet<Ags>,
+    o: &mut Outcome,
+) {
     type Read = (Result<Option<FileResult>, InputError>, Vec<String>);
     let read: Vec<Read> = {
         use rayon::prelude::*;
@@ -362,7 +397,16 @@ pub fn read_all(inputs: &Path, members: &BTreeSet<Ags>) -> Outcome {
             .par_iter()
             .map(|(path, rel)| {
                 let mut warnings = Vec::new();
-                let r = read_file(inputs, path, rel, &registry, &aliases, members, &changes, &mut warnings);
+                let r = read_file(
+                    inputs,
+                    path,
+                    rel,
+                    &control.registry,
+                    &control.aliases,
+                    members,
+                    &control.changes,
+                    &mut warnings,
+                );
                 (r, warnings)
             })
             .collect()
@@ -379,8 +423,11 @@ pub fn read_all(inputs: &Path, members: &BTreeSet<Ags>) -> Outcome {
             Err(e) => o.errors.push(e),
         }
     }
+}
 
-    match factors::load(inputs, &registry) {
+/// The reference tables: factors, catalogues, the local tables and the boundaries.
+fn read_tables(inputs: &Path, registry: &SourceRegistry, members: &BTreeSet<Ags>, o: &mut Outcome) {
+    match factors::load(inputs, registry) {
         Ok((f, s)) => {
             o.factors = Some(f);
             o.factor_sources = s;
@@ -406,6 +453,10 @@ pub fn read_all(inputs: &Path, members: &BTreeSet<Ags>) -> Outcome {
         Ok(b) => o.boundaries = b,
         Err(e) => o.errors.push(e),
     }
+}
+
+/// Checks across files: conflicting figures and the plausibility rules.
+fn check_observations(inputs: &Path, o: &mut Outcome) {
     o.warnings.extend(conflicts(&o.observations));
     match plausible::Rules::load(inputs) {
         Ok(rules) => {
@@ -417,7 +468,6 @@ pub fn read_all(inputs: &Path, members: &BTreeSet<Ags>) -> Outcome {
         }
         Err(e) => o.errors.push(e),
     }
-    o
 }
 
 /// Control files, documentation, scripts and hidden files are not statistics.

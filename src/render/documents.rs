@@ -25,7 +25,7 @@ use super::sections::renewables::{self, RenewablesView};
 use super::Renderer;
 use crate::compute::{Facts, Figure, MemberFacts};
 use crate::config::Partnership;
-use crate::ingest::{Dataset, Factors};
+use crate::ingest::{Factors, ReferenceTables};
 use crate::model::Source;
 
 #[derive(Serialize)]
@@ -45,7 +45,13 @@ pub struct ReportView {
     pub sources: Vec<SourceRow>,
 }
 
-pub fn report(r: &Renderer, p: &Partnership, data: &Dataset, facts: &Facts, m: &MemberFacts) -> (ReportView, Files) {
+pub fn report(
+    r: &Renderer,
+    p: &Partnership,
+    data: &ReferenceTables,
+    facts: &Facts,
+    m: &MemberFacts,
+) -> (ReportView, Files) {
     let mut book = SourceBook::default();
     let figures: Vec<FigureRow> = m.figures.iter().map(|f| figure_row(r, f, &mut book)).collect();
     let population_note = m
@@ -192,7 +198,7 @@ const COMPARED: &[(&str, bool)] = &[
 pub fn briefing(
     r: &Renderer,
     p: &Partnership,
-    data: &Dataset,
+    data: &ReferenceTables,
     facts: &Facts,
     m: &MemberFacts,
 ) -> (BriefingView, Files) {
@@ -339,7 +345,7 @@ pub struct MemberProgress {
     pub progress: ProgressView,
 }
 
-pub fn handbook(r: &Renderer, p: &Partnership, data: &Dataset, facts: &Facts) -> (HandbookView, Files) {
+pub fn handbook(r: &Renderer, p: &Partnership, data: &ReferenceTables, facts: &Facts) -> (HandbookView, Files) {
     let factors = &data.factors;
     let mut book = SourceBook::default();
     let comparison = comparison_rows(r, facts, &mut book);

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::compute::{Facts, MemberFacts};
 use crate::config::Partnership;
-use crate::ingest::{policy, Dataset};
+use crate::ingest::{policy, ReferenceTables};
 use crate::model::RefDate;
 pub use locale::Locale;
 use world::DocumentWorld;
@@ -68,6 +68,15 @@ pub struct Generated {
     pub files: Vec<(String, Vec<u8>)>,
     pub title: String,
     pub date: RefDate,
+}
+
+/// What the documents are made from, handed to the renderer as one (like mdBook's `RenderContext`):
+/// the partnership, the reference tables and the facts.
+#[derive(Clone, Copy)]
+pub struct RenderInput<'a> {
+    pub partnership: &'a Partnership,
+    pub tables: &'a ReferenceTables,
+    pub facts: &'a Facts,
 }
 
 pub struct Renderer {
@@ -171,18 +180,18 @@ impl Renderer {
         })
     }
 
-    pub fn report(&self, p: &Partnership, data: &Dataset, facts: &Facts, m: &MemberFacts) -> Result<Generated> {
-        let (view, files) = documents::report(self, p, data, facts, m);
+    pub fn report(&self, input: &RenderInput<'_>, m: &MemberFacts) -> Result<Generated> {
+        let (view, files) = documents::report(self, input.partnership, input.tables, input.facts, m);
         self.generate(DocKind::Report, &view, files, view.meta.title.clone(), view.meta.date)
     }
 
-    pub fn briefing(&self, p: &Partnership, data: &Dataset, facts: &Facts, m: &MemberFacts) -> Result<Generated> {
-        let (view, files) = documents::briefing(self, p, data, facts, m);
+    pub fn briefing(&self, input: &RenderInput<'_>, m: &MemberFacts) -> Result<Generated> {
+        let (view, files) = documents::briefing(self, input.partnership, input.tables, input.facts, m);
         self.generate(DocKind::Briefing, &view, files, view.meta.title.clone(), view.meta.date)
     }
 
-    pub fn handbook(&self, p: &Partnership, data: &Dataset, facts: &Facts) -> Result<Generated> {
-        let (view, files) = documents::handbook(self, p, data, facts);
+    pub fn handbook(&self, input: &RenderInput<'_>) -> Result<Generated> {
+        let (view, files) = documents::handbook(self, input.partnership, input.tables, input.facts);
         self.generate(DocKind::Handbook, &view, files, view.meta.title.clone(), view.meta.date)
     }
 
@@ -259,9 +268,9 @@ fn split_modules(filled: &str) -> (String, Vec<(String, Vec<u8>)>) {
 
 impl Generated {
     /// Typesets the document; `ident` is a stable identity (e.g. `bericht-14729410-2024`).
-    pub fn compile(self, ident: &str) -> Result<Vec<u8>> {
+    pub fn compile(self, ident: &str) -> Result<Vec<u8>, world::TypesetError> {
         let world = DocumentWorld::new(self.source, self.files, self.date);
-        world.pdf(ident).map_err(|e| anyhow!(e))
+        world.pdf(ident)
     }
 }
 

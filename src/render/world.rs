@@ -51,6 +51,22 @@ impl Typesetter {
     }
 }
 
+/// Why a document could not be typeset; the messages name typst's diagnostics with their place in
+/// the generated source.
+#[derive(Debug, thiserror::Error)]
+pub enum TypesetError {
+    /// typst could not compile the document.
+    #[error("typesetting failed: {0}")]
+    Compile(String),
+    #[error("invalid document date")]
+    Date,
+    /// The PDF standards (PDF/A-2a, PDF/UA-1) could not be set up.
+    #[error("{0}")]
+    Standards(String),
+    #[error("PDF export failed: {0}")]
+    Export(String),
+}
+
 /// One document to compile: its source and the files it may read.
 pub struct DocumentWorld {
     ts: &'static Typesetter,
@@ -130,21 +146,19 @@ impl DocumentWorld {
     }
 
     /// Compiles to a tagged PDF/A-2a + PDF/UA-1 document with a reproducible identity and date.
-    pub fn pdf(&self, ident: &str) -> Result<Vec<u8>, String> {
+    pub fn pdf(&self, ident: &str) -> Result<Vec<u8>, TypesetError> {
         let warned = typst::compile::<PagedDocument>(self);
-        let doc = warned
-            .output
-            .map_err(|e| format!("typesetting failed: {}", self.describe(&e)))?;
-        let date = Datetime::from_ymd(self.today.year, self.today.month, self.today.day)
-            .ok_or_else(|| "invalid document date".to_string())?;
-        let standards = PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1]).map_err(|e| format!("{e:?}"))?;
+        let doc = warned.output.map_err(|e| TypesetError::Compile(self.describe(&e)))?;
+        let date = Datetime::from_ymd(self.today.year, self.today.month, self.today.day).ok_or(TypesetError::Date)?;
+        let standards = PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1])
+            .map_err(|e| TypesetError::Standards(format!("{e:?}")))?;
         let options = PdfOptions {
             ident: Smart::Custom(ident.to_string()),
             timestamp: Some(Timestamp::new_utc(date)),
             standards,
             ..PdfOptions::default()
         };
-        let bytes = typst_pdf::pdf(&doc, &options).map_err(|e| format!("PDF export failed: {}", self.describe(&e)))?;
+        let bytes = typst_pdf::pdf(&doc, &options).map_err(|e| TypesetError::Export(self.describe(&e)))?;
         // Evict typst's memo caches to age 3 after each document: in a run of thousands of
         // documents, keeping more measured slower (cache upkeep outweighs the reuse between
         // documents, which differ in nearly every paragraph) and held far more memory (2.0 GB

@@ -6,8 +6,8 @@ use serde::Serialize;
 use super::super::Renderer;
 use super::assessment::{target_text, unit};
 use crate::compute::Facts;
-use crate::model::Role;
 use crate::ingest::catalogues::{Catalogues, DataKind, Direction, Indicator, Measure};
+use crate::model::Role;
 
 #[derive(Serialize)]
 pub struct IndicatorDef {
