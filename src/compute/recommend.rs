@@ -5,12 +5,12 @@
 //! capped by the emissions of the sectors they act on, shared in ranking order, so the sum of the
 //! recommended own effects never exceeds the balance.
 //!
-//! Ranking: measures with a quantified effect first, by a score of 0.5 × effect + 0.3 × cost +
-//! 0.2 × weak field; effect = (own + ½ × (elsewhere + removal)) against 5 % of the member's gross
-//! emissions (capped at 1); cost = 1 where the measure saves money, else 1 / (1 + net €/t ÷ 100);
-//! weak field = 1 if it lifts one of the member's two weakest fields, 0.5 if it lifts an indicator
-//! rated 1–2. Measures without a quantified effect follow, by the same weak-field term and then by
-//! the rating of the indicator they lift.
+//! Ranking: measures with a quantified effect first, by a score of 0.5 × own effect + 0.1 × effect
+//! outside the balance + 0.2 × cost + 0.2 × weak field; each effect against 2 % of the member's
+//! gross emissions (capped at 1); cost = 1 where the measure saves money, else 1 / (1 + net €/t ÷
+//! 100), 0.5 where the catalogue gives no cost; weak field = 1 if it lifts one of the member's two weakest fields, 0.5 if it lifts an
+//! indicator rated 1–2. Measures without a quantified effect follow, by the same weak-field term and
+//! then by the rating of the indicator they lift.
 
 use std::collections::BTreeMap;
 
@@ -172,17 +172,23 @@ fn score(r: &Recommendation, gross_t: Option<f64>) -> f64 {
     if r.group == Group::Unquantified {
         return 0.2 * w;
     }
-    let weighted = r.own_t + 0.5 * (r.elsewhere_t + r.removal_t);
-    let e = match gross_t {
-        Some(g) => (weighted / (0.05 * g)).min(1.0),
-        None => 1.0,
+    // Against 2 % of the member's gross emissions: a measure that lowers the balance by that much
+    // scores fully; effects outside the balance count in their own, smaller term.
+    let scale = |t: f64| match gross_t {
+        Some(g) => (t / (0.02 * g)).min(1.0),
+        None => f64::from(u8::from(t > 0.0)),
     };
+    let e = scale(r.own_t);
+    let x = scale(r.elsewhere_t + r.removal_t);
+    // A measure without any cost figure in the catalogue is not "free": its cost is unknown.
+    let unknown_cost = r.cost.full == 0.0 && r.cost.revenue == 0.0 && r.cost.public_funding == 0.0;
     let c = match r.cost_per_t {
+        _ if unknown_cost => 0.5,
         Some(c) if c <= 0.0 => 1.0,
         Some(c) => 1.0 / (1.0 + c / 100.0),
         None => 0.0,
     };
-    0.5 * e + 0.3 * c + 0.2 * w
+    0.5 * e + 0.1 * x + 0.2 * c + 0.2 * w
 }
 
 /// Quantified before unquantified; then by score; unquantified by the rating they would lift.
