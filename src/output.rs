@@ -209,15 +209,15 @@ pub struct RecommendationRow {
     #[serde(serialize_with = "finite")]
     pub score: f64,
     /// Effect on the member's own BISKO balance (issue 13; columns appended, older files lack them).
-    #[serde(default)]
+    #[serde(default, serialize_with = "finite")]
     pub own_balance_t_per_year: f64,
     /// Avoided emissions elsewhere (grid electricity) and land-use removals, outside the balance.
-    #[serde(default)]
+    #[serde(default, serialize_with = "finite")]
     pub elsewhere_t_per_year: f64,
-    #[serde(default)]
+    #[serde(default, serialize_with = "finite")]
     pub removal_t_per_year: f64,
     /// Net cost per year of the potential (negative: it saves money), €.
-    #[serde(default)]
+    #[serde(default, serialize_with = "finite")]
     pub net_cost_eur_per_year: f64,
     /// `quantified` or `unquantified` (ranked after the quantified ones).
     #[serde(default)]
@@ -582,6 +582,11 @@ mod tests {
             potential_t_per_year: f64::INFINITY,
             cost_eur_per_t: None,
             score: f64::NAN,
+            own_balance_t_per_year: f64::INFINITY,
+            elsewhere_t_per_year: 0.0,
+            removal_t_per_year: 0.0,
+            net_cost_eur_per_year: f64::NAN,
+            ranked_group: "quantified".into(),
         };
         let mut csv = Vec::new();
         write_csv(&mut csv, [&rec]).unwrap();

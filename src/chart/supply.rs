@@ -70,7 +70,10 @@ pub fn supply(spec: &SupplyChart) -> String {
         let yo = sy(spec.offered);
         let mut xd = px0;
         while xd < px1 {
-            root.draw(&PathElement::new(vec![(xd, yo), ((xd + 6).min(px1), yo)], INK.stroke_width(2)))?;
+            root.draw(&PathElement::new(
+                vec![(xd, yo), ((xd + 6).min(px1), yo)],
+                INK.stroke_width(2),
+            ))?;
             xd += 12;
         }
         root.draw(&Text::new(

@@ -336,7 +336,11 @@ fn member_compensation(
             uptake_applied: o.uptake_applied,
             contracted,
             removal_t,
-            supply_t: if o.note.is_none() { eligible * o.uptake * credited_per_unit } else { 0.0 },
+            supply_t: if o.note.is_none() {
+                eligible * o.uptake * credited_per_unit
+            } else {
+                0.0
+            },
             payment_eur: removal_t * sc.carbon_price_eur_per_t,
             assumption: m.assumption,
         });

@@ -90,7 +90,8 @@ pub fn unit_cost(m: &Measure, e: &Economics) -> UnitCost {
     let opportunity = m.land_out_of_production * e.farmland_rent_eur_per_ha + m.forgone_margin;
     let full = annuity + running + opportunity;
     let net = full - m.revenue - m.public_funding;
-    let effect_t = -m.effect * m.additional_share * mean_effect_share(m.ramp_years, m.saturation_years, m.lifetime_years);
+    let effect_t =
+        -m.effect * m.additional_share * mean_effect_share(m.ramp_years, m.saturation_years, m.lifetime_years);
     UnitCost {
         annuity,
         running,
@@ -112,5 +113,55 @@ pub fn break_even_price(c: &UnitCost, buffer_share: f64) -> Option<f64> {
         None
     } else {
         Some((c.net / paid).max(0.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn annuity_by_hand() {
+        // 6,000 € over 100 years at 3 %: 6000 × 0.03 / (1 − 1.03^−100) = 189.88 €.
+        assert!((annuity(6000.0, 0.03, 100.0) - 189.880).abs() < 1e-3);
+        // 1,000 € over 20 years at 5 %: 80.24 € (annuity tables).
+        assert!((annuity(1000.0, 0.05, 20.0) - 80.243).abs() < 1e-3);
+        // Without discounting, the investment spread evenly.
+        assert_eq!(annuity(1000.0, 0.0, 20.0), 50.0);
+        assert_eq!(annuity(0.0, 0.03, 20.0), 0.0);
+    }
+
+    #[test]
+    fn ramp_up_and_saturation_by_hand() {
+        // 10-year ramp over 30 years: (0.1 + … + 0.9 = 4.5) + 21 full years = 25.5 / 30 = 0.85.
+        assert!((mean_effect_share(10.0, 0.0, 30.0) - 0.85).abs() < 1e-12);
+        // Humus: saturated after 20 years; over a 20-year life the full effect, over 30 years 2/3.
+        assert_eq!(mean_effect_share(0.0, 20.0, 20.0), 1.0);
+        assert!((mean_effect_share(0.0, 20.0, 30.0) - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(mean_effect_share(0.0, 0.0, 15.0), 1.0);
+    }
+
+    fn cost(net: f64, effect_t: f64) -> UnitCost {
+        UnitCost {
+            annuity: 0.0,
+            running: net,
+            opportunity: 0.0,
+            full: net,
+            revenue: 0.0,
+            public_funding: 0.0,
+            net,
+            effect_t,
+            net_per_t: Some(net / effect_t),
+        }
+    }
+
+    #[test]
+    fn break_even_price_by_hand() {
+        // 98 € net per ha, 0.85 t per ha, 20 % buffer: 98 / (0.85 × 0.8) = 144.12 €/t.
+        let b = break_even_price(&cost(98.0, 0.85), 0.2).unwrap();
+        assert!((b - 144.118).abs() < 1e-3);
+        // Pays for itself: 0, never negative; removes nothing: none, never infinite.
+        assert_eq!(break_even_price(&cost(-10.0, 1.0), 0.2), Some(0.0));
+        assert_eq!(break_even_price(&cost(10.0, 0.0), 0.2), None);
     }
 }

@@ -103,18 +103,21 @@ fn weakest_fields(fields: &[FieldScore]) -> Vec<&str> {
     scored.iter().take(2).map(|f| f.field.as_str()).collect()
 }
 
+/// Units taking part: (basis × eligible share − what already exists, never below 0) × uptake.
+pub fn taking_part(basis: f64, eligible_share: f64, existing: f64, uptake: f64) -> f64 {
+    (basis * eligible_share - existing).max(0.0) * uptake
+}
+
 /// One measure's potential for the member, before the sector cap.
-fn potential(
-    m: &MemberFacts,
-    x: &Measure,
-    economics: &Economics,
-    ratings: &[Rating],
-    weak: &[&str],
-) -> Recommendation {
+fn potential(m: &MemberFacts, x: &Measure, economics: &Economics, ratings: &[Rating], weak: &[&str]) -> Recommendation {
     let cost = unit_cost(x, economics);
     let existing = (!x.existing.is_empty()).then(|| figure(m, &x.existing).unwrap_or(0.0));
-    let gross_units = figure(m, &x.basis).unwrap_or(0.0) * x.eligible_share;
-    let eligible = (gross_units - existing.unwrap_or(0.0)).max(0.0) * x.uptake;
+    let eligible = taking_part(
+        figure(m, &x.basis).unwrap_or(0.0),
+        x.eligible_share,
+        existing.unwrap_or(0.0),
+        x.uptake,
+    );
     let effect_t = (eligible * cost.effect_t).max(0.0);
     let (own_t, elsewhere_t, removal_t) = match x.scope() {
         EffectScope::Own => (effect_t, 0.0, 0.0),
@@ -247,5 +250,19 @@ fn apply_caps(m: &MemberFacts, cat: &Catalogues, recs: &mut [Recommendation]) {
             }
         }
         total_left -= own;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::taking_part;
+
+    #[test]
+    fn potential_with_uptake_and_deduction_by_hand() {
+        // 6,050 inhabitants × 1.769 kW rooftop PV each = 10,702 kW, less 4,000 kW installed = 6,702 kW,
+        // of which half take part: 3,351 kW.
+        assert!((taking_part(6050.0, 1.769, 4000.0, 0.5) - 3351.225).abs() < 1e-9);
+        // More installed than the potential: nothing left, never negative.
+        assert_eq!(taking_part(1000.0, 1.0, 2000.0, 0.5), 0.0);
     }
 }

@@ -525,7 +525,10 @@ fn check_measure_numbers(m: &Measure, err: &dyn Fn(String, &str) -> InputError) 
         ("uptake", m.uptake),
     ] {
         if !(0.0..=1.0).contains(&v) {
-            return Err(err(format!("{name} {v} is not between 0 and 1"), "write a share, e.g. 0.3"));
+            return Err(err(
+                format!("{name} {v} is not between 0 and 1"),
+                "write a share, e.g. 0.3",
+            ));
         }
     }
     for (name, v) in [

@@ -175,11 +175,10 @@ fn reason(r: &Renderer, cat: &Catalogues, m: &Measure, rec: &Recommendation) -> 
         parts.push(effect_split(r, rec));
     }
     match rec.cost_per_t {
-        Some(c) if c < 0.0 => parts.push(r.locale.fill(
-            "text",
-            "reason_saving",
-            &[("saving", r.locale.number(-c, 0))],
-        )),
+        Some(c) if c < 0.0 => parts.push(
+            r.locale
+                .fill("text", "reason_saving", &[("saving", r.locale.number(-c, 0))]),
+        ),
         Some(c) if c > 0.0 => {
             parts.push(r.locale.fill("text", "reason_cost", &[("cost", r.locale.number(c, 0))]));
         }

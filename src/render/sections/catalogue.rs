@@ -5,9 +5,9 @@ use serde::Serialize;
 
 use super::super::Renderer;
 use super::assessment::{target_text, unit};
+use crate::compute::cost::{unit_cost, Economics};
 use crate::compute::Facts;
 use crate::ingest::catalogues::{Catalogues, DataKind, Direction, Indicator, Measure};
-use crate::compute::cost::{unit_cost, Economics};
 use crate::model::Role;
 
 #[derive(Serialize)]
@@ -230,7 +230,10 @@ fn cost_line(r: &Renderer, m: &Measure, economics: &Economics) -> String {
         ));
     }
     if let Some(t) = c.net_per_t {
-        s.push_str(&r.locale.fill("text", "cost_line_net", &[("net", r.locale.number(t, 0))]));
+        s.push_str(
+            &r.locale
+                .fill("text", "cost_line_net", &[("net", r.locale.number(t, 0))]),
+        );
     }
     s
 }

@@ -249,7 +249,10 @@ fn supply_rows(r: &Renderer, c: &Compensation) -> Vec<SupplyRow> {
 }
 
 fn supply_point_row(r: &Renderer, p: &SupplyPoint) -> SupplyPointRow {
-    let pct = |v: Option<f64>| v.map(|v| format!("{} %", r.locale.number(v, 2))).unwrap_or_else(|| "–".into());
+    let pct = |v: Option<f64>| {
+        v.map(|v| format!("{} %", r.locale.number(v, 2)))
+            .unwrap_or_else(|| "–".into())
+    };
     SupplyPointRow {
         price: format!("{} €/t", r.locale.number(p.price_eur_per_t, 0)),
         tonnes: r.locale.number(p.tonnes, 0),
@@ -263,10 +266,7 @@ fn supply_point_row(r: &Renderer, p: &SupplyPoint) -> SupplyPointRow {
 fn supply_answer(r: &Renderer, c: &Compensation) -> String {
     let n = |v: f64| r.locale.number(v, 0);
     let pct = |v: Option<f64>| v.map(|v| r.locale.number(v, 1)).unwrap_or_else(|| "–".into());
-    let at_offer = c
-        .supply_points
-        .iter()
-        .find(|p| p.price_eur_per_t == c.price_eur_per_t);
+    let at_offer = c.supply_points.iter().find(|p| p.price_eur_per_t == c.price_eur_per_t);
     let mut out = r.locale.fill(
         "text",
         "supply_at_offer",
@@ -282,7 +282,10 @@ fn supply_answer(r: &Renderer, c: &Compensation) -> String {
         out.push_str(&r.locale.text("supply_none"));
         return out;
     };
-    let city_pct = c.city_gross_t.filter(|g| *g > 0.0).map(|g| last.cumulative_tonnes / g * 100.0);
+    let city_pct = c
+        .city_gross_t
+        .filter(|g| *g > 0.0)
+        .map(|g| last.cumulative_tonnes / g * 100.0);
     out.push(' ');
     out.push_str(&r.locale.fill(
         "text",
@@ -396,7 +399,10 @@ fn offer_row(r: &Renderer, o: &Offer) -> OfferRow {
 fn offer_source_row(r: &Renderer, o: &Offer) -> OfferSourceRow {
     let mut time = Vec::new();
     if o.ramp_years > 0.0 {
-        time.push(r.locale.fill("text", "offer_ramp", &[("years", r.locale.number(o.ramp_years, 0))]));
+        time.push(
+            r.locale
+                .fill("text", "offer_ramp", &[("years", r.locale.number(o.ramp_years, 0))]),
+        );
     }
     if o.saturation_years > 0.0 {
         time.push(r.locale.fill(
@@ -457,7 +463,11 @@ fn supply_chart(r: &Renderer, c: &Compensation) -> Option<Chart> {
         .collect();
     let mut title = r.locale.text("chart_supply");
     if !left_out.is_empty() {
-        title = format!("{title}; {}: {}", r.locale.text("chart_supply_left_out"), left_out.join(", "));
+        title = format!(
+            "{title}; {}: {}",
+            r.locale.text("chart_supply_left_out"),
+            left_out.join(", ")
+        );
     }
     let values: Vec<(String, String)> = c
         .supply
@@ -487,7 +497,13 @@ fn supply_chart(r: &Renderer, c: &Compensation) -> Option<Chart> {
         style: r.locale.style,
     });
     let alt = alt_for(r, &title, &values);
-    Some(Chart::new(ChartKey::Supply, svg, title, alt, r.locale.text("compensation_source")))
+    Some(Chart::new(
+        ChartKey::Supply,
+        svg,
+        title,
+        alt,
+        r.locale.text("compensation_source"),
+    ))
 }
 
 /// Waterfall: gross → additional removals → remaining (today's flux is not compensation).
