@@ -345,10 +345,9 @@ fn check_scenario(sc: &Scenario, file: &str) -> Result<(), InputError> {
             "e.g. carbon_price_eur_per_t = 45.0, buffer_share = 0.2, default_uptake = 0.25",
         ));
     }
-    if !(0.0..0.5).contains(&sc.discount_rate)
-        || !(sc.farmland_rent_eur_per_ha.is_finite() && sc.farmland_rent_eur_per_ha >= 0.0)
-        || sc.supply_prices.iter().any(|p| !(p.is_finite() && *p >= 0.0))
-    {
+    let rent_ok = sc.farmland_rent_eur_per_ha.is_finite() && sc.farmland_rent_eur_per_ha >= 0.0;
+    let prices_ok = sc.supply_prices.iter().all(|p| p.is_finite() && *p >= 0.0);
+    if !((0.0..0.5).contains(&sc.discount_rate) && rent_ok && prices_ok) {
         return Err(InputError::new(
             file,
             "[scenario]: discount_rate must be between 0 and 0.5, farmland_rent_eur_per_ha and supply_prices ≥ 0",
