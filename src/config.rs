@@ -75,6 +75,23 @@ pub struct Scenario {
     pub uptake: std::collections::BTreeMap<String, f64>,
     /// Uptake of measures not listed in `uptake`.
     pub default_uptake: f64,
+    /// Real discount rate for annuities (issue 13), e.g. 0.03; 0 = investments spread evenly.
+    #[serde(default)]
+    pub discount_rate: f64,
+    #[serde(default)]
+    pub discount_rate_source: String,
+    /// Average farmland rent, € per ha and year: the opportunity cost of land taken out of production.
+    #[serde(default)]
+    pub farmland_rent_eur_per_ha: f64,
+    #[serde(default)]
+    pub farmland_rent_source: String,
+    /// Carbon prices (€/t) at which the supply curve is tabulated.
+    #[serde(default = "default_supply_prices")]
+    pub supply_prices: Vec<f64>,
+}
+
+fn default_supply_prices() -> Vec<f64> {
+    vec![30.0, 45.0, 100.0, 200.0]
 }
 
 impl Default for Scenario {
@@ -86,6 +103,11 @@ impl Default for Scenario {
             contract_years: 0,
             uptake: Default::default(),
             default_uptake: 0.0,
+            discount_rate: 0.0,
+            discount_rate_source: String::new(),
+            farmland_rent_eur_per_ha: 0.0,
+            farmland_rent_source: String::new(),
+            supply_prices: default_supply_prices(),
         }
     }
 }
@@ -210,6 +232,11 @@ const ALLOWED_KEYS: &[(&str, &[&str])] = &[
             "buffer_share",
             "contract_years",
             "default_uptake",
+            "discount_rate",
+            "discount_rate_source",
+            "farmland_rent_eur_per_ha",
+            "farmland_rent_source",
+            "supply_prices",
             "[scenario.uptake] (measure id = share)",
         ],
     ),
@@ -316,6 +343,15 @@ fn check_scenario(sc: &Scenario, file: &str) -> Result<(), InputError> {
             file,
             "[scenario]: carbon_price_eur_per_t must be ≥ 0, buffer_share and default_uptake between 0 and 1",
             "e.g. carbon_price_eur_per_t = 45.0, buffer_share = 0.2, default_uptake = 0.25",
+        ));
+    }
+    let rent_ok = sc.farmland_rent_eur_per_ha.is_finite() && sc.farmland_rent_eur_per_ha >= 0.0;
+    let prices_ok = sc.supply_prices.iter().all(|p| p.is_finite() && *p >= 0.0);
+    if !((0.0..0.5).contains(&sc.discount_rate) && rent_ok && prices_ok) {
+        return Err(InputError::new(
+            file,
+            "[scenario]: discount_rate must be between 0 and 0.5, farmland_rent_eur_per_ha and supply_prices ≥ 0",
+            "e.g. discount_rate = 0.03, farmland_rent_eur_per_ha = 214.0, supply_prices = [30.0, 45.0, 100.0, 200.0]",
         ));
     }
     if let Some((id, v)) = sc.uptake.iter().find(|(_, v)| !in_unit(**v)) {

@@ -88,6 +88,13 @@ pub fn write(plan: &BuildPlan, facts: &Facts, locale: &Locale) -> Result<DataFil
             files.record(shard::SHARD_FILE, output::write_atomic(out, shard::SHARD_FILE, &json));
         }
         None => {
+            let supply = output::supply_rows(facts);
+            if !supply.is_empty() {
+                files.record(
+                    "supply_curve.csv",
+                    output::write_atomic_with(out, "supply_curve.csv", |w| output::write_csv(w, &supply)),
+                );
+            }
             let summary = summary.finish();
             files.record(
                 "partnership.csv",

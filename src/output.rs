@@ -208,6 +208,46 @@ pub struct RecommendationRow {
     pub cost_eur_per_t: Option<f64>,
     #[serde(serialize_with = "finite")]
     pub score: f64,
+    /// Effect on the member's own BISKO balance (issue 13; columns appended, older files lack them).
+    #[serde(default, serialize_with = "finite")]
+    pub own_balance_t_per_year: f64,
+    /// Avoided emissions elsewhere (grid electricity) and land-use removals, outside the balance.
+    #[serde(default, serialize_with = "finite")]
+    pub elsewhere_t_per_year: f64,
+    #[serde(default, serialize_with = "finite")]
+    pub removal_t_per_year: f64,
+    /// Net cost per year of the potential (negative: it saves money), €.
+    #[serde(default, serialize_with = "finite")]
+    pub net_cost_eur_per_year: f64,
+    /// `quantified` or `unquantified` (ranked after the quantified ones).
+    #[serde(default)]
+    pub ranked_group: String,
+}
+
+/// One row of `supply_curve.csv`: a measure's tonnes from the rural partners' land, available from
+/// its break-even price on, and the running total.
+#[derive(Debug, Serialize)]
+pub struct SupplyRow {
+    pub price_eur_per_t: f64,
+    pub measure: String,
+    pub tonnes_per_year: f64,
+    pub cumulative_tonnes_per_year: f64,
+}
+
+/// The rows of `supply_curve.csv` (empty without a compensation scenario).
+pub fn supply_rows(facts: &Facts) -> Vec<SupplyRow> {
+    let Some(c) = facts.region.compensation.as_ref() else {
+        return Vec::new();
+    };
+    c.supply
+        .iter()
+        .map(|s| SupplyRow {
+            price_eur_per_t: round_to(s.price_eur_per_t, 100.0),
+            measure: s.measure.clone(),
+            tonnes_per_year: round_to(s.tonnes, 100.0),
+            cumulative_tonnes_per_year: round_to(s.cumulative_tonnes, 100.0),
+        })
+        .collect()
 }
 
 /// The members `keep` accepts that have an assessment, with it, in partnership order.
@@ -263,6 +303,11 @@ pub fn recommendation_rows<'a>(
                 potential_t_per_year: round_to(x.potential_t, 100.0),
                 cost_eur_per_t: cell(x.cost_per_t, 100.0),
                 score: round_to(x.score, 1e4),
+                own_balance_t_per_year: round_to(x.own_t, 100.0),
+                elsewhere_t_per_year: round_to(x.elsewhere_t, 100.0),
+                removal_t_per_year: round_to(x.removal_t, 100.0),
+                net_cost_eur_per_year: round_to(x.net_cost_eur, 1.0),
+                ranked_group: x.group.as_str().to_string(),
             })
     })
 }
@@ -537,6 +582,11 @@ mod tests {
             potential_t_per_year: f64::INFINITY,
             cost_eur_per_t: None,
             score: f64::NAN,
+            own_balance_t_per_year: f64::INFINITY,
+            elsewhere_t_per_year: 0.0,
+            removal_t_per_year: 0.0,
+            net_cost_eur_per_year: f64::NAN,
+            ranked_group: "quantified".into(),
         };
         let mut csv = Vec::new();
         write_csv(&mut csv, [&rec]).unwrap();

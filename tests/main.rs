@@ -756,7 +756,7 @@ mod accounting {
 mod assessment {
     use super::*;
 
-    fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
+    pub(super) fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
         let mut r = csv::Reader::from_path(path).unwrap();
         let h = r.headers().unwrap().clone();
         r.records()
@@ -806,11 +806,13 @@ mod assessment {
         let dir = super::pipeline_dir();
         let rows = csv_rows(&dir.join("recommendations.csv"));
         let top = |ags: &str| rows.iter().find(|r| r["ags"] == ags && r["rank"] == "1").unwrap()["measure"].clone();
-        assert_eq!(top("14729380"), "wind_onshore_repowering");
-        assert_eq!(top("14713000"), "rooftop_pv");
+        // Own-balance effects lead (issue 13): grid effects of wind and PV no longer rank first.
+        assert_eq!(top("14729380"), "industrial_waste_heat");
+        assert_eq!(top("14713000"), "cycling_network");
+        assert_eq!(top("14729410"), "industrial_heat_pumps");
         let briefing = pdftotext(&dir.join("ratsinfo_2024_14729380_thallwitz.pdf"));
         assert!(briefing.contains("Die wichtigsten Maßnahmen"));
-        assert!(briefing.contains("Windenergie"), "top measure missing in the briefing");
+        assert!(briefing.contains("Abwärme"), "top measure missing in the briefing");
         assert!(
             briefing.contains("Bewertung 1 von 5") || briefing.contains("Bewertung 2 von 5"),
             "reason text missing"
@@ -1034,6 +1036,145 @@ mod documents {
             assert!(report.contains(needle), "English report lacks {needle}");
         }
         assert!(!report.contains("Kennzahlen im Überblick"));
+    }
+}
+
+/// Issue 13: one cost model, the offer against full cost, the supply curve, potentials a planner believes.
+mod offer {
+    use super::*;
+
+    fn rows(name: &str) -> Vec<BTreeMap<String, String>> {
+        super::assessment::csv_rows(&super::pipeline_dir().join(name))
+    }
+
+    fn num(s: &str) -> f64 {
+        s.parse().unwrap_or_else(|_| panic!("not a number: {s:?}"))
+    }
+
+    #[test]
+    fn supply_curve_tonnes_at_four_prices_are_pinned() {
+        let steps = rows("supply_curve.csv");
+        assert!(!steps.is_empty());
+        let at = |price: f64| -> f64 {
+            steps
+                .iter()
+                .filter(|r| num(&r["price_eur_per_t"]) <= price)
+                .map(|r| num(&r["tonnes_per_year"]))
+                .sum()
+        };
+        // Break-evens (3 % discount rate, 214 €/ha rent, 20 % buffer): near-natural forest 70.74,
+        // agroforestry 77.59, afforestation 140.94, humus 144.65, hedges 267.62 €/t.
+        assert_eq!(at(30.0), 0.0);
+        assert_eq!(at(45.0), 0.0, "no land measure's full cost is covered at 45 €/t");
+        assert!((at(100.0) - 571.42).abs() < 0.05, "{}", at(100.0));
+        assert!((at(200.0) - 1900.47).abs() < 0.05, "{}", at(200.0));
+        // Non-decreasing, and the cumulative column adds up.
+        let mut last_price = 0.0;
+        let mut sum = 0.0;
+        for r in &steps {
+            assert!(num(&r["price_eur_per_t"]) >= last_price);
+            last_price = num(&r["price_eur_per_t"]);
+            sum += num(&r["tonnes_per_year"]);
+            assert!((num(&r["cumulative_tonnes_per_year"]) - sum).abs() < 0.05);
+        }
+    }
+
+    #[test]
+    fn recommended_own_effects_stay_below_each_balance() {
+        let recs = rows("recommendations.csv");
+        let indicators = rows("indicators.csv");
+        for ags in ["14713000", "14729030", "14729245", "14729380", "14729410"] {
+            let balance = num(&indicators
+                .iter()
+                .find(|r| r["ags"] == ags && r["indicator"] == "ghg_t")
+                .unwrap()["value"]);
+            let own: f64 = recs
+                .iter()
+                .filter(|r| r["ags"] == ags)
+                .map(|r| num(&r["own_balance_t_per_year"]))
+                .sum();
+            assert!(own < balance, "{ags}: own effects {own} t ≥ balance {balance} t");
+            // Wind and PV avoid grid emissions elsewhere: never counted against the own balance.
+            for r in recs.iter().filter(|r| r["ags"] == ags && r["measure"].contains("pv")) {
+                assert_eq!(num(&r["own_balance_t_per_year"]), 0.0, "{r:?}");
+            }
+        }
+        // Members that differ get different lists.
+        let top3 = |ags: &str| -> Vec<String> {
+            recs.iter()
+                .filter(|r| r["ags"] == ags)
+                .take(3)
+                .map(|r| r["measure"].clone())
+                .collect()
+        };
+        assert_ne!(top3("14729410"), top3("14729030"));
+        // Unquantified measures come after every quantified one.
+        for ags in ["14713000", "14729380"] {
+            let groups: Vec<&str> = recs
+                .iter()
+                .filter(|r| r["ags"] == ags)
+                .map(|r| r["ranked_group"].as_str())
+                .collect();
+            let first_unq = groups.iter().position(|g| *g == "unquantified").unwrap_or(groups.len());
+            assert!(groups[first_unq..].iter().all(|g| *g == "unquantified"), "{groups:?}");
+        }
+    }
+
+    #[test]
+    fn the_same_measure_shows_the_same_cost_per_tonne_everywhere() {
+        let recs = rows("recommendations.csv");
+        let mut seen: std::collections::BTreeMap<String, String> = Default::default();
+        for r in &recs {
+            let prev = seen
+                .entry(r["measure"].clone())
+                .or_insert_with(|| r["cost_eur_per_t"].clone());
+            assert_eq!(prev, &r["cost_eur_per_t"], "{}", r["measure"]);
+        }
+        // The handbook's toolbox line gives the same net €/t as recommendations.csv.
+        let handbook = pdftotext(&super::pipeline_dir().join("handbuch_2024.pdf"));
+        let humus = num(&seen["humus_cropland"]);
+        assert!(
+            handbook.contains(&format!("netto {} € je t", humus.round() as i64)),
+            "net cost {humus} of humus build-up not in the handbook"
+        );
+        // Savings are shown as negative costs, not as missing.
+        assert!(num(&seen["industry_efficiency_networks"]) < 0.0);
+    }
+
+    #[test]
+    fn the_headline_counts_additional_removals_only() {
+        let dir = super::pipeline_dir();
+        let handbook = pdftotext(&dir.join("handbuch_2024.pdf"));
+        let flat = handbook.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("ist kein zusätzlicher Ausgleich und nicht eingerechnet"),
+            "{flat}"
+        );
+        assert!(
+            flat.contains("Jahre gemischt"),
+            "the 2019 and 2021 balances are added: say so"
+        );
+        assert!(
+            flat.contains("zu keinem Preis ausgleichen"),
+            "the honest answer is missing"
+        );
+        assert!(flat.contains("Angebotskurve"));
+        // At 45 €/t nothing is contracted, so no member is credited a removal or a payment.
+        let indicators = rows("indicators.csv");
+        for r in indicators.iter().filter(|r| r["indicator"] == "compensation_removal_t") {
+            assert_eq!(num(&r["value"]), 0.0, "{r:?}");
+        }
+        // A rural briefing says from which price the first measure pays.
+        let briefing = pdftotext(&dir.join("ratsinfo_2024_14729245_lossatal.pdf"));
+        let flat = briefing.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("lohnt sich die erste"), "{flat}");
+    }
+
+    #[test]
+    fn no_land_measure_cost_is_a_price_another_scheme_pays() {
+        let text = fs::read_to_string(super::fixture("small").join("catalogues/measures.toml")).unwrap();
+        assert!(!text.contains("× 30 €/t"), "a cost derived from the certificate price");
+        assert!(!text.contains("Vergütung 30 €/t"));
     }
 }
 

@@ -4,6 +4,7 @@
 //! direct label, so the charts read in greyscale print.
 
 pub mod map;
+pub mod supply;
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -13,9 +14,9 @@ use crate::format::{fmt_number, Style};
 /// Font family of all chart text: must match a font loaded into typst exactly.
 pub const FONT: &str = "DejaVu Sans";
 
-const WIDTH: u32 = 640;
+pub(crate) const WIDTH: u32 = 640;
 pub(crate) const INK: RGBColor = RGBColor(30, 30, 30);
-const GRID: RGBColor = RGBColor(200, 200, 200);
+pub(crate) const GRID: RGBColor = RGBColor(200, 200, 200);
 /// Bar colours in order of decreasing darkness.
 pub const SERIES: [RGBColor; 3] = [RGBColor(27, 42, 73), RGBColor(110, 150, 200), RGBColor(200, 200, 200)];
 /// Highlight for the member a document is about.
@@ -77,7 +78,7 @@ pub const LAND_COLOURS: [RGBColor; 7] = [
     RGBColor(230, 230, 230), // other
 ];
 
-fn text<'a>(size: f64, pos: Pos) -> TextStyle<'a> {
+pub(crate) fn text<'a>(size: f64, pos: Pos) -> TextStyle<'a> {
     (FONT, size).into_font().color(&INK).pos(pos)
 }
 
@@ -85,9 +86,9 @@ fn bold<'a>(size: f64, pos: Pos) -> TextStyle<'a> {
     (FONT, size).into_font().style(FontStyle::Bold).color(&INK).pos(pos)
 }
 
-type Res = Result<(), DrawingAreaErrorKind<std::io::Error>>;
+pub(crate) type Res = Result<(), DrawingAreaErrorKind<std::io::Error>>;
 
-fn finish(buf: String, r: Res) -> String {
+pub(crate) fn finish(buf: String, r: Res) -> String {
     match r {
         Ok(()) => buf,
         // Drawing into a string cannot fail for I/O reasons; keep whatever was drawn.

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::cost::Economics;
 use super::select::ObsIndex;
 use super::MemberFacts;
 use crate::ingest::catalogues::{Catalogues, Direction, Indicator, Measure};
@@ -44,19 +45,7 @@ pub struct FieldScore {
     pub total: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Recommendation {
-    pub measure: String,
-    pub score: f64,
-    /// Potential in t CO2e per year on the eligible basis (positive = reduction or removal).
-    pub potential_t: f64,
-    pub eligible: f64,
-    /// € per tonne: (investment / lifetime + running cost) / effect per unit.
-    pub cost_per_t: Option<f64>,
-    /// The indicator the measure lifts that is rated worst for this member, with its rating.
-    pub weak_indicator: Option<(String, Option<u8>, Option<f64>)>,
-    pub lifts_weak_field: bool,
-}
+pub use super::recommend::{Group, Recommendation};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Assessment {
@@ -108,6 +97,7 @@ pub fn assess(
     previous: &BTreeMap<i32, MemberFacts>,
     index: &ObsIndex<'_>,
     cat: &Catalogues,
+    economics: &Economics,
     year: i32,
 ) -> Assessment {
     let ratings: Vec<Rating> = cat
@@ -197,7 +187,7 @@ pub fn assess(
         .collect();
     let wsum: f64 = scored.iter().map(|x| x.0).sum();
     let overall = (wsum > 0.0).then(|| scored.iter().map(|x| x.0 * x.1).sum::<f64>() / wsum);
-    let recommendations = recommend(m, cat, &ratings, &fields);
+    let recommendations = super::recommend::recommend(m, cat, economics, &ratings, &fields);
     Assessment {
         ratings,
         fields,
@@ -209,72 +199,6 @@ pub fn assess(
 /// Whether a measure applies to a member (role and rule).
 pub fn applies(measure: &Measure, m: &MemberFacts) -> bool {
     super::compensation::applies(measure, m)
-}
-
-fn recommend(m: &MemberFacts, cat: &Catalogues, ratings: &[Rating], fields: &[FieldScore]) -> Vec<Recommendation> {
-    // The two weakest scored fields.
-    let mut scored: Vec<&FieldScore> = fields.iter().filter(|f| f.score.is_some()).collect();
-    scored.sort_by(|a, b| a.score.unwrap_or(5.0).total_cmp(&b.score.unwrap_or(5.0)));
-    let weak: Vec<&str> = scored.iter().take(2).map(|f| f.field.as_str()).collect();
-    let fig = |id: &str| super::compensation::figure(m, id);
-    let mut recs: Vec<Recommendation> = cat
-        .measures
-        .iter()
-        .filter(|x| applies(x, m))
-        .map(|x| {
-            let eligible = fig(&x.basis).unwrap_or(0.0) * x.eligible_share;
-            let potential_t = (-x.effect * eligible).max(0.0);
-            let annual_cost = x.investment / x.lifetime_years + x.running_cost;
-            let cost_per_t = (x.effect < 0.0).then(|| annual_cost / -x.effect);
-            let weak_indicator = x
-                .lifts
-                .iter()
-                .filter_map(|id| ratings.iter().find(|r| &r.indicator == id))
-                .min_by_key(|r| r.level.unwrap_or(6))
-                .map(|r| (r.indicator.clone(), r.level, r.value));
-            let lifts_weak_field = weak.contains(&x.field.as_str())
-                || x.lifts.iter().any(|id| {
-                    ratings
-                        .iter()
-                        .any(|r| &r.indicator == id && weak.contains(&r.field.as_str()))
-                });
-            Recommendation {
-                measure: x.id.clone(),
-                score: 0.0,
-                potential_t,
-                eligible,
-                cost_per_t,
-                weak_indicator,
-                lifts_weak_field,
-            }
-        })
-        .collect();
-    let max_pot = recs.iter().map(|r| r.potential_t).fold(0.0_f64, f64::max);
-    let min_cost = recs
-        .iter()
-        .filter_map(|r| r.cost_per_t)
-        .filter(|c| *c > 0.0)
-        .fold(f64::MAX, f64::min);
-    for r in &mut recs {
-        let e = if max_pot > 0.0 { r.potential_t / max_pot } else { 0.0 };
-        // A cost of 0 in the catalogue means "not quantified": neutral, not best.
-        let c = match r.cost_per_t {
-            Some(c) if c > 0.0 && min_cost < f64::MAX => min_cost / c,
-            _ => 0.5,
-        };
-
-        let low_rated = r.weak_indicator.as_ref().and_then(|w| w.1).is_some_and(|l| l <= 2);
-        let w = if r.lifts_weak_field {
-            1.0
-        } else if low_rated {
-            0.5
-        } else {
-            0.0
-        };
-        r.score = 0.4 * e + 0.3 * c + 0.3 * w;
-    }
-    recs.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.measure.cmp(&b.measure)));
-    recs
 }
 
 /// Partnership-wide: mean field scores over the members and joint measures (city and rural act

@@ -5,9 +5,11 @@
 pub mod assessment;
 pub mod balance;
 pub mod compensation;
+pub mod cost;
 pub mod land;
 pub mod peers;
 pub mod progress;
+pub mod recommend;
 pub mod renewables;
 pub mod select;
 
@@ -262,6 +264,7 @@ fn assess_members(
     year: i32,
 ) -> Vec<MemberFacts> {
     use rayon::prelude::*;
+    let economics = cost::Economics::of(&p.scenario);
     members
         .into_par_iter()
         .map(|mf| {
@@ -272,7 +275,7 @@ fn assess_members(
                 .into_iter()
                 .filter_map(|y| Some((y, member_facts(p, &mf.member, index, data, y).ok()?)))
                 .collect();
-            let assessment = assessment::assess(&mf, &previous, index, &data.catalogues, year);
+            let assessment = assessment::assess(&mf, &previous, index, &data.catalogues, &economics, year);
             MemberFacts {
                 assessment: Some(assessment),
                 ..mf

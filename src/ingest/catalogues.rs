@@ -49,6 +49,9 @@ pub const FIGURES: &[&str] = &[
     "ghg_t_buildings",
     "ghg_t_transport",
     "ghg_t_industry",
+    "ghg_t_households",
+    "ghg_t_commerce",
+    "ghg_t_municipal",
 ];
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -156,8 +159,81 @@ pub struct Measure {
     pub assumption: bool,
     #[serde(default)]
     pub assumption_note: String,
+    // The cost model (issue 13; `compute::cost`). All optional: older catalogues keep loading.
+    /// Share of one unit (ha) taken out of agricultural production: costs the farmland rent.
+    #[serde(default)]
+    pub land_out_of_production: f64,
+    /// Forgone contribution margin per unit and year beyond the rent (timber, arable margin), €.
+    #[serde(default)]
+    pub forgone_margin: f64,
+    /// Revenues and savings per unit and year (electricity sold, energy saved, wood), €.
+    #[serde(default)]
+    pub revenue: f64,
+    /// Public payments already received per unit and year (eco-schemes …), €.
+    #[serde(default)]
+    pub public_funding: f64,
+    #[serde(default)]
+    pub economics_source: String,
+    /// Share of the effect that is additional to what is required (GLÖZ) or already paid for.
+    #[serde(default = "one")]
+    pub additional_share: f64,
+    #[serde(default)]
+    pub additionality_source: String,
+    /// Years over which the effect ramps up linearly from 0 (young stands).
+    #[serde(default)]
+    pub ramp_years: f64,
+    /// Years after which the effect stops (humus equilibrium); 0 = never.
+    #[serde(default)]
+    pub saturation_years: f64,
+    /// What happens after the contract: what is paid for, what is held back.
+    #[serde(default)]
+    pub permanence_note: String,
+    /// Where the effect counts: the member's own BISKO balance, elsewhere (grid), or a land sink.
+    #[serde(default)]
+    pub effect_scope: Option<EffectScope>,
+    /// Share of the eligible units expected to take part (measures outside the offer).
+    #[serde(default = "one")]
+    pub uptake: f64,
+    #[serde(default)]
+    pub uptake_source: String,
+    /// A member figure already achieved, in the units of basis × eligible share; deducted.
+    #[serde(default)]
+    pub existing: String,
+    /// BISKO sectors whose emissions cap the effect on the member's own balance.
+    #[serde(default)]
+    pub cap_sectors: Vec<String>,
     #[serde(skip)]
     pub rule: Option<Expr>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// Where a measure's effect counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EffectScope {
+    /// Lowers the member's own BISKO balance.
+    Own,
+    /// Avoids emissions outside the balance (grid electricity from local generation).
+    Elsewhere,
+    /// A land-use removal (outside BISKO; may count as regional compensation).
+    Sink,
+}
+
+/// BISKO sectors a measure's own-balance effect may be capped by.
+pub const CAP_SECTORS: &[&str] = &["households", "commerce", "industry", "transport", "municipal"];
+
+impl Measure {
+    /// Where the effect counts: as written, else a sink for compensation measures, else own.
+    pub fn scope(&self) -> EffectScope {
+        self.effect_scope.unwrap_or(if self.compensation {
+            EffectScope::Sink
+        } else {
+            EffectScope::Own
+        })
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -390,6 +466,12 @@ fn check_measure(
             "use a figure id such as area_agriculture or population",
         ));
     }
+    if !m.existing.is_empty() && !known(&m.existing) {
+        return Err(err(
+            format!("existing `{}` is not a figure the program computes", m.existing),
+            "name the figure of what is already achieved, e.g. re_pv_kw, or leave existing out",
+        ));
+    }
     let rule = Expr::parse(&m.applies).map_err(|e| {
         err(
             format!("rule `{}` does not parse {e}", super::text::shorten(&m.applies, 80)),
@@ -412,10 +494,12 @@ fn check_measure(
 /// The numbers of a measure: a share between 0 and 1, finite amounts, no negative investment, no
 /// negative running cost unless it is a saving, a positive lifetime.
 fn check_measure_numbers(m: &Measure, err: &dyn Fn(String, &str) -> InputError) -> Result<(), InputError> {
-    if !(0.0..=1.0).contains(&m.eligible_share) {
+    // A share of the basis, or units per unit of basis (kW per inhabitant) where the effect is per
+    // such unit: not negative, and not absurd.
+    if !(0.0..=1000.0).contains(&m.eligible_share) {
         return Err(err(
-            format!("eligible_share {} is not between 0 and 1", m.eligible_share),
-            "write a share, e.g. 0.3",
+            format!("eligible_share {} is not between 0 and 1000", m.eligible_share),
+            "write a share, e.g. 0.3, or the units per unit of basis, e.g. 1.77 kW per inhabitant",
         ));
     }
     for (name, v) in [
@@ -442,6 +526,38 @@ fn check_measure_numbers(m: &Measure, err: &dyn Fn(String, &str) -> InputError) 
                 m.running_cost
             ),
             "write the cost as a positive amount, or set running_cost_is_saving = true if the measure really saves money every year",
+        ));
+    }
+    for (name, v) in [
+        ("land_out_of_production", m.land_out_of_production),
+        ("additional_share", m.additional_share),
+        ("uptake", m.uptake),
+    ] {
+        if !(0.0..=1.0).contains(&v) {
+            return Err(err(
+                format!("{name} {v} is not between 0 and 1"),
+                "write a share, e.g. 0.3",
+            ));
+        }
+    }
+    for (name, v) in [
+        ("forgone_margin", m.forgone_margin),
+        ("revenue", m.revenue),
+        ("public_funding", m.public_funding),
+        ("ramp_years", m.ramp_years),
+        ("saturation_years", m.saturation_years),
+    ] {
+        if !v.is_finite() || v < 0.0 {
+            return Err(err(
+                format!("{name} is {v}; it must be a number of at least 0"),
+                "write a positive amount (a revenue is its own field, not a negative cost)",
+            ));
+        }
+    }
+    if let Some(s) = m.cap_sectors.iter().find(|s| !CAP_SECTORS.contains(&s.as_str())) {
+        return Err(err(
+            format!("cap_sectors names `{s}`, which is not a BISKO sector"),
+            "use households, commerce, industry, transport or municipal",
         ));
     }
     if m.lifetime_years <= 0.0 {

@@ -409,6 +409,8 @@ pub enum ChartKey {
     Compensation,
     /// Payment against cost per unit of the offer to land users.
     Offer,
+    /// Supply curve: tonnes available from the rural partners at each carbon price.
+    Supply,
     /// Map: emissions per inhabitant.
     MapGhg,
     /// Map: rating score.
@@ -428,6 +430,7 @@ impl ChartKey {
             ChartKey::PvPerInhabitant => "pv_je_einwohner",
             ChartKey::GhgPerInhabitant => "thg_je_einwohner",
             ChartKey::History => "verlauf",
+            ChartKey::Supply => "angebotskurve",
             ChartKey::TargetPath => "zielpfad",
             ChartKey::Compensation => "kompensation",
             ChartKey::Offer => "angebot",

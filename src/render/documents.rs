@@ -23,6 +23,7 @@ use super::sections::method::{self, EmissionFactorRow, FluxRow, StartBalanceRow,
 use super::sections::progress::{self, ProgressView};
 use super::sections::renewables::{self, RenewablesView};
 use super::Renderer;
+use crate::compute::cost::Economics;
 use crate::compute::{Facts, Figure, MemberFacts};
 use crate::config::Partnership;
 use crate::ingest::{Factors, ReferenceTables};
@@ -395,7 +396,8 @@ pub fn handbook(r: &Renderer, p: &Partnership, data: &ReferenceTables, facts: &F
         progress,
         start_balance_method: method::start_balance_rows(r, factors, p),
         start_error: method::start_error_rows(r, factors),
-        catalogue: (!data.catalogues.indicators.is_empty()).then(|| catalogue_view(r, facts, &data.catalogues)),
+        catalogue: (!data.catalogues.indicators.is_empty())
+            .then(|| catalogue_view(r, facts, &data.catalogues, &Economics::of(&p.scenario))),
         charts,
         sources: book.rows(r),
     };

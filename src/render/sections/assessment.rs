@@ -119,6 +119,23 @@ pub(super) fn target_text(r: &Renderer, ind: &Indicator) -> String {
     }
 }
 
+/// Where the effect counts: the member's own BISKO balance, elsewhere (grid), or a land sink; and
+/// whether the sector cap cut it.
+fn effect_split(r: &Renderer, rec: &Recommendation) -> String {
+    let t = |v: f64| r.locale.number(v, 0);
+    let mut s = if rec.own_t > 0.0 {
+        r.locale.fill("text", "reason_own", &[("t", t(rec.own_t))])
+    } else if rec.elsewhere_t > 0.0 {
+        r.locale.fill("text", "reason_elsewhere", &[("t", t(rec.elsewhere_t))])
+    } else {
+        r.locale.fill("text", "reason_removal", &[("t", t(rec.removal_t))])
+    };
+    if rec.capped {
+        s.push_str(&r.locale.text("reason_capped"));
+    }
+    s
+}
+
 /// The reason a measure is recommended, in one sentence.
 fn reason(r: &Renderer, cat: &Catalogues, m: &Measure, rec: &Recommendation) -> String {
     let mut parts = Vec::new();
@@ -156,9 +173,17 @@ fn reason(r: &Renderer, cat: &Catalogues, m: &Measure, rec: &Recommendation) -> 
                 ("basis", r.locale.label("basis", &m.basis)),
             ],
         ));
+        parts.push(effect_split(r, rec));
     }
-    if let Some(c) = rec.cost_per_t.filter(|c| *c > 0.0) {
-        parts.push(fill_text(r, "reason_cost", &[("cost", r.locale.number(c, 0))]));
+    match rec.cost_per_t {
+        Some(c) if c < 0.0 => parts.push(
+            r.locale
+                .fill("text", "reason_saving", &[("saving", r.locale.number(-c, 0))]),
+        ),
+        Some(c) if c > 0.0 => {
+            parts.push(r.locale.fill("text", "reason_cost", &[("cost", r.locale.number(c, 0))]));
+        }
+        _ => {}
     }
     if rec.lifts_weak_field {
         parts.push(r.locale.text("reason_weak_field"));
@@ -292,9 +317,10 @@ fn recommendation_row(r: &Renderer, cat: &Catalogues, rank: usize, rec: &Recomme
         } else {
             "–".into()
         },
+        // Net of revenues: a measure that saves money shows a negative cost.
         cost: rec
             .cost_per_t
-            .filter(|c| *c > 0.0)
+            .filter(|c| *c != 0.0)
             .map(|c| r.locale.number(c, 0))
             .unwrap_or_else(|| "–".into()),
         reason: reason(r, cat, meas, rec),

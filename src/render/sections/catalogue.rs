@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::super::common::fill_text;
 use super::super::Renderer;
 use super::assessment::{target_text, unit};
+use crate::compute::cost::{unit_cost, Economics};
 use crate::compute::Facts;
 use crate::ingest::catalogues::{Catalogues, DataKind, Direction, Indicator, Measure};
 use crate::model::Role;
@@ -82,11 +83,11 @@ pub struct CatalogueView {
     pub joint: Vec<String>,
 }
 
-pub fn catalogue_view(r: &Renderer, facts: &Facts, cat: &Catalogues) -> CatalogueView {
+pub fn catalogue_view(r: &Renderer, facts: &Facts, cat: &Catalogues, economics: &Economics) -> CatalogueView {
     let indicators = per_field(cat, &cat.indicators, |i| &i.field, |i| indicator_def(r, i))
         .map(|(field, indicators)| FieldIndicators { field, indicators })
         .collect();
-    let measures = per_field(cat, &cat.measures, |m| &m.field, |m| measure_entry(r, m))
+    let measures = per_field(cat, &cat.measures, |m| &m.field, |m| measure_entry(r, m, economics))
         .map(|(field, measures)| FieldMeasures { field, measures })
         .collect();
     let pa = facts.region.assessment.as_ref();
@@ -200,7 +201,40 @@ fn labels(r: &Renderer, section: &str, ids: &[String]) -> String {
         .join(", ")
 }
 
-fn measure_entry(r: &Renderer, m: &Measure) -> MeasureEntry {
+/// Investment, running cost and the cost model's net € per tonne (the same figure as in every
+/// other table), with revenues where the measure earns money.
+fn cost_line(r: &Renderer, m: &Measure, economics: &Economics) -> String {
+    let c = unit_cost(m, economics);
+    let mut s = format!(
+        "{} {} {} · {} {} {}",
+        r.locale.text("investment"),
+        r.locale.number(m.investment, 0),
+        m.cost_unit,
+        r.locale.text("running"),
+        r.locale.number(m.running_cost, 0),
+        m.cost_unit
+    );
+    if c.opportunity > 0.0 || c.revenue > 0.0 || c.public_funding > 0.0 {
+        s.push_str(&r.locale.fill(
+            "text",
+            "cost_line_economics",
+            &[
+                ("land", r.locale.number(c.opportunity, 0)),
+                ("income", r.locale.number(c.revenue + c.public_funding, 0)),
+                ("unit", m.cost_unit.clone()),
+            ],
+        ));
+    }
+    if let Some(t) = c.net_per_t {
+        s.push_str(
+            &r.locale
+                .fill("text", "cost_line_net", &[("net", r.locale.number(t, 0))]),
+        );
+    }
+    s
+}
+
+fn measure_entry(r: &Renderer, m: &Measure, economics: &Economics) -> MeasureEntry {
     MeasureEntry {
         title: m.title.clone(),
         description: m.description.clone(),
@@ -221,23 +255,25 @@ fn measure_entry(r: &Renderer, m: &Measure) -> MeasureEntry {
             .join(", "),
         applies: m.applies.clone(),
         effect: format!(
-            "{} {} ({} {} {})",
+            "{} {} ({} {})",
             r.locale.number(m.effect, 2),
             m.effect_unit,
             r.locale.text("eligible_share"),
-            r.locale.number(m.eligible_share * 100.0, 0),
-            "%"
+            if m.eligible_share <= 1.0 {
+                format!("{} %", r.locale.number(m.eligible_share * 100.0, 0))
+            } else {
+                r.locale.fill(
+                    "text",
+                    "units_per_basis",
+                    &[
+                        ("n", r.locale.number(m.eligible_share, 2)),
+                        ("basis", r.locale.label("basis", &m.basis)),
+                    ],
+                )
+            }
         ),
         effect_source: m.effect_source.clone(),
-        cost: format!(
-            "{} {} {} · {} {} {}",
-            r.locale.text("investment"),
-            r.locale.number(m.investment, 0),
-            m.cost_unit,
-            r.locale.text("running"),
-            r.locale.number(m.running_cost, 0),
-            m.cost_unit
-        ),
+        cost: cost_line(r, m, economics),
         cost_source: m.cost_source.clone(),
         time: fill_text(
             r,

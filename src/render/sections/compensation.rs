@@ -1,12 +1,15 @@
-//! The compensation section: the region's balance of emissions, land flux and measures, the offer
-//! to land users, with the waterfall and the offer chart; and the briefing's one-line summary.
+//! The compensation section: the region's balance of emissions and additional removals (today's
+//! land flux shown beside, not counted), the offer to land users against their full cost, the
+//! supply curve and what it buys the city, with the waterfall, the offer and the supply chart; and
+//! the briefing's one-line summary.
 
 use serde::Serialize;
 
 use super::super::common::{alt_for, Chart, ChartKey, Section};
 use super::super::Renderer;
+use crate::chart::supply::{supply, Block, SupplyChart};
 use crate::chart::{self, PairedChart, Step, Waterfall};
-use crate::compute::compensation::{Compensation, MemberCompensation, Offer, Potential};
+use crate::compute::compensation::{Compensation, MemberCompensation, Offer, OfferNote, Potential, SupplyPoint};
 use crate::compute::{Facts, MemberFacts};
 use crate::model::Role;
 
@@ -16,6 +19,10 @@ pub struct CompensationView {
     pub price_source: String,
     pub buffer_pct: String,
     pub contract_years: u32,
+    /// Discount rate and farmland rent with their sources, one line.
+    pub economics: String,
+    /// The uptake rule and the cost model in two sentences.
+    pub uptake_rule: String,
     pub region_gross: String,
     pub city_gross: String,
     pub existing_sink: String,
@@ -31,6 +38,34 @@ pub struct CompensationView {
     pub potentials: Vec<PotentialRow>,
     pub offers: Vec<OfferRow>,
     pub offer_sources: Vec<OfferSourceRow>,
+    /// The supply curve's steps and its reading at the configured prices.
+    pub supply: Vec<SupplyRow>,
+    pub supply_points: Vec<SupplyPointRow>,
+    /// What the region can supply at the offered and at any price, against the city's gross and
+    /// residual emissions.
+    pub supply_answer: String,
+}
+
+/// One step of the supply curve.
+#[derive(Serialize)]
+pub struct SupplyRow {
+    pub price: String,
+    pub measure: String,
+    pub tonnes: String,
+    pub cumulative: String,
+}
+
+/// The supply curve at one price.
+#[derive(Serialize)]
+pub struct SupplyPointRow {
+    pub price: String,
+    pub tonnes: String,
+    /// What the city pays per year (€).
+    pub cost: String,
+    /// Share of the city's gross emissions (%).
+    pub city_pct: String,
+    /// Share of the city's residual emissions in its target year (%).
+    pub residual_pct: String,
 }
 
 /// One member's part of the compensation balance.
@@ -59,6 +94,8 @@ pub struct PotentialRow {
     pub contracted: String,
     /// Removal (t CO2e).
     pub removal: String,
+    /// Removal where the break-even price is paid (t CO2e).
+    pub supply: String,
     /// Payment per year (€).
     pub payment: String,
 }
@@ -70,9 +107,16 @@ pub struct OfferRow {
     pub unit: String,
     pub removal_per_unit: String,
     pub payment_per_unit: String,
+    /// Full cost: annuity + running cost + rent or forgone margin.
+    pub full_cost: String,
+    /// Revenues and public payments.
+    pub income: String,
+    /// Net cost: what the payment has to cover.
     pub cost_per_unit: String,
     /// Whether the payment covers the cost (locale words).
     pub covers: String,
+    /// Uptake at the offered price.
+    pub uptake: String,
     /// The price per tonne at which payment equals cost, `–` if none.
     pub break_even: String,
     /// The assumption mark (empty if the figures are sourced).
@@ -85,6 +129,8 @@ pub struct OfferSourceRow {
     pub measure: String,
     pub effect_source: String,
     pub cost_source: String,
+    /// Ramp-up, saturation, additional share and what happens after the contract.
+    pub time_and_permanence: String,
 }
 
 /// The compensation section with the waterfall and the offer chart; `only` restricts the member
@@ -99,6 +145,8 @@ pub fn compensation_view(r: &Renderer, facts: &Facts, only: Option<&str>) -> Opt
         price_source: c.price_source.clone(),
         buffer_pct: format!("{} %", r.locale.number(c.buffer_share * 100.0, 0)),
         contract_years: c.contract_years,
+        economics: economics_line(r, c),
+        uptake_rule: r.locale.text("offer_uptake_rule"),
         region_gross: t(c.region_gross_t),
         city_gross: c.city_gross_t.map(t).unwrap_or_default(),
         existing_sink: t(c.existing_sink_t),
@@ -127,7 +175,10 @@ pub fn compensation_view(r: &Renderer, facts: &Facts, only: Option<&str>) -> Opt
             .filter(|m| members_in(&m.ags))
             .map(|m| CompensationMemberRow {
                 member: m.name.clone(),
-                gross: m.gross_t.map(t).unwrap_or_default(),
+                gross: m
+                    .gross_t
+                    .map(|g| format!("{} ({})", t(g), m.gross_year.unwrap_or_default()))
+                    .unwrap_or_default(),
                 land_flux: m.land_sink_t.map(t).unwrap_or_default(),
                 removal: t(m.removal_t),
                 payment: eur(m.payment_eur),
@@ -140,29 +191,151 @@ pub fn compensation_view(r: &Renderer, facts: &Facts, only: Option<&str>) -> Opt
             .flat_map(|m| m.potentials.iter().map(move |p| potential_row(r, m, p)))
             .collect(),
         offers: c.offers.iter().map(|o| offer_row(r, o)).collect(),
-        offer_sources: c
-            .offers
-            .iter()
-            .map(|o| OfferSourceRow {
-                measure: o.title.clone(),
-                effect_source: o.effect_source.clone(),
-                cost_source: o.cost_source.clone(),
-            })
-            .collect(),
+        offer_sources: c.offers.iter().map(|o| offer_source_row(r, o)).collect(),
+        supply: supply_rows(r, c),
+        supply_points: c.supply_points.iter().map(|p| supply_point_row(r, p)).collect(),
+        supply_answer: supply_answer(r, c),
     };
-    let charts = vec![waterfall_chart(r, c), offer_chart(r, c)];
+    let mut charts = vec![waterfall_chart(r, c), offer_chart(r, c)];
+    charts.extend(supply_chart(r, c));
     Some(Section { view, charts })
 }
 
-/// The section's opening sentence: gross, land flux, measures, remaining, and the shares offset.
+/// Discount rate and farmland rent, each with its source (or "not given").
+fn economics_line(r: &Renderer, c: &Compensation) -> String {
+    let with_source = |v: String, src: &str| {
+        if src.is_empty() {
+            v
+        } else {
+            format!("{v} ({src})")
+        }
+    };
+    r.locale.fill(
+        "text",
+        "offer_economics",
+        &[
+            (
+                "rate",
+                with_source(
+                    format!("{} %", r.locale.number(c.discount_rate * 100.0, 1)),
+                    &c.discount_rate_source,
+                ),
+            ),
+            (
+                "rent",
+                if c.farmland_rent_eur_per_ha > 0.0 {
+                    with_source(
+                        format!("{} €/ha", r.locale.number(c.farmland_rent_eur_per_ha, 0)),
+                        &c.farmland_rent_source,
+                    )
+                } else {
+                    r.locale.text("not_given")
+                },
+            ),
+        ],
+    )
+}
+
+fn supply_rows(r: &Renderer, c: &Compensation) -> Vec<SupplyRow> {
+    c.supply
+        .iter()
+        .map(|s| SupplyRow {
+            price: format!("{} €/t", r.locale.number(s.price_eur_per_t, 0)),
+            measure: s.title.clone(),
+            tonnes: r.locale.number(s.tonnes, 0),
+            cumulative: r.locale.number(s.cumulative_tonnes, 0),
+        })
+        .collect()
+}
+
+fn supply_point_row(r: &Renderer, p: &SupplyPoint) -> SupplyPointRow {
+    let pct = |v: Option<f64>| {
+        v.map(|v| format!("{} %", r.locale.number(v, 2)))
+            .unwrap_or_else(|| "–".into())
+    };
+    SupplyPointRow {
+        price: format!("{} €/t", r.locale.number(p.price_eur_per_t, 0)),
+        tonnes: r.locale.number(p.tonnes, 0),
+        cost: format!("{} €", r.locale.number(p.cost_eur, 0)),
+        city_pct: pct(p.city_pct),
+        residual_pct: pct(p.residual_pct),
+    }
+}
+
+/// What the region supplies at the offered price and at any price, in plain words.
+fn supply_answer(r: &Renderer, c: &Compensation) -> String {
+    let n = |v: f64| r.locale.number(v, 0);
+    let pct = |v: Option<f64>| v.map(|v| r.locale.number(v, 1)).unwrap_or_else(|| "–".into());
+    let at_offer = c.supply_points.iter().find(|p| p.price_eur_per_t == c.price_eur_per_t);
+    let mut out = r.locale.fill(
+        "text",
+        "supply_at_offer",
+        &[
+            ("price", n(c.price_eur_per_t)),
+            ("tonnes", n(at_offer.map_or(0.0, |p| p.tonnes))),
+            ("pct", pct(at_offer.and_then(|p| p.city_pct))),
+            ("city", city_phrase(r, c)),
+        ],
+    );
+    let Some(last) = c.supply.last() else {
+        out.push(' ');
+        out.push_str(&r.locale.text("supply_none"));
+        return out;
+    };
+    let city_pct = c
+        .city_gross_t
+        .filter(|g| *g > 0.0)
+        .map(|g| last.cumulative_tonnes / g * 100.0);
+    out.push(' ');
+    out.push_str(&r.locale.fill(
+        "text",
+        "supply_at_any_price",
+        &[
+            ("price", n(last.price_eur_per_t)),
+            ("tonnes", n(last.cumulative_tonnes)),
+            ("pct", pct(city_pct)),
+            ("city", city_phrase(r, c)),
+        ],
+    ));
+    if let Some(res) = c.residual.as_ref().filter(|x| x.t > 0.0) {
+        out.push(' ');
+        out.push_str(&r.locale.fill(
+            "text",
+            "supply_residual",
+            &[
+                ("year", res.year.to_string()),
+                ("residual", n(res.t)),
+                ("source", res.source.clone()),
+                ("pct", pct(Some(last.cumulative_tonnes / res.t * 100.0))),
+            ],
+        ));
+    }
+    out
+}
+
+/// The section's opening sentence: gross (with its years), additional removals at the offered
+/// price, what remains, the shares offset; today's land flux beside it, not counted.
 fn headline(r: &Renderer, c: &Compensation) -> String {
     let t = |v: f64| r.locale.number(v, 0);
+    let years = match c.gross_years.as_slice() {
+        [one] => r.locale.fill("text", "gross_year_one", &[("year", one.to_string())]),
+        many => r.locale.fill(
+            "text",
+            "gross_years_mixed",
+            &[(
+                "years",
+                many.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+            )],
+        ),
+    };
     r.locale.fill(
         "text",
         "compensation_headline",
         &[
             ("gross", t(c.region_gross_t)),
-            ("sink", t(-c.existing_sink_t)),
+            ("years", years),
+            ("price", t(c.price_eur_per_t)),
+            ("sink", t(c.existing_sink_t)),
             ("measures", t(c.measures_removal_t)),
             ("remaining", t(c.remaining_t)),
             ("pct_region", format!("{} %", r.locale.number(c.offset_region_pct, 1))),
@@ -190,25 +363,31 @@ fn potential_row(r: &Renderer, m: &MemberCompensation, p: &Potential) -> Potenti
             }
         ),
         eligible: r.locale.number(p.eligible, 0),
-        uptake: format!("{} %", r.locale.number(p.uptake * 100.0, 0)),
+        uptake: format!("{} %", r.locale.number(p.uptake_applied * 100.0, 0)),
         contracted: r.locale.number(p.contracted, 0),
         removal: r.locale.number(p.removal_t, 0),
+        supply: r.locale.number(p.supply_t, 0),
         payment: format!("{} €", r.locale.number(p.payment_eur, 0)),
     }
 }
 
 fn offer_row(r: &Renderer, o: &Offer) -> OfferRow {
+    let eur = |v: f64| format!("{} €", r.locale.number(v, 0));
     OfferRow {
         measure: o.title.clone(),
         unit: o.unit.clone(),
         removal_per_unit: r.locale.number(o.removal_per_unit, 2),
-        payment_per_unit: format!("{} €", r.locale.number(o.payment_per_unit, 0)),
-        cost_per_unit: format!("{} €", r.locale.number(o.cost_per_unit, 0)),
+        payment_per_unit: eur(o.payment_per_unit),
+        full_cost: eur(o.cost.full),
+        income: eur(o.cost.revenue + o.cost.public_funding),
+        cost_per_unit: eur(o.cost_per_unit),
         covers: r.locale.text(if o.covers_cost { "yes" } else { "no" }),
-        break_even: o
-            .break_even_price
-            .map(|v| format!("{} €/t", r.locale.number(v, 0)))
-            .unwrap_or_else(|| "–".into()),
+        uptake: format!("{} %", r.locale.number(o.uptake_applied * 100.0, 0)),
+        break_even: match (o.break_even_price, o.note) {
+            (_, Some(OfferNote::NoRemoval)) | (None, _) => r.locale.text("break_even_none"),
+            (_, Some(OfferNote::PaysForItself)) => r.locale.text("break_even_pays_itself"),
+            (Some(v), None) => format!("{} €/t", r.locale.number(v, 0)),
+        },
         assumption: if o.assumption {
             r.locale.text("assumption")
         } else {
@@ -217,18 +396,123 @@ fn offer_row(r: &Renderer, o: &Offer) -> OfferRow {
     }
 }
 
-/// Waterfall: gross → existing land flux → measures → remaining.
+fn offer_source_row(r: &Renderer, o: &Offer) -> OfferSourceRow {
+    let mut time = Vec::new();
+    if o.ramp_years > 0.0 {
+        time.push(
+            r.locale
+                .fill("text", "offer_ramp", &[("years", r.locale.number(o.ramp_years, 0))]),
+        );
+    }
+    if o.saturation_years > 0.0 {
+        time.push(r.locale.fill(
+            "text",
+            "offer_saturation",
+            &[("years", r.locale.number(o.saturation_years, 0))],
+        ));
+    }
+    if o.additional_share < 1.0 {
+        time.push(r.locale.fill(
+            "text",
+            "offer_additional",
+            &[
+                ("pct", r.locale.number(o.additional_share * 100.0, 0)),
+                ("why", o.additionality_source.clone()),
+            ],
+        ));
+    }
+    if !o.permanence_note.is_empty() {
+        time.push(o.permanence_note.clone());
+    }
+    OfferSourceRow {
+        measure: o.title.clone(),
+        effect_source: o.effect_source.clone(),
+        cost_source: if o.economics_source.is_empty() {
+            o.cost_source.clone()
+        } else {
+            format!("{} {}", o.cost_source, o.economics_source)
+        },
+        time_and_permanence: time.join(" "),
+    }
+}
+
+/// The supply curve as blocks of tonnes from each break-even price, up to 1.25 × the highest
+/// tabulated price; `None` without steps.
+fn supply_chart(r: &Renderer, c: &Compensation) -> Option<Chart> {
+    if c.supply.is_empty() {
+        return None;
+    }
+    let top = c
+        .supply_points
+        .iter()
+        .map(|p| p.price_eur_per_t)
+        .fold(c.price_eur_per_t, f64::max);
+    let blocks: Vec<Block> = c
+        .supply
+        .iter()
+        .map(|s| Block {
+            label: s.title.clone(),
+            price: s.price_eur_per_t,
+            tonnes: s.tonnes,
+        })
+        .collect();
+    let left_out: Vec<String> = blocks
+        .iter()
+        .filter(|b| b.price > top * 1.25)
+        .map(|b| format!("{} ({} €/t)", b.label, r.locale.number(b.price, 0)))
+        .collect();
+    let mut title = r.locale.text("chart_supply");
+    if !left_out.is_empty() {
+        title = format!(
+            "{title}; {}: {}",
+            r.locale.text("chart_supply_left_out"),
+            left_out.join(", ")
+        );
+    }
+    let values: Vec<(String, String)> = c
+        .supply
+        .iter()
+        .map(|s| {
+            (
+                s.title.clone(),
+                format!(
+                    "{} €/t: {} t",
+                    r.locale.number(s.price_eur_per_t, 0),
+                    r.locale.number(s.tonnes, 0)
+                ),
+            )
+        })
+        .collect();
+    let svg = supply(&SupplyChart {
+        blocks,
+        offered: c.price_eur_per_t,
+        price_limit: top * 1.25,
+        x_unit: r.locale.text("supply_x_unit"),
+        y_unit: r.locale.text("supply_y_unit"),
+        offered_label: r.locale.fill(
+            "text",
+            "supply_offered",
+            &[("price", r.locale.number(c.price_eur_per_t, 0))],
+        ),
+        style: r.locale.style,
+    });
+    let alt = alt_for(r, &title, &values);
+    Some(Chart::new(
+        ChartKey::Supply,
+        svg,
+        title,
+        alt,
+        r.locale.text("compensation_source"),
+    ))
+}
+
+/// Waterfall: gross → additional removals → remaining (today's flux is not compensation).
 fn waterfall_chart(r: &Renderer, c: &Compensation) -> Chart {
     let steps = vec![
         Step {
             label: r.locale.text("wf_gross"),
             value: c.region_gross_t / 1000.0,
             total: true,
-        },
-        Step {
-            label: r.locale.text("wf_sink"),
-            value: c.existing_sink_t / 1000.0,
-            total: false,
         },
         Step {
             label: r.locale.text("wf_measures"),
@@ -311,13 +595,12 @@ pub fn briefing_compensation(r: &Renderer, facts: &Facts, m: &MemberFacts) -> St
         return String::new();
     };
     match m.member.role {
-        Role::Rural => c
-            .members
-            .iter()
-            .find(|x| x.ags == m.member.ags.as_str())
-            .filter(|x| x.removal_t > 0.0)
-            .map(|x| {
-                r.locale.fill(
+        Role::Rural => {
+            let Some(x) = c.members.iter().find(|x| x.ags == m.member.ags.as_str()) else {
+                return String::new();
+            };
+            if x.removal_t > 0.0 {
+                return r.locale.fill(
                     "text",
                     "briefing_offer_rural",
                     &[
@@ -325,9 +608,32 @@ pub fn briefing_compensation(r: &Renderer, facts: &Facts, m: &MemberFacts) -> St
                         ("payment", r.locale.number(x.payment_eur, 0)),
                         ("price", r.locale.number(c.price_eur_per_t, 0)),
                     ],
-                )
-            })
-            .unwrap_or_default(),
+                );
+            }
+            // Nothing pays at the offered price: from which price the first measure on the
+            // member's land would.
+            let first = x
+                .potentials
+                .iter()
+                .filter(|p| p.supply_t > 0.0)
+                .filter_map(|p| {
+                    let o = c.offers.iter().find(|o| o.measure == p.measure)?;
+                    Some((o.break_even_price?, o.title.clone()))
+                })
+                .min_by(|a, b| a.0.total_cmp(&b.0));
+            match first {
+                Some((price, title)) => r.locale.fill(
+                    "text",
+                    "briefing_offer_rural_none",
+                    &[
+                        ("price", r.locale.number(c.price_eur_per_t, 0)),
+                        ("from", r.locale.number(price, 0)),
+                        ("measure", title),
+                    ],
+                ),
+                None => String::new(),
+            }
+        }
         Role::City => r.locale.fill(
             "text",
             "briefing_offer_city",
