@@ -9,7 +9,6 @@ pub mod cost;
 pub mod land;
 pub mod peers;
 pub mod progress;
-pub mod recommend;
 pub mod renewables;
 pub mod select;
 

@@ -16,11 +16,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::assessment::{applies, FieldScore, Rating};
-use super::balance::group_of;
-use super::compensation::figure;
-use super::cost::{unit_cost, Economics, UnitCost};
-use super::MemberFacts;
+use super::{applies, FieldScore, Rating};
+use crate::compute::balance::group_of;
+use crate::compute::compensation::figure;
+use crate::compute::cost::{unit_cost, Economics, UnitCost};
+use crate::compute::MemberFacts;
 use crate::ingest::catalogues::{Catalogues, EffectScope, Measure};
 
 /// Whether a recommendation's effect is quantified.

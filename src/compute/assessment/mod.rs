@@ -45,7 +45,9 @@ pub struct FieldScore {
     pub total: usize,
 }
 
-pub use super::recommend::{Group, Recommendation};
+pub mod recommend;
+
+pub use recommend::{Group, Recommendation};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Assessment {
@@ -187,7 +189,7 @@ pub fn assess(
         .collect();
     let wsum: f64 = scored.iter().map(|x| x.0).sum();
     let overall = (wsum > 0.0).then(|| scored.iter().map(|x| x.0 * x.1).sum::<f64>() / wsum);
-    let recommendations = super::recommend::recommend(m, cat, economics, &ratings, &fields);
+    let recommendations = recommend::recommend(m, cat, economics, &ratings, &fields);
     Assessment {
         ratings,
         fields,
