@@ -5,6 +5,8 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::registry::read_text;
@@ -99,6 +101,11 @@ pub struct Indicator {
     pub supplier: String,
     #[serde(skip)]
     pub expr: Option<Expr>,
+    /// The id and field, shared by every member's rating of this indicator.
+    #[serde(skip)]
+    pub key: Arc<str>,
+    #[serde(skip)]
+    pub field_key: Arc<str>,
 }
 
 impl Indicator {
@@ -204,6 +211,10 @@ pub struct Measure {
     pub cap_sectors: Vec<String>,
     #[serde(skip)]
     pub rule: Option<Expr>,
+    /// The id, shared: every member's recommendation of this measure points at it (national runs
+    /// hold hundreds of thousands of recommendations).
+    #[serde(skip)]
+    pub key: Arc<str>,
 }
 
 fn one() -> f64 {
@@ -334,11 +345,13 @@ fn validate(
     let mut seen = BTreeSet::new();
     for ind in &mut indicators {
         ind.expr = Some(check_indicator(ind, itext, &names, &mut seen)?);
+        (ind.key, ind.field_key) = (Arc::from(ind.id.as_str()), Arc::from(ind.field.as_str()));
     }
     let indicator_ids: BTreeSet<String> = indicators.iter().map(|i| i.id.clone()).collect();
     let mut seen = BTreeSet::new();
     for m in &mut measures {
         m.rule = Some(check_measure(m, mtext, &names, &indicator_ids, &mut seen)?);
+        m.key = Arc::from(m.id.as_str());
     }
     Ok(Catalogues {
         fields,

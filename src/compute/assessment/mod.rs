@@ -22,8 +22,8 @@ pub enum Trend {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Rating {
-    pub indicator: String,
-    pub field: String,
+    pub indicator: std::sync::Arc<str>,
+    pub field: std::sync::Arc<str>,
     pub value: Option<f64>,
     pub date: Option<RefDate>,
     /// 1 (worst) to 5 (best); `None` = no data.
@@ -145,8 +145,8 @@ pub fn assess(
                 _ => None,
             };
             Rating {
-                indicator: ind.id.clone(),
-                field: ind.field.clone(),
+                indicator: ind.key.clone(),
+                field: ind.field_key.clone(),
                 value,
                 date,
                 level: value.map(|v| ind.rate(v)),

@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::{applies, FieldScore, Rating};
 use crate::compute::balance::group_of;
 use crate::compute::compensation::figure;
-use crate::compute::cost::{unit_cost, Economics, UnitCost};
+use crate::compute::cost::{unit_cost, Economics};
 use crate::compute::MemberFacts;
 use crate::ingest::catalogues::{Catalogues, EffectScope, Measure};
 
@@ -42,7 +42,7 @@ impl Group {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Recommendation {
-    pub measure: String,
+    pub measure: std::sync::Arc<str>,
     pub score: f64,
     pub group: Group,
     /// Total effect in t CO2e per year (own + elsewhere + removal; positive = reduction or removal).
@@ -63,9 +63,10 @@ pub struct Recommendation {
     pub cost_per_t: Option<f64>,
     /// Net cost per year for the units taking part, €.
     pub net_cost_eur: f64,
-    pub cost: UnitCost,
+    /// The catalogue gives no cost at all (neither cost nor revenue): unknown, not free.
+    pub unknown_cost: bool,
     /// The indicator the measure lifts that is rated worst for this member, with its rating.
-    pub weak_indicator: Option<(String, Option<u8>, Option<f64>)>,
+    pub weak_indicator: Option<(std::sync::Arc<str>, Option<u8>, Option<f64>)>,
     pub lifts_weak_field: bool,
 }
 
@@ -127,17 +128,17 @@ fn potential(m: &MemberFacts, x: &Measure, economics: &Economics, ratings: &[Rat
     let weak_indicator = x
         .lifts
         .iter()
-        .filter_map(|id| ratings.iter().find(|r| &r.indicator == id))
+        .filter_map(|id| ratings.iter().find(|r| *r.indicator == **id))
         .min_by_key(|r| r.level.unwrap_or(6))
         .map(|r| (r.indicator.clone(), r.level, r.value));
     let lifts_weak_field = weak.contains(&x.field.as_str())
         || x.lifts.iter().any(|id| {
             ratings
                 .iter()
-                .any(|r| &r.indicator == id && weak.contains(&r.field.as_str()))
+                .any(|r| *r.indicator == **id && weak.contains(&&*r.field))
         });
     Recommendation {
-        measure: x.id.clone(),
+        measure: x.key.clone(),
         score: 0.0,
         group: if effect_t > 0.0 {
             Group::Quantified
@@ -153,7 +154,7 @@ fn potential(m: &MemberFacts, x: &Measure, economics: &Economics, ratings: &[Rat
         existing,
         cost_per_t: cost.net_per_t,
         net_cost_eur: eligible * cost.net,
-        cost,
+        unknown_cost: cost.full == 0.0 && cost.revenue == 0.0 && cost.public_funding == 0.0,
         weak_indicator,
         lifts_weak_field,
     }
@@ -184,9 +185,8 @@ fn score(r: &Recommendation, gross_t: Option<f64>) -> f64 {
     let e = scale(r.own_t);
     let x = scale(r.elsewhere_t + r.removal_t);
     // A measure without any cost figure in the catalogue is not "free": its cost is unknown.
-    let unknown_cost = r.cost.full == 0.0 && r.cost.revenue == 0.0 && r.cost.public_funding == 0.0;
     let c = match r.cost_per_t {
-        _ if unknown_cost => 0.5,
+        _ if r.unknown_cost => 0.5,
         Some(c) if c <= 0.0 => 1.0,
         Some(c) => 1.0 / (1.0 + c / 100.0),
         None => 0.0,
@@ -216,7 +216,7 @@ fn apply_caps(m: &MemberFacts, cat: &Catalogues, recs: &mut [Recommendation]) {
     let mut left: BTreeMap<String, f64> = balance.sectors.iter().map(|s| (s.sector.clone(), s.t)).collect();
     let mut total_left = balance.total_t.max(0.0);
     for r in recs.iter_mut().filter(|r| r.own_t > 0.0) {
-        let Some(x) = cat.measures.iter().find(|x| x.id == r.measure) else {
+        let Some(x) = cat.measures.iter().find(|x| *x.id == *r.measure) else {
             continue;
         };
         // The sectors the balance has: a sector itself, or its group (Leipzig: buildings).

@@ -140,7 +140,7 @@ fn effect_split(r: &Renderer, rec: &Recommendation) -> String {
 fn reason(r: &Renderer, cat: &Catalogues, m: &Measure, rec: &Recommendation) -> String {
     let mut parts = Vec::new();
     if let Some((id, level, value)) = &rec.weak_indicator {
-        if let Some(ind) = cat.indicators.iter().find(|i| &i.id == id) {
+        if let Some(ind) = cat.indicators.iter().find(|i| *i.id == **id) {
             let vals = match (value, level) {
                 (Some(v), Some(l)) => fill_text(
                     r,
@@ -307,7 +307,7 @@ fn rating_row(r: &Renderer, cat: &Catalogues, ind: &Indicator, x: &Rating) -> Ra
 }
 
 fn recommendation_row(r: &Renderer, cat: &Catalogues, rank: usize, rec: &Recommendation) -> Option<RecommendationRow> {
-    let meas = cat.measures.iter().find(|x| x.id == rec.measure)?;
+    let meas = cat.measures.iter().find(|x| *x.id == *rec.measure)?;
     Some(RecommendationRow {
         rank,
         title: meas.title.clone(),
