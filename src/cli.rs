@@ -54,6 +54,10 @@ pub struct BuildArgs {
     /// others stay built in.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<std::path::PathBuf>,
+    /// Write the documents even if a member lacks population or area (the gaps are marked
+    /// "keine Daten"); without it such a member stops the build with the table to download.
+    #[arg(long)]
+    pub allow_incomplete: bool,
     #[command(flatten)]
     pub scale: ScaleArgs,
 }
