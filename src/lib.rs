@@ -15,6 +15,7 @@ pub mod error;
 pub mod format;
 pub mod formula;
 pub mod ingest;
+pub mod init;
 pub mod log;
 pub mod model;
 pub mod output;

@@ -63,3 +63,53 @@ fn member_without_population_stops_the_build_or_is_marked() {
     );
     assert!(!text.contains("– %") && !text.contains("rund 0 €"), "{text}");
 }
+
+/// `init` for three AGS: the file loads (`check --config`), names are the official ones from the
+/// Zensus table, roles follow the rule (no member ≥ 100,000 nor 5 × the next: all rural; with
+/// Leipzig: Leipzig is the city), and an existing file is not overwritten without --force.
+#[test]
+fn init_writes_a_partnership_file_that_loads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inputs = super::fixture("small");
+    let file = tmp.path().join("p.toml");
+    let init = |ags: &str, force: bool| {
+        let mut c = super::bin();
+        c.args(["init", "--ags", ags, "--inputs"])
+            .arg(&inputs)
+            .arg("--output")
+            .arg(&file);
+        if force {
+            c.arg("--force");
+        }
+        c.output().unwrap()
+    };
+    let o = init("14729410,14729030,14729380", false);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("12411-01-01-5") && out.contains("grade D"), "{out}");
+    let text = fs::read_to_string(&file).unwrap();
+    for part in [
+        "name = \"Wurzen, Stadt\"",
+        "name = \"Bennewitz\"",
+        "name = \"Thallwitz\"",
+        "reporting_year = 2024",
+    ] {
+        assert!(text.contains(part), "`{part}` missing in:\n{text}");
+    }
+    assert_eq!(text.matches("role = \"rural\"").count(), 3, "{text}");
+    let check = super::bin()
+        .args(["check", "--inputs"])
+        .arg(&inputs)
+        .arg("--config")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", stderr(&check));
+
+    let o = init("14713000,14729410", false);
+    assert!(!o.status.success() && stderr(&o).contains("--force"), "{}", stderr(&o));
+    let o = init("14713000,14729410", true);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = fs::read_to_string(&file).unwrap();
+    assert!(text.contains("name = \"Leipzig, Stadt\"\nrole = \"city\""), "{text}");
+}
