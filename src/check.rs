@@ -18,9 +18,17 @@ pub fn check(args: &CheckArgs) -> Result<()> {
     let year = args.year.unwrap_or(partnership.reporting_year);
     let data = ingest::read_all(&args.inputs, &members);
     print_members(&partnership, &data, year);
+    let coverage = ingest::coverage::coverage(
+        &data.observations,
+        partnership.members.iter().map(|m| (&m.ags, m.name.as_str())),
+        year,
+    );
+    print_coverage(&coverage, year);
     print_files(&data.files, &members);
     print_tables(&data);
     let mut warnings = config_warnings;
+    // What `build` stops at unless --allow-incomplete: a member without population or area.
+    warnings.extend(coverage.iter().flat_map(|c| c.gaps(year)));
     warnings.extend(data.warnings.iter().cloned());
     warnings.extend(ingest::stale(
         &data.observations,
@@ -67,6 +75,21 @@ fn print_members(partnership: &Partnership, data: &Outcome, year: i32) {
     for m in &partnership.members {
         let n = per_member.get(&m.ags).copied().unwrap_or(0);
         crate::outln!("  {} {:<24} {:?}  {n} observations", m.ags, m.name, m.role);
+    }
+    crate::outln!();
+}
+
+/// Per member, the core variables found (year, file) and those missing; a national partnership
+/// lists only the members with gaps.
+fn print_coverage(coverage: &[ingest::coverage::MemberCoverage<'_>], year: i32) {
+    let all = coverage.len() <= crate::plan::FULL_COMPARISON_MAX;
+    let shown: Vec<_> = coverage.iter().filter(|c| all || !c.complete()).collect();
+    if shown.is_empty() {
+        return;
+    }
+    crate::outln!("core data up to {year} (population, area and land use, renewables, buildings):");
+    for c in shown {
+        crate::outln!("  {}", c.line());
     }
     crate::outln!();
 }

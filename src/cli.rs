@@ -28,6 +28,9 @@ pub enum Command {
     /// Write the font files the program embeds besides typst's own (DejaVu Sans) to a folder, so
     /// the typst CLI can compile a `--keep-typst` source with the same fonts.
     Fonts(FontsArgs),
+    /// Write a commented partnership.toml for new members: official names, proposed roles, the
+    /// reporting year of the latest data, the default scenario; print what to download per member.
+    Init(InitArgs),
 }
 
 #[derive(Debug, Args)]
@@ -54,6 +57,10 @@ pub struct BuildArgs {
     /// others stay built in.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<std::path::PathBuf>,
+    /// Write the documents even if a member lacks population or area (the gaps are marked
+    /// "keine Daten"); without it such a member stops the build with the table to download.
+    #[arg(long)]
+    pub allow_incomplete: bool,
     #[command(flatten)]
     pub scale: ScaleArgs,
 }
@@ -174,6 +181,22 @@ pub struct CheckArgs {
     /// partnership.toml.
     #[arg(long, value_name = "YYYY")]
     pub year: Option<i32>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The members' 8-digit AGS, comma-separated, e.g. 14713000,14729410.
+    #[arg(long, value_name = "A,B,C", value_delimiter = ',', required = true)]
+    pub ags: Vec<String>,
+    /// Folder with the statistics (the national tables give names, population and the latest year).
+    #[arg(long, value_name = "DIR", default_value = "inputs")]
+    pub inputs: PathBuf,
+    /// File to write. Default: <inputs>/partnership.toml.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Command::Merge(args) => klimapartner::shard::merge(&args),
         Command::Validate(args) => klimapartner::validate::validate(&args),
         Command::Fonts(args) => klimapartner::write_fonts(&args),
+        Command::Init(args) => klimapartner::init::init(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

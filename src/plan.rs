@@ -46,6 +46,9 @@ pub struct BuildPlan {
     /// `--force`: typeset every document, and do not skip an unchanged run.
     pub force: bool,
     pub keep_typst: Option<PathBuf>,
+    /// `--allow-incomplete`: a member without population or area is written with the gaps marked
+    /// instead of stopping the build.
+    pub allow_incomplete: bool,
 }
 
 /// The date printed and stamped into the documents (never the clock).
@@ -105,6 +108,7 @@ impl BuildPlan {
             date,
             force: sc.force,
             keep_typst: sc.keep_typst.clone(),
+            allow_incomplete: args.allow_incomplete,
         })
     }
 

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 mod fail_well;
+mod incomplete;
 mod scale;
 
 fn bin() -> Command {

@@ -5,6 +5,7 @@
 
 pub mod catalogues;
 pub mod checks;
+pub mod coverage;
 pub mod factors;
 mod formats;
 mod genesis;
@@ -116,6 +117,10 @@ pub(crate) struct FileCtx<'a> {
     pub regional: Vec<Observation>,
     /// Warnings about single rows (e.g. a non-member in the long format).
     pub warnings: Vec<String>,
+    /// The file's own column names (`table:column`) that `variables.csv` does not map, and whether
+    /// any column was mapped: a file whose columns all map to nothing gets a warning naming them.
+    unmapped: BTreeSet<String>,
+    mapped: bool,
 }
 
 impl FileCtx<'_> {
@@ -186,6 +191,14 @@ impl FileCtx<'_> {
             Some(a) => (a.variable.clone(), a.category.clone(), a.unit.clone()),
             None => (raw.to_string(), None, None),
         };
+        // Readers name a file's own columns `table:column`; canonical names have no colon.
+        if variable.contains(':') {
+            if !self.unmapped.contains(raw) {
+                self.unmapped.insert(raw.to_string());
+            }
+        } else {
+            self.mapped = true;
+        }
         self.report.variables.insert(variable.clone());
         let Some(target) = target else { return };
         let ags = match &target {
@@ -595,6 +608,8 @@ fn read_bytes(
         preds: Vec::new(),
         regional: Vec::new(),
         warnings: Vec::new(),
+        unmapped: BTreeSet::new(),
+        mapped: false,
     };
     formats::read_any(&mut ctx, &text)?;
     if ctx.report.format.is_empty() {
@@ -612,7 +627,28 @@ fn read_bytes(
         };
     }
     warnings.extend(checks::missing_summary(&ctx.report.path, &ctx.out));
+    if !ctx.mapped && !ctx.unmapped.is_empty() {
+        warnings.push(unmapped_warning(rel, &ctx.report, &ctx.unmapped));
+    }
     Ok(Some((ctx.report, ctx.out, ctx.regional)))
+}
+
+/// A recognised file none of whose columns means anything to the documents: name the columns.
+fn unmapped_warning(rel: &str, report: &FileReport, unmapped: &BTreeSet<String>) -> String {
+    let shown: Vec<&str> = unmapped.iter().take(8).map(String::as_str).collect();
+    let more = if unmapped.len() > 8 {
+        format!(" … ({} in all)", unmapped.len())
+    } else {
+        String::new()
+    };
+    format!(
+        "{rel}: read as {}, but none of its columns maps to a variable the documents use: {}{more}; \
+         add a line `raw,variable,category,unit` for each column you need to variables.csv \
+         (e.g. `{},population,,Personen`)",
+        report.format,
+        shown.join(", "),
+        shown.first().copied().unwrap_or("table:column")
+    )
 }
 
 /// Warns where two files give different values for the same member, variable and date.
@@ -649,4 +685,37 @@ fn relative(base: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A recognised official table whose columns `variables.csv` does not map: the warning names them.
+    #[test]
+    fn file_whose_columns_map_to_nothing_is_a_warning_naming_them() {
+        let rel = "statistics/regionalstatistik/12411-01-01-5_00_extract_Sachsen-Leipzig.csv";
+        let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs").join(rel)).unwrap();
+        let members: BTreeSet<Ags> = [Ags::parse("14729380").unwrap()].into();
+        let mut warnings = Vec::new();
+        let read = read_bytes(
+            rel,
+            &bytes,
+            SourceRegistry::unknown(rel),
+            &Aliases::default(),
+            &members,
+            &MunicipalChanges::default(),
+            &mut warnings,
+        )
+        .unwrap();
+        assert!(read.is_some());
+        let w = warnings
+            .iter()
+            .find(|w| w.contains("none of its columns maps"))
+            .expect("warning");
+        assert!(
+            w.contains("12411-01-01-5:Insgesamt") && w.contains("variables.csv"),
+            "{w}"
+        );
+    }
 }

@@ -187,6 +187,31 @@ pub fn figure_row(r: &Renderer, f: &Figure, book: &mut SourceBook) -> FigureRow 
     }
 }
 
+/// The core figures a document cannot do without (population, area) that the member lacks, as rows
+/// marked "keine Daten" with the table to add: what `build --allow-incomplete` writes instead of
+/// leaving the row out (issue 14).
+pub fn gap_rows(r: &Renderer, figures: &[crate::compute::Figure]) -> Vec<FigureRow> {
+    [fig::POPULATION, fig::LAND_TOTAL]
+        .into_iter()
+        .filter(|id| !figures.iter().any(|f| f.id == *id))
+        .map(|id| FigureRow {
+            id: id.to_string(),
+            label: r.locale.label("label", id),
+            value: r.locale.text("no_data"),
+            unit: String::new(),
+            date: String::new(),
+            grade: String::new(),
+            refs: String::new(),
+            flag: String::new(),
+            note: r.locale.text(if id == fig::POPULATION {
+                "gap_population"
+            } else {
+                "gap_area"
+            }),
+        })
+        .collect()
+}
+
 pub fn meta(r: &Renderer, p: &Partnership, facts: &Facts, title_key: &str, subtitle: String) -> Meta {
     // The document date is the latest reference date used (never the clock), unless given.
     let latest = facts

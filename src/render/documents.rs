@@ -54,7 +54,8 @@ pub fn report(
     m: &MemberFacts,
 ) -> (ReportView, Files) {
     let mut book = SourceBook::default();
-    let figures: Vec<FigureRow> = m.figures.iter().map(|f| figure_row(r, f, &mut book)).collect();
+    let mut figures = super::common::gap_rows(r, &m.figures);
+    figures.extend(m.figures.iter().map(|f| figure_row(r, f, &mut book)));
     let population_note = m
         .population
         .as_ref()
@@ -204,11 +205,13 @@ pub fn briefing(
     m: &MemberFacts,
 ) -> (BriefingView, Files) {
     let mut book = SourceBook::default();
-    let figures: Vec<FigureRow> = BRIEFING_FIGURES
-        .iter()
-        .filter_map(|id| m.figures.iter().find(|f| f.id == *id))
-        .map(|f| figure_row(r, f, &mut book))
-        .collect();
+    let mut figures = super::common::gap_rows(r, &m.figures);
+    figures.extend(
+        BRIEFING_FIGURES
+            .iter()
+            .filter_map(|id| m.figures.iter().find(|f| f.id == *id))
+            .map(|f| figure_row(r, f, &mut book)),
+    );
     let insights = insights(r, facts, m, &mut book);
     let mut charts = Charts::default();
     let hl = Some(m.member.ags.as_str());

@@ -634,20 +634,21 @@ pub fn briefing_compensation(r: &Renderer, facts: &Facts, m: &MemberFacts) -> St
                 None => String::new(),
             }
         }
-        Role::City => r.locale.fill(
-            "text",
-            "briefing_offer_city",
-            &[
-                (
-                    "pct",
-                    c.offset_city_pct
-                        .map(|v| r.locale.number(v, 1))
-                        .unwrap_or_else(|| "–".into()),
-                ),
-                ("payment", r.locale.number(c.payment_total_eur, 0)),
-                ("city", city_phrase(r, c)),
-            ],
-        ),
+        // Never "– %" or "0 €" for a share or payment that could not be computed (issue 14).
+        Role::City => match c.offset_city_pct.filter(|v| v.is_finite()) {
+            Some(pct) => r.locale.fill(
+                "text",
+                "briefing_offer_city",
+                &[
+                    ("pct", r.locale.number(pct, 1)),
+                    ("payment", r.locale.number(c.payment_total_eur, 0)),
+                    ("city", city_phrase(r, c)),
+                ],
+            ),
+            None => r
+                .locale
+                .fill("text", "briefing_offer_city_no_data", &[("city", city_phrase(r, c))]),
+        },
     }
 }
 
