@@ -9,7 +9,7 @@ use crate::cli::CheckArgs;
 use crate::config::Partnership;
 use crate::ingest::{self, FileReport, Outcome};
 use crate::model::Ags;
-use crate::plan::load_config;
+use crate::plan::{load_config, BuildPlan};
 
 /// Reads and validates all inputs and prints what was found.
 pub fn check(args: &CheckArgs) -> Result<()> {
@@ -163,4 +163,29 @@ fn print_tables(data: &Outcome) {
     if missing > 0 {
         crate::outln!("{missing} member observation(s) have no value (office symbols . x ... /, empty cells, or a municipality that did not exist yet); they are shown as “no data”.");
     }
+}
+
+/// Prints which core variables each member (of the shard) has, and stops the run if a member lacks
+/// population or area — unless `--allow-incomplete`, when the gaps are returned as warnings and
+/// the documents mark them (issue 14).
+pub fn core_data(plan: &BuildPlan, observations: &[crate::model::Observation]) -> Result<Vec<String>> {
+    let members = plan.partnership.members.iter().filter(|m| plan.in_shard(&m.ags));
+    let cov = crate::ingest::coverage::coverage(observations, members.map(|m| (&m.ags, m.name.as_str())), plan.year);
+    // A national run lists only the members with gaps.
+    let all = cov.len() <= crate::plan::FULL_COMPARISON_MAX;
+    if all {
+        crate::errln!("core data up to {}:", plan.year);
+    }
+    for c in cov.iter().filter(|c| all || !c.complete()) {
+        crate::errln!("  {}", c.line());
+    }
+    let gaps: Vec<String> = cov.iter().flat_map(|c| c.gaps(plan.year)).collect();
+    if gaps.is_empty() || plan.allow_incomplete {
+        return Ok(gaps);
+    }
+    bail!(
+        "{} member(s) lack core data; nothing was written:\n{}",
+        gaps.len(),
+        gaps.join("\n")
+    )
 }

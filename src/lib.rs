@@ -161,7 +161,7 @@ fn ingest_inputs(plan: &BuildPlan) -> Result<Ingested> {
     if !empty.is_empty() {
         bail!("{} member(s) without data:\n{}", empty.len(), empty.join("\n"));
     }
-    let gaps = core_data(plan, &data.observations)?;
+    let gaps = check::core_data(plan, &data.observations)?;
     let warnings: Vec<String> = plan
         .config_warnings
         .iter()
@@ -173,31 +173,6 @@ fn ingest_inputs(plan: &BuildPlan) -> Result<Ingested> {
         crate::errln!("warning: {w}");
     }
     Ok(Ingested { warnings, ..data })
-}
-
-/// Prints which core variables each member (of the shard) has, and stops the run if a member lacks
-/// population or area — unless `--allow-incomplete`, when the gaps are returned as warnings and
-/// the documents mark them (issue 14).
-fn core_data(plan: &BuildPlan, observations: &[model::Observation]) -> Result<Vec<String>> {
-    let members = plan.partnership.members.iter().filter(|m| plan.in_shard(&m.ags));
-    let cov = ingest::coverage::coverage(observations, members.map(|m| (&m.ags, m.name.as_str())), plan.year);
-    // A national run lists only the members with gaps.
-    let all = cov.len() <= FULL_COMPARISON_MAX;
-    if all {
-        crate::errln!("core data up to {}:", plan.year);
-    }
-    for c in cov.iter().filter(|c| all || !c.complete()) {
-        crate::errln!("  {}", c.line());
-    }
-    let gaps: Vec<String> = cov.iter().flat_map(|c| c.gaps(plan.year)).collect();
-    if gaps.is_empty() || plan.allow_incomplete {
-        return Ok(gaps);
-    }
-    bail!(
-        "{} member(s) lack core data; nothing was written:\n{}",
-        gaps.len(),
-        gaps.join("\n")
-    )
 }
 
 /// Writes the manifest; returns every failure of the run (members, documents, data files and the
