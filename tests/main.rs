@@ -1040,6 +1040,30 @@ mod documents {
     }
 }
 
+/// Issue 14: a GENESIS table without an entry in sources.toml cites itself.
+mod citation {
+    use super::*;
+
+    #[test]
+    fn an_office_table_without_a_sources_entry_cites_itself() {
+        let tmp = tempfile::tempdir().unwrap();
+        let inputs = copy_fixture("small", tmp.path());
+        let p = inputs.join("sources.toml");
+        let text = fs::read_to_string(&p).unwrap();
+        let start = text.find("path = \"statistics/regionalstatistik/").unwrap();
+        let block_start = text[..start].rfind("[[source]]").unwrap();
+        let block_end = start + text[start..].find("[[source]]").unwrap();
+        fs::write(&p, format!("{}{}", &text[..block_start], &text[block_end..])).unwrap();
+        let out = build(&inputs, &tmp.path().join("out"), &["--documents", "none"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            !err.contains("12411-01-01-5_00_extract_Sachsen-Leipzig.csv: no entry in sources.toml"),
+            "the file's own header should cite it: {err}"
+        );
+    }
+}
+
 /// Issue 13: one cost model, the offer against full cost, the supply curve, potentials a planner believes.
 mod offer {
     use super::*;

@@ -5,6 +5,7 @@
 
 pub mod catalogues;
 pub mod checks;
+pub mod citation;
 pub mod coverage;
 pub mod factors;
 mod formats;
@@ -527,15 +528,9 @@ fn read_file(
         ));
     }
     let bytes = policy::read_file(policy::Place::Inside(inputs), path, rel)?;
-    let source = match registry.lookup(rel) {
-        Some(s) => s,
-        None => {
-            warnings.push(format!(
-                "{rel}: no entry in sources.toml; its figures are cited as unknown and graded D"
-            ));
-            SourceRegistry::unknown(rel)
-        }
-    };
+    // No entry in sources.toml: the file's own header is its citation where it has one
+    // (read_bytes); otherwise it is cited as unknown, graded D, and said so.
+    let source = registry.lookup(rel).unwrap_or_else(|| SourceRegistry::unknown(rel));
     read_bytes(rel, &bytes, source, aliases, members, changes, warnings)
 }
 
@@ -583,6 +578,16 @@ fn read_bytes(
             "save the table as CSV text (as downloaded from the office), or remove the file from inputs/",
         )
     })?;
+    let source = if SourceRegistry::is_unknown(&source) {
+        citation::from_genesis(rel, &text).unwrap_or_else(|| {
+            warnings.push(format!(
+                "{rel}: no entry in sources.toml; its figures are cited as unknown and graded D"
+            ));
+            source
+        })
+    } else {
+        source
+    };
     let mut ctx = FileCtx {
         rel: match &inner {
             Some(name) => format!("{rel} ({name})"),

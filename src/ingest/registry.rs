@@ -66,11 +66,16 @@ impl SourceRegistry {
         })
     }
 
+    /// Whether a source is the placeholder of [`SourceRegistry::unknown`].
+    pub fn is_unknown(s: &Source) -> bool {
+        s.publisher == UNKNOWN_PUBLISHER && s.table.is_empty()
+    }
+
     /// A source for a file the registry does not know: usable, but graded D and said so.
     pub fn unknown(rel: &str) -> Source {
         Source {
             file: rel.to_string(),
-            publisher: "Quelle nicht angegeben".into(),
+            publisher: UNKNOWN_PUBLISHER.into(),
             title: rel.to_string(),
             table: String::new(),
             licence: String::new(),
@@ -79,6 +84,8 @@ impl SourceRegistry {
         }
     }
 }
+
+const UNKNOWN_PUBLISHER: &str = "Quelle nicht angegeben";
 
 /// Matches `pattern` against a `/`-separated path; `*` matches any characters except `/`.
 pub fn glob_match(pattern: &str, path: &str) -> bool {
