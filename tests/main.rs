@@ -65,6 +65,24 @@ fn pdftotext(pdf: &Path) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// The text of a PDF in reading order (not layout, so a table cell's lines stay together), up to
+/// `last_page`, with whitespace collapsed.
+fn pdftext_flow(pdf: &Path, last_page: usize) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-enc", "UTF-8", "-l", &last_page.to_string()])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is missing: install poppler-utils (scripts/test.sh does)");
+    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("BISKOBilanz", "BISKO-Bilanz")
+}
+
 /// indicators.csv as (ags, indicator) → (value, year, quality).
 fn indicators(dir: &Path) -> BTreeMap<(String, String), (f64, i32, String)> {
     let mut r = csv::Reader::from_path(dir.join("indicators.csv")).unwrap();
@@ -630,6 +648,68 @@ mod accounting {
         }
     }
 
+    /// Issue 16: page 1 of every briefing carries the member's targets (its own, else the national
+    /// path, saying so), the verdict with its method and the budget; a base year of another method
+    /// (Leipzig's 1990 figure, a published CO₂ series) is a method break and gets no verdict, in
+    /// report, briefing and handbook, and no change is computed across it.
+    #[test]
+    fn targets_on_page_one_and_no_verdict_across_a_method_break() {
+        let flat = |file: &str| pdftext_flow(&built().join(file), 999);
+        let page1 = |file: &str| pdftext_flow(&built().join(file), 1);
+        let leipzig = page1("ratsinfo_2024_14713000_leipzig.pdf");
+        for needle in [
+            "Ziele und Fortschritt",
+            "eigenes Ziel 2030 1,90 t CO₂e/Einw. nicht auf Kurs",
+            "Bundesziel (national) 2030",
+            "Methodenbruch: Basisjahr 1990 nach anderer Methode (veröffentlichte Reihe statt BISKO-Bilanz), kein Urteil",
+            "linearen Trend der Werte je Einwohner 2011–2019 (4 Werte)",
+            "Restbudget ab 2020: 29,0 Mio. t CO₂e",
+            "aufgebraucht im Jahr 2029",
+        ] {
+            assert!(leipzig.contains(needle), "Leipzig briefing page 1 lacks {needle}: {leipzig}");
+        }
+        assert!(!leipzig.contains("Methodenbruch: Basisjahr 1990 nach anderer Methode (veröffentlichte Reihe statt BISKO-Bilanz), kein Urteil auf Kurs"));
+        for file in [
+            "ratsinfo_2024_14729030_bennewitz.pdf",
+            "ratsinfo_2024_14729245_lossatal.pdf",
+            "ratsinfo_2024_14729380_thallwitz.pdf",
+            "ratsinfo_2024_14729410_wurzen.pdf",
+        ] {
+            let rural = page1(file);
+            assert!(
+                rural.contains("Bundesziel (national) 2030 −65 % gegenüber 1990 kein Urteil: kein Emissionswert für das Basisjahr 1990"),
+                "{file}: {rural}"
+            );
+            assert!(!rural.contains("eigenes Ziel"), "{file}");
+        }
+        for file in ["bericht_2024_14713000_leipzig.pdf", "handbuch_2024.pdf"] {
+            let text = flat(file).replace("BISKO- Bilanz", "BISKO-Bilanz");
+            // (the narrow table cell's lines may interleave with the next cell's in the text)
+            assert!(
+                text.contains("Methodenbruch:")
+                    && text.contains(
+                        "Basisjahr 1990 nach anderer Methode (veröffentlichte Reihe statt BISKO-Bilanz), kein Urteil"
+                    ),
+                "{file} lacks the method break"
+            );
+            // The press figure of 2018 and the CO₂ series of 1990 are not compared with the balance.
+            assert!(!text.contains("−8,6 %") && !text.contains("−53,4 %"), "{file}");
+            assert!(text.contains("Veränderung zum Basisjahr 1990: Methodenbruch"), "{file}");
+        }
+    }
+
+    /// Issue 16: the overall score says how many fields of action it covers, in report and briefing.
+    #[test]
+    fn overall_score_names_the_fields_it_covers() {
+        for file in ["ratsinfo_2024_14713000_leipzig.pdf", "bericht_2024_14729410_wurzen.pdf"] {
+            let text = pdftext_flow(&built().join(file), 999);
+            assert!(
+                text.contains("Gesamtwert aus 3 von 6 Handlungsfeldern"),
+                "{file}: {text}"
+            );
+        }
+    }
+
     /// `klimapartner validate` on the published city balances: the figures the documents quote
     /// (inputs/factors/start_balance_error.csv) are what the current method measures.
     #[test]
@@ -1036,6 +1116,12 @@ mod documents {
             assert!(report.contains(needle), "English report lacks {needle}");
         }
         assert!(!report.contains("Kennzahlen im Überblick"));
+        let flat = pdftext_flow(&tmp.path().join("bericht_2024_14713000_leipzig.pdf"), 999);
+        assert!(
+            flat.contains("Method break:")
+                && flat.contains("of another method (published series instead of BISKO balance), no verdict"),
+            "English report lacks the method break"
+        );
     }
 }
 

@@ -113,6 +113,8 @@ pub struct BriefingView {
     /// One sentence: where the member stands per inhabitant and its largest sector (empty without
     /// a balance).
     pub key_message: String,
+    /// Targets, verdicts and budget of the member (own targets and the national path).
+    pub targets: Option<progress::BriefingTargets>,
     pub figures: Vec<FigureRow>,
     pub insights: Vec<Insight>,
     pub has_balance: bool,
@@ -225,6 +227,7 @@ pub fn briefing(
         decisions: decisions_view(r, tables, m, meta.date),
         meta,
         key_message: key_message(r, &data.factors, m),
+        targets: progress::briefing_targets(r, p, m),
         member: member_view(r, m),
         figures,
         insights,
