@@ -710,6 +710,65 @@ mod accounting {
         }
     }
 
+    /// Issue 16: briefing and report place the member among similar municipalities nationally
+    /// (RegioStaR7 × size class, from the shipped reference table): its value, the group's median and
+    /// middle half and the quarter it falls in; ties at the median say so; no start balances.
+    #[test]
+    fn similar_municipalities_nationally() {
+        let leipzig = pdftext_flow(&built().join("ratsinfo_2024_14713000_leipzig.pdf"), 999);
+        let section = leipzig
+            .split("Vergleich mit ähnlichen Gemeinden bundesweit")
+            .nth(1)
+            .expect("no comparison with similar municipalities");
+        let section = section.split("Abbildung").next().unwrap();
+        for needle in [
+            "Raumtyps (Metropole) und derselben Größe (100.000 Einwohner und mehr)",
+            "80 Gemeinden (RegioStaR7-Klasse 71–73)",
+            "Photovoltaik je Einwohner (kW/Einw.) 0,308 0,248 0,163 – 0,330 3. Viertel",
+            "Flächenneuinanspruchnahme je Einwohner (m²/Einw./Jahr) 1,19 0,31 −0,04 – 0,88 4. Viertel (hoch)",
+        ] {
+            assert!(section.contains(needle), "lacks {needle}: {section}");
+        }
+        assert!(!section.contains("CO₂e"), "start balances are not compared: {section}");
+        let wurzen = pdftext_flow(&built().join("ratsinfo_2024_14729410_wurzen.pdf"), 999);
+        assert!(
+            wurzen.contains("Windenergie je Einwohner (kW/Einw.) 0,000 0,000 0,000 – 0,000 am Median"),
+            "{wurzen}"
+        );
+        let report = pdftext_flow(&built().join("bericht_2024_14713000_leipzig.pdf"), 999);
+        assert!(report.contains("Vergleich mit ähnlichen Gemeinden bundesweit"));
+    }
+
+    /// `klimapartner reference` writes the table the build reads, with a header saying how it was
+    /// made (here on the five members: Leipzig alone in its group of one).
+    #[test]
+    fn reference_command_writes_the_table() {
+        let tmp = tempfile::tempdir().unwrap();
+        let written = tmp.path().join("similar_reference.csv");
+        let small = fixture("small");
+        let out = bin()
+            .args(["reference", "--inputs"])
+            .arg(&small)
+            .arg("--config")
+            .arg(small.join("partnership.toml"))
+            .arg("--write")
+            .arg(&written)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = std::fs::read_to_string(&written).unwrap();
+        assert!(text.starts_with("# Similar municipalities nationally"), "{text}");
+        assert!(
+            text.contains("\nrt7,size_class,group,indicator,unit,n,p25,median,p75\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\n71,ge100k,71,pv_kw_per_inhabitant,kW/EW,1,0.3077,0.3077,0.3077\n"),
+            "{text}"
+        );
+        assert!(!text.contains("ghg"), "no start balances in the reference");
+    }
+
     /// `klimapartner validate` on the published city balances: the figures the documents quote
     /// (inputs/factors/start_balance_error.csv) are what the current method measures.
     #[test]

@@ -15,6 +15,7 @@ mod merge;
 pub mod plausible;
 pub mod policy;
 pub mod registry;
+pub mod similar;
 pub mod table;
 pub mod text;
 mod zipped;
@@ -45,6 +46,7 @@ const CONTROL_FILES: &[&str] = &[
     local::DECISIONS_FILE,
     "municipal_changes.csv",
     plausible::FILE,
+    similar::FILE,
 ];
 
 /// What one input file held, for `klimapartner check` and the sources annex.
@@ -79,6 +81,8 @@ pub struct ReferenceTables {
     pub council_decisions: Vec<local::CouncilDecision>,
     /// Members' boundaries for maps (empty without `geometry/`).
     pub boundaries: Vec<geometry::Boundary>,
+    /// Similar municipalities nationally (empty without the reference table).
+    pub similar: Vec<similar::Row>,
 }
 
 /// What ingest hands on, in two parts: the observations (compute takes them by value and drops
@@ -262,7 +266,11 @@ pub struct Outcome {
 
 /// Reads every statistics file under `inputs/` and the reference tables; any error refuses the lot.
 pub fn ingest(inputs: &Path, members: &BTreeSet<Ags>) -> Result<Ingested, Vec<InputError>> {
-    let o = read_all(inputs, members);
+    let mut o = read_all(inputs, members);
+    let similar = similar::read(inputs).unwrap_or_else(|e| {
+        o.errors.push(e);
+        Vec::new()
+    });
     match o.factors {
         Some(factors) if o.errors.is_empty() => Ok(Ingested {
             observations: o.observations,
@@ -273,6 +281,7 @@ pub fn ingest(inputs: &Path, members: &BTreeSet<Ags>) -> Result<Ingested, Vec<In
                 measure_status: o.measure_status,
                 council_decisions: o.council_decisions,
                 boundaries: o.boundaries,
+                similar,
             },
             warnings: o.warnings,
         }),
