@@ -25,6 +25,10 @@ pub enum Command {
     /// Run the start-balance estimator on municipalities with a published balance (as if they had
     /// no local data) and print its error: median and 80th percentile of |relative error|.
     Validate(ValidateArgs),
+    /// Compute the national reference of similar municipalities (RegioStaR7 × size class: median
+    /// and quartiles of PV and wind per inhabitant, land take, settlement and forest share) from the
+    /// national tables and write it, e.g. to inputs/statistics/national/similar_reference.csv.
+    Reference(ReferenceArgs),
     /// Write the font files the program embeds besides typst's own (DejaVu Sans) to a folder, so
     /// the typst CLI can compile a `--keep-typst` source with the same fonts.
     Fonts(FontsArgs),
@@ -150,6 +154,22 @@ pub struct FontsArgs {
     /// Folder to write the TTF files to (created if missing).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ReferenceArgs {
+    /// Folder with the national per-AGS tables (statistics/national/) and factors.
+    #[arg(long, value_name = "DIR", default_value = "inputs")]
+    pub inputs: PathBuf,
+    /// Partnership file listing every municipality. Default: <inputs>/examples/germany.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Reporting year. Default: reporting_year of the partnership file.
+    #[arg(long, value_name = "YYYY")]
+    pub year: Option<i32>,
+    /// Where to write the table.
+    #[arg(long, value_name = "FILE")]
+    pub write: PathBuf,
 }
 
 #[derive(Debug, Args)]

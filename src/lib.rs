@@ -20,6 +20,7 @@ pub mod log;
 pub mod model;
 pub mod output;
 pub mod plan;
+pub mod reference;
 pub mod render;
 pub mod shard;
 pub mod telemetry;

@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Command::Check(args) => klimapartner::check(&args),
         Command::Merge(args) => klimapartner::shard::merge(&args),
         Command::Validate(args) => klimapartner::validate::validate(&args),
+        Command::Reference(args) => klimapartner::reference::write(&args),
         Command::Fonts(args) => klimapartner::write_fonts(&args),
         Command::Init(args) => klimapartner::init::init(&args),
     };

@@ -66,6 +66,24 @@ fn pdftotext(pdf: &Path) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// The text of a PDF in reading order (not layout, so a table cell's lines stay together), up to
+/// `last_page`, with whitespace collapsed.
+fn pdftext_flow(pdf: &Path, last_page: usize) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-enc", "UTF-8", "-l", &last_page.to_string()])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is missing: install poppler-utils (scripts/test.sh does)");
+    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("BISKOBilanz", "BISKO-Bilanz")
+}
+
 /// indicators.csv as (ags, indicator) → (value, year, quality).
 fn indicators(dir: &Path) -> BTreeMap<(String, String), (f64, i32, String)> {
     let mut r = csv::Reader::from_path(dir.join("indicators.csv")).unwrap();
@@ -631,6 +649,127 @@ mod accounting {
         }
     }
 
+    /// Issue 16: page 1 of every briefing carries the member's targets (its own, else the national
+    /// path, saying so), the verdict with its method and the budget; a base year of another method
+    /// (Leipzig's 1990 figure, a published CO₂ series) is a method break and gets no verdict, in
+    /// report, briefing and handbook, and no change is computed across it.
+    #[test]
+    fn targets_on_page_one_and_no_verdict_across_a_method_break() {
+        let flat = |file: &str| pdftext_flow(&built().join(file), 999);
+        let page1 = |file: &str| pdftext_flow(&built().join(file), 1);
+        let leipzig = page1("ratsinfo_2024_14713000_leipzig.pdf");
+        for needle in [
+            "Ziele und Fortschritt",
+            "eigenes Ziel 2030 1,90 t CO₂e/Einw. nicht auf Kurs",
+            "Bundesziel (national) 2030",
+            "Methodenbruch: Basisjahr 1990 nach anderer Methode (veröffentlichte Reihe statt BISKO-Bilanz), kein Urteil",
+            "linearen Trend der Werte je Einwohner 2011–2019 (4 Werte)",
+            "Restbudget ab 2020: 29,0 Mio. t CO₂e",
+            "aufgebraucht im Jahr 2029",
+        ] {
+            assert!(leipzig.contains(needle), "Leipzig briefing page 1 lacks {needle}: {leipzig}");
+        }
+        assert!(!leipzig.contains("Methodenbruch: Basisjahr 1990 nach anderer Methode (veröffentlichte Reihe statt BISKO-Bilanz), kein Urteil auf Kurs"));
+        for file in [
+            "ratsinfo_2024_14729030_bennewitz.pdf",
+            "ratsinfo_2024_14729245_lossatal.pdf",
+            "ratsinfo_2024_14729380_thallwitz.pdf",
+            "ratsinfo_2024_14729410_wurzen.pdf",
+        ] {
+            let rural = page1(file);
+            assert!(
+                rural.contains("Bundesziel (national) 2030 −65 % gegenüber 1990 kein Urteil: kein Emissionswert für das Basisjahr 1990"),
+                "{file}: {rural}"
+            );
+            assert!(!rural.contains("eigenes Ziel"), "{file}");
+        }
+        for file in ["bericht_2024_14713000_leipzig.pdf", "handbuch_2024.pdf"] {
+            let text = flat(file).replace("BISKO- Bilanz", "BISKO-Bilanz");
+            // (the narrow table cell's lines may interleave with the next cell's in the text)
+            assert!(
+                text.contains("Methodenbruch:")
+                    && text.contains(
+                        "Basisjahr 1990 nach anderer Methode (veröffentlichte Reihe statt BISKO-Bilanz), kein Urteil"
+                    ),
+                "{file} lacks the method break"
+            );
+            // The press figure of 2018 and the CO₂ series of 1990 are not compared with the balance.
+            assert!(!text.contains("−8,6 %") && !text.contains("−53,4 %"), "{file}");
+            assert!(text.contains("Veränderung zum Basisjahr 1990: Methodenbruch"), "{file}");
+        }
+    }
+
+    /// Issue 16: the overall score says how many fields of action it covers, in report and briefing.
+    #[test]
+    fn overall_score_names_the_fields_it_covers() {
+        for file in ["ratsinfo_2024_14713000_leipzig.pdf", "bericht_2024_14729410_wurzen.pdf"] {
+            let text = pdftext_flow(&built().join(file), 999);
+            assert!(
+                text.contains("Gesamtwert aus 3 von 6 Handlungsfeldern"),
+                "{file}: {text}"
+            );
+        }
+    }
+
+    /// Issue 16: briefing and report place the member among similar municipalities nationally
+    /// (RegioStaR7 × size class, from the shipped reference table): its value, the group's median and
+    /// middle half and the quarter it falls in; ties at the median say so; no start balances.
+    #[test]
+    fn similar_municipalities_nationally() {
+        let leipzig = pdftext_flow(&built().join("ratsinfo_2024_14713000_leipzig.pdf"), 999);
+        let section = leipzig
+            .split("Vergleich mit ähnlichen Gemeinden bundesweit")
+            .nth(1)
+            .expect("no comparison with similar municipalities");
+        let section = section.split("Abbildung").next().unwrap();
+        for needle in [
+            "Raumtyps (Metropole) und derselben Größe (100.000 Einwohner und mehr)",
+            "80 Gemeinden (RegioStaR7-Klasse 71–73)",
+            "Photovoltaik je Einwohner (kW/Einw.) 0,308 0,248 0,163 – 0,330 3. Viertel",
+            "Flächenneuinanspruchnahme je Einwohner (m²/Einw./Jahr) 1,19 0,31 −0,04 – 0,88 4. Viertel (hoch)",
+        ] {
+            assert!(section.contains(needle), "lacks {needle}: {section}");
+        }
+        assert!(!section.contains("CO₂e"), "start balances are not compared: {section}");
+        let wurzen = pdftext_flow(&built().join("ratsinfo_2024_14729410_wurzen.pdf"), 999);
+        assert!(
+            wurzen.contains("Windenergie je Einwohner (kW/Einw.) 0,000 0,000 0,000 – 0,000 am Median"),
+            "{wurzen}"
+        );
+        let report = pdftext_flow(&built().join("bericht_2024_14713000_leipzig.pdf"), 999);
+        assert!(report.contains("Vergleich mit ähnlichen Gemeinden bundesweit"));
+    }
+
+    /// `klimapartner reference` writes the table the build reads, with a header saying how it was
+    /// made (here on the five members: Leipzig alone in its group of one).
+    #[test]
+    fn reference_command_writes_the_table() {
+        let tmp = tempfile::tempdir().unwrap();
+        let written = tmp.path().join("similar_reference.csv");
+        let small = fixture("small");
+        let out = bin()
+            .args(["reference", "--inputs"])
+            .arg(&small)
+            .arg("--config")
+            .arg(small.join("partnership.toml"))
+            .arg("--write")
+            .arg(&written)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = std::fs::read_to_string(&written).unwrap();
+        assert!(text.starts_with("# Similar municipalities nationally"), "{text}");
+        assert!(
+            text.contains("\nrt7,size_class,group,indicator,unit,n,p25,median,p75\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\n71,ge100k,71,pv_kw_per_inhabitant,kW/EW,1,0.3077,0.3077,0.3077\n"),
+            "{text}"
+        );
+        assert!(!text.contains("ghg"), "no start balances in the reference");
+    }
+
     /// `klimapartner validate` on the published city balances: the figures the documents quote
     /// (inputs/factors/start_balance_error.csv) are what the current method measures.
     #[test]
@@ -1037,6 +1176,12 @@ mod documents {
             assert!(report.contains(needle), "English report lacks {needle}");
         }
         assert!(!report.contains("Kennzahlen im Überblick"));
+        let flat = pdftext_flow(&tmp.path().join("bericht_2024_14713000_leipzig.pdf"), 999);
+        assert!(
+            flat.contains("Method break:")
+                && flat.contains("of another method (published series instead of BISKO balance), no verdict"),
+            "English report lacks the method break"
+        );
     }
 }
 

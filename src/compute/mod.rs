@@ -134,6 +134,8 @@ pub struct MemberFacts {
     pub progress: Option<progress::Progress>,
     /// Values the administration supplied (`local/…` files): variable → latest value ≤ year.
     pub local: std::collections::BTreeMap<String, f64>,
+    /// Settlement type (RegioStaR7 class, 71–77), for the comparison with similar municipalities.
+    pub settlement_type: Option<i32>,
     /// Ratings and recommendations (empty without catalogues).
     pub assessment: Option<assessment::Assessment>,
     /// Flat list of all figures, in document order.
@@ -340,6 +342,10 @@ fn member_facts(
         progress,
         assessment: None,
         local: local_values(&m.ags, index, year),
+        settlement_type: index
+            .latest(&m.ags, "settlement_type", None, year)
+            .and_then(|o| o.value.ok())
+            .map(|v| v.round() as i32),
         figures,
     })
 }

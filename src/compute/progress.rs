@@ -34,6 +34,33 @@ pub struct TargetStatus {
     pub on_track: Option<bool>,
     /// Reduction needed per year from the latest value to reach the target.
     pub required_per_year: Option<f64>,
+    /// A target of every member (`ags = "*"` in partnership.toml, the national path), not the member's own.
+    pub national: bool,
+    /// The base year's value is of another method than the latest value: no verdict is given.
+    pub method_break: Option<MethodBreak>,
+}
+
+/// Two points of a comparison are of different methods (`kind`): a published series against
+/// this program's BISKO balance. No change and no verdict is computed across it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MethodBreak {
+    /// The year of the earlier point (the base year or the previous value).
+    pub year: i32,
+    /// Its kind (`series`, `balance`).
+    pub kind: String,
+    /// The kind of the latest point.
+    pub latest_kind: String,
+}
+
+impl MethodBreak {
+    /// `Some` if `a` is of another kind than `latest`.
+    fn between(a: &Point, latest: &Point) -> Option<Self> {
+        (a.kind != latest.kind).then(|| Self {
+            year: a.year,
+            kind: a.kind.clone(),
+            latest_kind: latest.kind.clone(),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -41,11 +68,19 @@ pub struct Progress {
     pub points: Vec<Point>,
     pub base_year: Option<i32>,
     pub latest_year: i32,
-    /// Change of the per-inhabitant value (else total) against the previous point, in %.
+    /// Change of the per-inhabitant value (else total) against the previous point, in % (`None`
+    /// across a method break).
     pub change_previous_pct: Option<f64>,
+    /// The previous point is of another method than the latest.
+    pub previous_break: Option<MethodBreak>,
+    /// Change against the first point, in % (`None` across a method break).
     pub change_base_pct: Option<f64>,
+    /// The first point is of another method than the latest.
+    pub base_break: Option<MethodBreak>,
     /// Linear trend of per-inhabitant emissions (t per inhabitant and year) over the points since 2010.
     pub trend_per_year: Option<f64>,
+    /// The years the trend is fitted on: first, last and the number of points.
+    pub trend_years: Option<(i32, i32, usize)>,
     pub targets: Vec<TargetStatus>,
     pub budget: Option<BudgetStatus>,
     /// Sources of the published series points (the balance point is this program's own).
@@ -64,6 +99,9 @@ pub struct BudgetStatus {
     pub years_left: Option<f64>,
     /// The year up to which use is counted (the reporting year).
     pub until_year: i32,
+    /// The year in which the rest is used up at the latest annual emissions (`None` if already
+    /// used up or without emissions).
+    pub runs_out_year: Option<i32>,
     pub source: String,
 }
 
@@ -79,12 +117,14 @@ fn budget_status(points: &[Point], b: &crate::config::Budget, year: i32) -> Opti
     let used_t: f64 = (b.from_year..=year).filter_map(level_in).sum();
     let remaining_t = b.t - used_t;
     let annual = latest.total_t?;
+    let years_left = (annual > 0.0).then(|| remaining_t / annual);
     Some(BudgetStatus {
+        runs_out_year: years_left.filter(|y| *y > 0.0).map(|y| year + y.ceil() as i32),
         from_year: b.from_year,
         budget_t: b.t,
         used_t,
         remaining_t,
-        years_left: (annual > 0.0).then(|| remaining_t / annual),
+        years_left,
         until_year: year,
         source: b.source.clone(),
     })
@@ -127,16 +167,29 @@ pub fn progress(
     points.sort_by_key(|p| p.year);
     let latest = points.last()?.clone();
     let base = points.first()?.clone();
-    let change_previous_pct = (points.len() >= 2)
-        .then(|| change(&points[points.len() - 2], &latest))
+    let previous = (points.len() >= 2).then(|| points[points.len() - 2].clone());
+    let previous_break = previous.as_ref().and_then(|a| MethodBreak::between(a, &latest));
+    let change_previous_pct = previous
+        .as_ref()
+        .filter(|_| previous_break.is_none())
+        .and_then(|a| change(a, &latest));
+    let base_break = (points.len() >= 2)
+        .then(|| MethodBreak::between(&base, &latest))
         .flatten();
-    let change_base_pct = (points.len() >= 2).then(|| change(&base, &latest)).flatten();
+    let change_base_pct = (points.len() >= 2 && base_break.is_none())
+        .then(|| change(&base, &latest))
+        .flatten();
     let recent: Vec<(f64, f64)> = points
         .iter()
         .filter(|p| p.year >= 2010)
         .filter_map(|p| Some((f64::from(p.year), p.per_inhabitant?)))
         .collect();
     let trend_per_year = slope(&recent);
+    let trend_years = trend_per_year.and_then(|_| {
+        let first = recent.first()?.0 as i32;
+        let last = recent.last()?.0 as i32;
+        Some((first, last, recent.len()))
+    });
     let statuses = targets
         .iter()
         .filter(|t| t.year > latest.year)
@@ -148,8 +201,11 @@ pub fn progress(
         latest_year: latest.year,
         points,
         change_previous_pct,
+        previous_break,
         change_base_pct,
+        base_break,
         trend_per_year,
+        trend_years,
         budget: budget_now,
         targets: statuses,
         sources,
@@ -229,11 +285,13 @@ fn change(a: &Point, b: &Point) -> Option<f64> {
 
 /// Where a target stands: its level, where the trend leads by its year and the reduction needed per year.
 fn target_status(t: &Target, points: &[Point], latest: &Point, trend_per_year: Option<f64>) -> Option<TargetStatus> {
+    let mut method_break = None;
     let (level, current) = match t.indicator.as_str() {
         "ghg_t_per_inhabitant" => (t.value, latest.per_inhabitant?),
         _ => {
-            let base_total = points.iter().find(|p| Some(p.year) == t.base_year)?.total_t?;
-            (base_total * (1.0 - t.value / 100.0), latest.total_t?)
+            let base = points.iter().find(|p| Some(p.year) == t.base_year)?;
+            method_break = MethodBreak::between(base, latest);
+            (base.total_t? * (1.0 - t.value / 100.0), latest.total_t?)
         }
     };
     let years = f64::from(t.year - latest.year);
@@ -250,14 +308,52 @@ fn target_status(t: &Target, points: &[Point], latest: &Point, trend_per_year: O
         level,
         source: t.source.clone(),
         trend_at_target,
-        on_track: trend_at_target.map(|v| v <= level),
-        required_per_year: Some((current - level) / years),
+        // A level from a base of another method is no yardstick for the latest value.
+        on_track: trend_at_target.filter(|_| method_break.is_none()).map(|v| v <= level),
+        required_per_year: method_break.is_none().then(|| (current - level) / years),
+        national: t.ags.is_none(),
+        method_break,
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::slope;
+    use super::{slope, target_status, MethodBreak, Point};
+    use crate::config::Target;
+
+    fn pt(year: i32, total_t: f64, per_inhabitant: f64, kind: &str) -> Point {
+        Point {
+            year,
+            total_t: Some(total_t),
+            per_inhabitant: Some(per_inhabitant),
+            sectors: Vec::new(),
+            kind: kind.into(),
+        }
+    }
+
+    /// Issue 16: a reduction target whose base year is of another method than the latest value
+    /// gets no verdict and no required reduction; of the same method it does.
+    #[test]
+    fn a_base_year_of_another_method_gives_no_verdict() {
+        let target = Target {
+            ags: None,
+            indicator: "ghg_reduction_pct".into(),
+            year: 2030,
+            value: 65.0,
+            base_year: Some(1990),
+            source: "KSG".into(),
+        };
+        let latest = pt(2019, 3.0e6, 5.0, "balance");
+        for (base_kind, broken) in [("series", true), ("balance", false)] {
+            let points = vec![pt(1990, 6.0e6, 11.0, base_kind), latest.clone()];
+            let s = target_status(&target, &points, &latest, Some(-0.5)).unwrap();
+            assert!(s.national);
+            assert_eq!(s.method_break.is_some(), broken);
+            assert_eq!(s.on_track.is_none(), broken);
+            assert_eq!(s.required_per_year.is_none(), broken);
+        }
+        assert!(MethodBreak::between(&pt(2018, 1.0, 1.0, "series"), &latest).is_some());
+    }
 
     #[test]
     fn slope_of_a_line() {

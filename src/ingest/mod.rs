@@ -17,6 +17,7 @@ mod merge;
 pub mod plausible;
 pub mod policy;
 pub mod registry;
+pub mod similar;
 pub mod table;
 pub mod text;
 mod zipped;
@@ -47,6 +48,7 @@ const CONTROL_FILES: &[&str] = &[
     local::DECISIONS_FILE,
     "municipal_changes.csv",
     plausible::FILE,
+    similar::FILE,
 ];
 
 /// What one input file held, for `klimapartner check` and the sources annex.
@@ -81,6 +83,8 @@ pub struct ReferenceTables {
     pub council_decisions: Vec<local::CouncilDecision>,
     /// Members' boundaries for maps (empty without `geometry/`).
     pub boundaries: Vec<geometry::Boundary>,
+    /// Similar municipalities nationally (empty without the reference table).
+    pub similar: Vec<similar::Row>,
 }
 
 /// What ingest hands on, in two parts: the observations (compute takes them by value and drops
@@ -276,7 +280,11 @@ pub struct Outcome {
 
 /// Reads every statistics file under `inputs/` and the reference tables; any error refuses the lot.
 pub fn ingest(inputs: &Path, members: &BTreeSet<Ags>) -> Result<Ingested, Vec<InputError>> {
-    let o = read_all(inputs, members);
+    let mut o = read_all(inputs, members);
+    let similar = similar::read(inputs).unwrap_or_else(|e| {
+        o.errors.push(e);
+        Vec::new()
+    });
     match o.factors {
         Some(factors) if o.errors.is_empty() => Ok(Ingested {
             observations: o.observations,
@@ -287,6 +295,7 @@ pub fn ingest(inputs: &Path, members: &BTreeSet<Ags>) -> Result<Ingested, Vec<In
                 measure_status: o.measure_status,
                 council_decisions: o.council_decisions,
                 boundaries: o.boundaries,
+                similar,
             },
             warnings: o.warnings,
         }),

@@ -22,6 +22,7 @@ use super::sections::maps::{self, Metric};
 use super::sections::method::{self, EmissionFactorRow, FluxRow, StartBalanceRow, StartErrorRow};
 use super::sections::progress::{self, ProgressView};
 use super::sections::renewables::{self, RenewablesView};
+use super::sections::similar::{similar_view, SimilarView};
 use super::Renderer;
 use crate::compute::cost::Economics;
 use crate::compute::{Facts, Figure, MemberFacts};
@@ -35,6 +36,8 @@ pub struct ReportView {
     pub member: MemberView,
     pub figures: Vec<FigureRow>,
     pub population_note: String,
+    /// The member among similar municipalities nationally (none without the reference table).
+    pub similar: Option<SimilarView>,
     pub land: Option<LandView>,
     pub sink: Option<SinkView>,
     pub renewables: Option<RenewablesView>,
@@ -82,6 +85,7 @@ pub fn report(
         member: member_view(r, m),
         figures,
         population_note,
+        similar: similar_view(r, &data.similar, m),
         land,
         sink,
         renewables,
@@ -114,8 +118,12 @@ pub struct BriefingView {
     /// One sentence: where the member stands per inhabitant and its largest sector (empty without
     /// a balance).
     pub key_message: String,
+    /// Targets, verdicts and budget of the member (own targets and the national path).
+    pub targets: Option<progress::BriefingTargets>,
     pub figures: Vec<FigureRow>,
     pub insights: Vec<Insight>,
+    /// The member among similar municipalities nationally (none without the reference table).
+    pub similar: Option<SimilarView>,
     pub has_balance: bool,
     pub balance_note: String,
     pub compensation_line: String,
@@ -228,9 +236,11 @@ pub fn briefing(
         decisions: decisions_view(r, tables, m, meta.date),
         meta,
         key_message: key_message(r, &data.factors, m),
+        targets: progress::briefing_targets(r, p, m),
         member: member_view(r, m),
         figures,
         insights,
+        similar: similar_view(r, &data.similar, m),
         has_balance: m.balance.is_some(),
         balance_note: balance_note(r, m),
         compensation_line: compensation::briefing_compensation(r, facts, m),

@@ -70,6 +70,8 @@ pub struct AssessmentView {
     pub ratings: Vec<RatingRow>,
     pub fields: Vec<FieldScoreRow>,
     pub overall: String,
+    /// What the overall score covers: "Gesamtwert aus 3 von 6 Handlungsfeldern".
+    pub overall_label: String,
     pub missing: Vec<MissingRow>,
     pub recommendations: Vec<RecommendationRow>,
     pub status: Vec<StatusRow>,
@@ -272,6 +274,14 @@ pub fn assessment_view(
             .overall
             .map(|v| r.locale.number(v, 1))
             .unwrap_or_else(|| r.locale.text("no_data")),
+        overall_label: r.locale.fill(
+            "text",
+            "overall_score_of",
+            &[
+                ("n", a.fields.iter().filter(|f| f.score.is_some()).count().to_string()),
+                ("total", a.fields.len().to_string()),
+            ],
+        ),
         missing,
         recommendations,
         overdue: status_rows.iter().filter(|s| s.overdue).count(),

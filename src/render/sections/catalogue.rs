@@ -124,8 +124,10 @@ pub fn catalogue_view(r: &Renderer, facts: &Facts, cat: &Catalogues, economics: 
             .map(|m| {
                 m.assessment
                     .as_ref()
-                    .and_then(|a| a.overall)
-                    .map(|v| r.locale.number(v, 1))
+                    .and_then(|a| {
+                        let n = a.fields.iter().filter(|f| f.score.is_some()).count();
+                        Some(format!("{} ({n}/{})", r.locale.number(a.overall?, 1), a.fields.len()))
+                    })
                     .unwrap_or_else(|| "–".into())
             })
             .collect(),

@@ -13,3 +13,4 @@ pub mod maps;
 pub mod method;
 pub mod progress;
 pub mod renewables;
+pub mod similar;

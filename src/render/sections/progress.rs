@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::super::common::{alt_for, fig, fill_text, Chart, ChartKey, Section};
 use super::super::Renderer;
 use crate::chart::{self, Line, LineChart, LineStyle, StackedChart, LAND_COLOURS};
-use crate::compute::progress::{BudgetStatus, Point, Progress, TargetStatus};
+use crate::compute::progress::{BudgetStatus, MethodBreak, Point, Progress, TargetStatus};
 use crate::compute::MemberFacts;
 
 #[derive(Serialize)]
@@ -16,6 +16,8 @@ pub struct ProgressView {
     pub change_base: String,
     pub base_year: String,
     pub trend: String,
+    /// How the verdicts are reached: a linear trend over which years (empty without a trend).
+    pub verdict_method: String,
     pub targets: Vec<TargetRow>,
     pub has_series: bool,
     pub budget: String,
@@ -36,6 +38,8 @@ pub struct PointRow {
 /// One target and where the trend leads.
 #[derive(Serialize)]
 pub struct TargetRow {
+    /// The member's own target or the national path (locale words).
+    pub scope: String,
     pub year: String,
     pub target: String,
     /// The trend's value in the target year, `–` without a trend.
@@ -53,11 +57,8 @@ pub fn progress_view(r: &Renderer, m: &MemberFacts) -> Option<Section<ProgressVi
     let per_inh_unit = r.locale.unit("t CO2e/EW");
     let view = ProgressView {
         points: p.points.iter().map(|x| point_row(r, x)).collect(),
-        change_previous: p
-            .change_previous_pct
-            .map(|v| r.locale.signed_pct(v))
-            .unwrap_or_default(),
-        change_base: p.change_base_pct.map(|v| r.locale.signed_pct(v)).unwrap_or_default(),
+        change_previous: change_text(r, p.change_previous_pct, p.previous_break.as_ref()),
+        change_base: change_text(r, p.change_base_pct, p.base_break.as_ref()),
         base_year: p.base_year.map(|y| y.to_string()).unwrap_or_default(),
         trend: p
             .trend_per_year
@@ -69,6 +70,7 @@ pub fn progress_view(r: &Renderer, m: &MemberFacts) -> Option<Section<ProgressVi
                 )
             })
             .unwrap_or_default(),
+        verdict_method: verdict_method(r, p),
         targets: p.targets.iter().map(|t| target_row(r, t, &per_inh_unit)).collect(),
         has_series: p.points.len() > 1,
         budget: p.budget.as_ref().map(|b| budget_text(r, b)).unwrap_or_default(),
@@ -81,25 +83,72 @@ pub fn progress_view(r: &Renderer, m: &MemberFacts) -> Option<Section<ProgressVi
     Some(Section { view, charts })
 }
 
-fn point_row(r: &Renderer, x: &Point) -> PointRow {
-    PointRow {
-        year: x.year.to_string(),
-        total_t: x.total_t.map(|v| r.locale.number(v, 0)).unwrap_or_else(|| "–".into()),
-        per_inhabitant: x
-            .per_inhabitant
-            .map(|v| r.locale.number(v, 2))
-            .unwrap_or_else(|| "–".into()),
-        kind: r.locale.text(if x.kind == "balance" {
-            "point_balance"
-        } else {
-            "point_series"
-        }),
+/// A change in %, or the method break that stands in for it.
+fn change_text(r: &Renderer, pct: Option<f64>, method_break: Option<&MethodBreak>) -> String {
+    match (pct, method_break) {
+        (_, Some(b)) => fill_text(
+            r,
+            "change_method_break",
+            &[("year", b.year.to_string()), ("method", break_method(r, b))],
+        ),
+        (Some(v), None) => r.locale.signed_pct(v),
+        (None, None) => String::new(),
     }
 }
 
-fn target_row(r: &Renderer, t: &TargetStatus, per_inh_unit: &str) -> TargetRow {
-    let per_inhabitant = t.indicator == fig::GHG_T_PER_INHABITANT;
-    let target = if per_inhabitant {
+/// "veröffentlichte Reihe statt BISKO-Bilanz".
+fn break_method(r: &Renderer, b: &MethodBreak) -> String {
+    fill_text(
+        r,
+        "method_instead",
+        &[
+            ("kind", kind_word(r, &b.kind)),
+            ("latest", kind_word(r, &b.latest_kind)),
+        ],
+    )
+}
+
+fn kind_word(r: &Renderer, kind: &str) -> String {
+    r.locale.text(if kind == "balance" {
+        "point_balance"
+    } else {
+        "point_series"
+    })
+}
+
+/// "Urteil aus dem linearen Trend der Werte je Einwohner 2011–2019 (5 Werte), fortgeschrieben bis
+/// zum Zieljahr."
+pub fn verdict_method(r: &Renderer, p: &Progress) -> String {
+    p.trend_years
+        .map(|(from, to, n)| {
+            fill_text(
+                r,
+                "verdict_method",
+                &[("from", from.to_string()), ("to", to.to_string()), ("n", n.to_string())],
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// The verdict on a target: on track, behind, no trend, or the method break of its base year.
+pub fn verdict(r: &Renderer, t: &TargetStatus) -> String {
+    if let Some(b) = &t.method_break {
+        return fill_text(
+            r,
+            "verdict_method_break",
+            &[("year", b.year.to_string()), ("method", break_method(r, b))],
+        );
+    }
+    match t.on_track {
+        Some(true) => r.locale.text("on_track"),
+        Some(false) => r.locale.text("behind"),
+        None => r.locale.text("no_trend"),
+    }
+}
+
+/// The target as a phrase: "1,90 t CO₂e/Einw." or "−65 % gegenüber dem Basisjahr (… t)".
+pub fn target_text(r: &Renderer, t: &TargetStatus, per_inh_unit: &str) -> String {
+    if t.indicator == fig::GHG_T_PER_INHABITANT {
         format!("{} {per_inh_unit}", r.locale.number(t.value, 2))
     } else {
         fill_text(
@@ -110,30 +159,68 @@ fn target_row(r: &Renderer, t: &TargetStatus, per_inh_unit: &str) -> TargetRow {
                 ("level", r.locale.number(t.level, 0)),
             ],
         )
-    };
+    }
+}
+
+/// "eigenes Ziel" or "Bundesziel (national)".
+pub fn scope_word(r: &Renderer, national: bool) -> String {
+    r.locale.text(if national { "target_national" } else { "target_own" })
+}
+
+fn point_row(r: &Renderer, x: &Point) -> PointRow {
+    PointRow {
+        year: x.year.to_string(),
+        total_t: x.total_t.map(|v| r.locale.number(v, 0)).unwrap_or_else(|| "–".into()),
+        per_inhabitant: x
+            .per_inhabitant
+            .map(|v| r.locale.number(v, 2))
+            .unwrap_or_else(|| "–".into()),
+        kind: kind_word(r, &x.kind),
+    }
+}
+
+fn target_row(r: &Renderer, t: &TargetStatus, per_inh_unit: &str) -> TargetRow {
+    let per_inhabitant = t.indicator == fig::GHG_T_PER_INHABITANT;
+    let target = target_text(r, t, per_inh_unit);
     let unit = if per_inhabitant {
         per_inh_unit.to_string()
     } else {
         r.locale.unit("t CO2e")
     };
     TargetRow {
+        scope: scope_word(r, t.national),
         year: t.year.to_string(),
         target,
         trend_at_target: t
             .trend_at_target
             .map(|v| format!("{} {unit}", r.locale.number(v, if per_inhabitant { 2 } else { 0 })))
             .unwrap_or_else(|| "–".into()),
-        verdict: match t.on_track {
-            Some(true) => r.locale.text("on_track"),
-            Some(false) => r.locale.text("behind"),
-            None => r.locale.text("no_trend"),
-        },
+        verdict: verdict(r, t),
         required_per_year: t
             .required_per_year
             .map(|v| format!("{} {unit}", r.locale.number(v, if per_inhabitant { 3 } else { 0 })))
-            .unwrap_or_default(),
+            .unwrap_or_else(|| "–".into()),
         source: t.source.clone(),
     }
+}
+
+/// The short budget line of the briefing: the rest and the year it runs out.
+pub fn budget_short(r: &Renderer, b: &BudgetStatus) -> String {
+    let runs_out = match b.runs_out_year {
+        Some(y) => fill_text(r, "budget_runs_out", &[("year", y.to_string())]),
+        None => r.locale.text("budget_used_up"),
+    };
+    fill_text(
+        r,
+        "budget_short",
+        &[
+            ("from", b.from_year.to_string()),
+            ("budget", r.locale.number(b.budget_t / 1e6, 1)),
+            ("until", b.until_year.to_string()),
+            ("remaining", r.locale.number(b.remaining_t / 1e6, 1)),
+            ("runs_out", runs_out),
+        ],
+    )
 }
 
 fn budget_text(r: &Renderer, b: &BudgetStatus) -> String {
@@ -258,4 +345,74 @@ fn series_source(r: &Renderer, p: &Progress) -> String {
         parts.push(r.locale.text("series_source"));
     }
     parts.join("; ")
+}
+
+/// Targets and progress on page 1 of the briefing: every target that applies to the member (its
+/// own and the national path, each saying which), the verdict with its method and the budget.
+#[derive(Serialize)]
+pub struct BriefingTargets {
+    pub rows: Vec<BriefingTargetRow>,
+    /// How the verdicts are reached (empty without a trend).
+    pub method: String,
+    /// Remaining budget and the year it runs out (empty without a budget).
+    pub budget: String,
+}
+
+#[derive(Serialize)]
+pub struct BriefingTargetRow {
+    pub scope: String,
+    pub year: String,
+    pub target: String,
+    pub verdict: String,
+}
+
+/// The briefing's target block from the member's progress (its target statuses, not recomputed);
+/// a target without a status (no value for its base year) is listed with the reason there is no
+/// verdict. `None` if no target applies.
+pub fn briefing_targets(r: &Renderer, p: &crate::config::Partnership, m: &MemberFacts) -> Option<BriefingTargets> {
+    let per_inh_unit = r.locale.unit("t CO2e/EW");
+    let statuses: &[TargetStatus] = m.progress.as_ref().map_or(&[], |x| x.targets.as_slice());
+    let rows: Vec<BriefingTargetRow> = p
+        .targets_for(&m.member.ags)
+        .into_iter()
+        .filter(|t| m.progress.as_ref().is_none_or(|x| t.year > x.latest_year))
+        .map(
+            |t| match statuses.iter().find(|s| s.year == t.year && s.indicator == t.indicator) {
+                Some(s) => BriefingTargetRow {
+                    scope: scope_word(r, s.national),
+                    year: s.year.to_string(),
+                    target: target_text(r, s, &per_inh_unit),
+                    verdict: verdict(r, s),
+                },
+                None => BriefingTargetRow {
+                    scope: scope_word(r, t.ags.is_none()),
+                    year: t.year.to_string(),
+                    target: match t.base_year {
+                        Some(base) => fill_text(
+                            r,
+                            "target_reduction_plain",
+                            &[("pct", r.locale.number(t.value, 0)), ("base", base.to_string())],
+                        ),
+                        None => format!("{} {per_inh_unit}", r.locale.number(t.value, 2)),
+                    },
+                    verdict: match t.base_year {
+                        Some(base) => fill_text(r, "target_no_base", &[("year", base.to_string())]),
+                        None => r.locale.text("no_trend"),
+                    },
+                },
+            },
+        )
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let progress = m.progress.as_ref();
+    Some(BriefingTargets {
+        rows,
+        method: progress.map(|x| verdict_method(r, x)).unwrap_or_default(),
+        budget: progress
+            .and_then(|x| x.budget.as_ref())
+            .map(|b| budget_short(r, b))
+            .unwrap_or_default(),
+    })
 }

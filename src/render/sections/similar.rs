@@ -1,0 +1,93 @@
+//! Similar municipalities nationally (issue 16): the member's value against the median and
+//! quartiles of its group (settlement type RegioStaR7 × size class) from the shipped reference
+//! table (`klimapartner reference`). Only indicators from the municipality's own statistics.
+
+use serde::Serialize;
+
+use super::super::common::fill_text;
+use super::super::Renderer;
+use crate::compute::MemberFacts;
+use crate::reference::{self, Row};
+
+#[derive(Serialize)]
+pub struct SimilarView {
+    /// Which group: settlement type, size class, number of municipalities.
+    pub intro: String,
+    pub rows: Vec<SimilarRow>,
+}
+
+#[derive(Serialize)]
+pub struct SimilarRow {
+    pub label: String,
+    pub unit: String,
+    pub value: String,
+    pub p25: String,
+    pub median: String,
+    pub p75: String,
+    /// In which quarter of the group the value lies (by value, not by merit).
+    pub position: String,
+}
+
+/// `None` without the reference table, a settlement type or a population.
+pub fn similar_view(r: &Renderer, table: &[Row], m: &MemberFacts) -> Option<SimilarView> {
+    let rt7 = m.settlement_type?;
+    let population = m.figures.iter().find(|f| f.id == "population")?.value?;
+    let size = reference::size_class(population);
+    let group: Vec<&Row> = table.iter().filter(|x| x.rt7 == rt7 && x.size_class == size).collect();
+    let first = group.first()?;
+    let rows: Vec<SimilarRow> = reference::member_values(m)
+        .into_iter()
+        .filter_map(|(id, v)| {
+            let x = group.iter().find(|x| x.indicator == id)?;
+            let d = if x.unit == "kW/EW" {
+                3
+            } else if x.unit == "%" {
+                1
+            } else {
+                2
+            };
+            let n = |v: f64| r.locale.number(v, d);
+            // Compared as shown (rounded), so a reader never sees "0,000 against 0,000, top quarter";
+            // ties (e.g. no wind power where most have none) sit at the median, not in a quarter.
+            let shown = |x: f64| (x * 10f64.powi(d as i32)).round();
+            let (sv, q1, q2, q3) = (shown(v), shown(x.p25), shown(x.median), shown(x.p75));
+            let quarter = if sv < q1 {
+                "similar_q1"
+            } else if sv > q3 {
+                "similar_q4"
+            } else if sv < q2 {
+                "similar_q2"
+            } else if sv > q2 {
+                "similar_q3"
+            } else {
+                "similar_at_median"
+            };
+            Some(SimilarRow {
+                label: r.locale.label("label", id),
+                unit: r.locale.unit(&x.unit),
+                value: n(v),
+                p25: n(x.p25),
+                median: n(x.median),
+                p75: n(x.p75),
+                position: r.locale.text(quarter),
+            })
+        })
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let n = group.iter().map(|x| x.n).max().unwrap_or(0);
+    Some(SimilarView {
+        intro: fill_text(
+            r,
+            "similar_intro",
+            &[
+                ("type", r.locale.label("rt7", &rt7.to_string())),
+                ("size", r.locale.label("size_class", size)),
+                ("n", n.to_string()),
+                ("group", first.group.replace('-', "–")),
+            ],
+        ),
+        rows,
+    })
+}
