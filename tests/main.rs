@@ -738,6 +738,16 @@ mod accounting {
         );
         let report = pdftext_flow(&built().join("bericht_2024_14713000_leipzig.pdf"), 999);
         assert!(report.contains("Vergleich mit ähnlichen Gemeinden bundesweit"));
+        // The handbook places every member.
+        let handbook = pdftext_flow(&built().join("handbuch_2024.pdf"), 999);
+        let section = handbook
+            .split("Vergleich mit ähnlichen Gemeinden bundesweit")
+            .nth(2)
+            .expect("no similar-municipalities section in the handbook body");
+        for member in ["Leipzig", "Bennewitz", "Lossatal", "Thallwitz", "Wurzen"] {
+            assert!(section.contains(member), "{member} missing: {section}");
+        }
+        assert!(section.contains("Photovoltaik je Einwohner (kW/Einw.) 0,308 0,248 0,163 – 0,330 3. Viertel"));
     }
 
     /// `klimapartner reference` writes the table the build reads, with a header saying how it was

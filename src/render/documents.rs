@@ -339,6 +339,8 @@ pub struct HandbookView {
     pub fluxes: Vec<FluxRow>,
     pub compensation: Option<CompensationView>,
     pub progress: Vec<MemberProgress>,
+    /// Each member among similar municipalities nationally (empty without the reference table).
+    pub similar: Vec<MemberSimilar>,
     pub start_balance_method: Vec<StartBalanceRow>,
     pub catalogue: Option<CatalogueView>,
     pub charts: BTreeMap<String, ChartView>,
@@ -350,6 +352,13 @@ pub struct HandbookView {
 pub struct MemberBalance {
     pub name: String,
     pub balance: BalanceView,
+}
+
+/// A member among similar municipalities nationally, in the handbook.
+#[derive(Serialize)]
+pub struct MemberSimilar {
+    pub name: String,
+    pub similar: SimilarView,
 }
 
 /// A member's progress in the handbook.
@@ -395,6 +404,16 @@ pub fn handbook(r: &Renderer, p: &Partnership, data: &ReferenceTables, facts: &F
             })
         })
         .collect();
+    let similar: Vec<MemberSimilar> = facts
+        .members
+        .iter()
+        .filter_map(|m| {
+            Some(MemberSimilar {
+                name: m.member.name.clone(),
+                similar: similar_view(r, &data.similar, m)?,
+            })
+        })
+        .collect();
     let (charts, files) = charts.into_parts();
     let view = HandbookView {
         meta: meta(r, p, facts, "handbook_title", p.name.clone()),
@@ -407,6 +426,7 @@ pub fn handbook(r: &Renderer, p: &Partnership, data: &ReferenceTables, facts: &F
         fluxes,
         compensation,
         progress,
+        similar,
         start_balance_method: method::start_balance_rows(r, factors, p),
         start_error: method::start_error_rows(r, factors),
         catalogue: (!data.catalogues.indicators.is_empty())
