@@ -265,7 +265,14 @@ fn assess_members(
     year: i32,
 ) -> Vec<MemberFacts> {
     use rayon::prelude::*;
+    // The cost model depends on the measure and the partnership, not on the member: once per measure.
     let economics = cost::Economics::of(&p.scenario);
+    let costs: Vec<cost::UnitCost> = data
+        .catalogues
+        .measures
+        .iter()
+        .map(|m| cost::unit_cost(m, &economics))
+        .collect();
     members
         .into_par_iter()
         .map(|mf| {
@@ -276,7 +283,7 @@ fn assess_members(
                 .into_iter()
                 .filter_map(|y| Some((y, member_facts(p, &mf.member, index, data, y).ok()?)))
                 .collect();
-            let assessment = assessment::assess(&mf, &previous, index, &data.catalogues, &economics, year);
+            let assessment = assessment::assess(&mf, &previous, index, &data.catalogues, &costs, year);
             MemberFacts {
                 assessment: Some(assessment),
                 ..mf

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::cost::Economics;
+use super::cost::UnitCost;
 use super::select::ObsIndex;
 use super::MemberFacts;
 use crate::ingest::catalogues::{Catalogues, Direction, Indicator, Measure};
@@ -99,7 +99,7 @@ pub fn assess(
     previous: &BTreeMap<i32, MemberFacts>,
     index: &ObsIndex<'_>,
     cat: &Catalogues,
-    economics: &Economics,
+    costs: &[UnitCost],
     year: i32,
 ) -> Assessment {
     let ratings: Vec<Rating> = cat
@@ -189,7 +189,7 @@ pub fn assess(
         .collect();
     let wsum: f64 = scored.iter().map(|x| x.0).sum();
     let overall = (wsum > 0.0).then(|| scored.iter().map(|x| x.0 * x.1).sum::<f64>() / wsum);
-    let recommendations = recommend::recommend(m, cat, economics, &ratings, &fields);
+    let recommendations = recommend::recommend(m, cat, costs, &ratings, &fields);
     Assessment {
         ratings,
         fields,

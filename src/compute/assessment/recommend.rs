@@ -1,6 +1,6 @@
 //! Ranked measure recommendations for one member, with potentials a planner can follow:
 //! potential = (basis × eligible share − what exists) × uptake × mean effect per unit (ramp-up,
-//! saturation, additional share: `compute::cost`), split into the effect on the member's own BISKO
+//! saturation, additional share: `compute::cost`, computed once per measure by the caller), split into the effect on the member's own BISKO
 //! balance, avoided emissions elsewhere (grid electricity) and land-use removals. Own effects are
 //! capped by the emissions of the sectors they act on, shared in ranking order, so the sum of the
 //! recommended own effects never exceeds the balance.
@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::{applies, FieldScore, Rating};
 use crate::compute::balance::group_of;
 use crate::compute::compensation::figure;
-use crate::compute::cost::{unit_cost, Economics};
+use crate::compute::cost::UnitCost;
 use crate::compute::MemberFacts;
 use crate::ingest::catalogues::{Catalogues, EffectScope, Measure};
 
@@ -43,6 +43,9 @@ impl Group {
 #[derive(Debug, Clone, Serialize)]
 pub struct Recommendation {
     pub measure: std::sync::Arc<str>,
+    /// Position of the measure in the catalogue.
+    #[serde(skip)]
+    pub catalogue_index: usize,
     pub score: f64,
     pub group: Group,
     /// Total effect in t CO2e per year (own + elsewhere + removal; positive = reduction or removal).
@@ -73,7 +76,7 @@ pub struct Recommendation {
 pub fn recommend(
     m: &MemberFacts,
     cat: &Catalogues,
-    economics: &Economics,
+    costs: &[UnitCost],
     ratings: &[Rating],
     fields: &[FieldScore],
 ) -> Vec<Recommendation> {
@@ -81,8 +84,10 @@ pub fn recommend(
     let mut recs: Vec<Recommendation> = cat
         .measures
         .iter()
-        .filter(|x| applies(x, m))
-        .map(|x| potential(m, x, economics, ratings, &weak))
+        .zip(costs)
+        .enumerate()
+        .filter(|(_, (x, _))| applies(x, m))
+        .map(|(i, (x, cost))| potential(m, i, x, cost, ratings, &weak))
         .collect();
     let gross = m.balance.as_ref().map(|b| b.total_t).filter(|t| *t > 0.0);
     for r in &mut recs {
@@ -110,8 +115,14 @@ pub fn taking_part(basis: f64, eligible_share: f64, existing: f64, uptake: f64) 
 }
 
 /// One measure's potential for the member, before the sector cap.
-fn potential(m: &MemberFacts, x: &Measure, economics: &Economics, ratings: &[Rating], weak: &[&str]) -> Recommendation {
-    let cost = unit_cost(x, economics);
+fn potential(
+    m: &MemberFacts,
+    index: usize,
+    x: &Measure,
+    cost: &UnitCost,
+    ratings: &[Rating],
+    weak: &[&str],
+) -> Recommendation {
     let existing = (!x.existing.is_empty()).then(|| figure(m, &x.existing).unwrap_or(0.0));
     let eligible = taking_part(
         figure(m, &x.basis).unwrap_or(0.0),
@@ -139,6 +150,7 @@ fn potential(m: &MemberFacts, x: &Measure, economics: &Economics, ratings: &[Rat
         });
     Recommendation {
         measure: x.key.clone(),
+        catalogue_index: index,
         score: 0.0,
         group: if effect_t > 0.0 {
             Group::Quantified
@@ -216,9 +228,7 @@ fn apply_caps(m: &MemberFacts, cat: &Catalogues, recs: &mut [Recommendation]) {
     let mut left: BTreeMap<String, f64> = balance.sectors.iter().map(|s| (s.sector.clone(), s.t)).collect();
     let mut total_left = balance.total_t.max(0.0);
     for r in recs.iter_mut().filter(|r| r.own_t > 0.0) {
-        let Some(x) = cat.measures.iter().find(|x| *x.id == *r.measure) else {
-            continue;
-        };
+        let x = &cat.measures[r.catalogue_index];
         // The sectors the balance has: a sector itself, or its group (Leipzig: buildings).
         let mut keys: Vec<String> = x
             .cap_sectors

@@ -126,11 +126,11 @@ pub(super) fn target_text(r: &Renderer, ind: &Indicator) -> String {
 fn effect_split(r: &Renderer, rec: &Recommendation) -> String {
     let t = |v: f64| r.locale.number(v, 0);
     let mut s = if rec.own_t > 0.0 {
-        r.locale.fill("text", "reason_own", &[("t", t(rec.own_t))])
+        fill_text(r, "reason_own", &[("t", t(rec.own_t))])
     } else if rec.elsewhere_t > 0.0 {
-        r.locale.fill("text", "reason_elsewhere", &[("t", t(rec.elsewhere_t))])
+        fill_text(r, "reason_elsewhere", &[("t", t(rec.elsewhere_t))])
     } else {
-        r.locale.fill("text", "reason_removal", &[("t", t(rec.removal_t))])
+        fill_text(r, "reason_removal", &[("t", t(rec.removal_t))])
     };
     if rec.capped {
         s.push_str(&r.locale.text("reason_capped"));
@@ -178,12 +178,9 @@ fn reason(r: &Renderer, cat: &Catalogues, m: &Measure, rec: &Recommendation) -> 
         parts.push(effect_split(r, rec));
     }
     match rec.cost_per_t {
-        Some(c) if c < 0.0 => parts.push(
-            r.locale
-                .fill("text", "reason_saving", &[("saving", r.locale.number(-c, 0))]),
-        ),
+        Some(c) if c < 0.0 => parts.push(fill_text(r, "reason_saving", &[("saving", r.locale.number(-c, 0))])),
         Some(c) if c > 0.0 => {
-            parts.push(r.locale.fill("text", "reason_cost", &[("cost", r.locale.number(c, 0))]));
+            parts.push(fill_text(r, "reason_cost", &[("cost", r.locale.number(c, 0))]));
         }
         _ => {}
     }
@@ -274,8 +271,8 @@ pub fn assessment_view(
             .overall
             .map(|v| r.locale.number(v, 1))
             .unwrap_or_else(|| r.locale.text("no_data")),
-        overall_label: r.locale.fill(
-            "text",
+        overall_label: fill_text(
+            r,
             "overall_score_of",
             &[
                 ("n", a.fields.iter().filter(|f| f.score.is_some()).count().to_string()),

@@ -217,8 +217,8 @@ fn cost_line(r: &Renderer, m: &Measure, economics: &Economics) -> String {
         m.cost_unit
     );
     if c.opportunity > 0.0 || c.revenue > 0.0 || c.public_funding > 0.0 {
-        s.push_str(&r.locale.fill(
-            "text",
+        s.push_str(&fill_text(
+            r,
             "cost_line_economics",
             &[
                 ("land", r.locale.number(c.opportunity, 0)),
@@ -228,10 +228,7 @@ fn cost_line(r: &Renderer, m: &Measure, economics: &Economics) -> String {
         ));
     }
     if let Some(t) = c.net_per_t {
-        s.push_str(
-            &r.locale
-                .fill("text", "cost_line_net", &[("net", r.locale.number(t, 0))]),
-        );
+        s.push_str(&fill_text(r, "cost_line_net", &[("net", r.locale.number(t, 0))]));
     }
     s
 }
@@ -264,8 +261,8 @@ fn measure_entry(r: &Renderer, m: &Measure, economics: &Economics) -> MeasureEnt
             if m.eligible_share <= 1.0 {
                 format!("{} %", r.locale.number(m.eligible_share * 100.0, 0))
             } else {
-                r.locale.fill(
-                    "text",
+                fill_text(
+                    r,
                     "units_per_basis",
                     &[
                         ("n", r.locale.number(m.eligible_share, 2)),

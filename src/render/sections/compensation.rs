@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::super::common::{alt_for, Chart, ChartKey, Section};
+use super::super::common::{alt_for, fill_text, Chart, ChartKey, Section};
 use super::super::Renderer;
 use crate::chart::supply::{supply, Block, SupplyChart};
 use crate::chart::{self, PairedChart, Step, Waterfall};
@@ -153,8 +153,8 @@ pub fn compensation_view(r: &Renderer, facts: &Facts, only: Option<&str>) -> Opt
         existing_sink_range: c
             .existing_sink_range_t
             .map(|(lo, hi)| {
-                r.locale.fill(
-                    "text",
+                fill_text(
+                    r,
                     "sink_range_sentence",
                     &[("low", r.locale.number(lo, 0)), ("high", r.locale.number(hi, 0))],
                 )
@@ -210,8 +210,8 @@ fn economics_line(r: &Renderer, c: &Compensation) -> String {
             format!("{v} ({src})")
         }
     };
-    r.locale.fill(
-        "text",
+    fill_text(
+        r,
         "offer_economics",
         &[
             (
@@ -267,8 +267,8 @@ fn supply_answer(r: &Renderer, c: &Compensation) -> String {
     let n = |v: f64| r.locale.number(v, 0);
     let pct = |v: Option<f64>| v.map(|v| r.locale.number(v, 1)).unwrap_or_else(|| "–".into());
     let at_offer = c.supply_points.iter().find(|p| p.price_eur_per_t == c.price_eur_per_t);
-    let mut out = r.locale.fill(
-        "text",
+    let mut out = fill_text(
+        r,
         "supply_at_offer",
         &[
             ("price", n(c.price_eur_per_t)),
@@ -287,8 +287,8 @@ fn supply_answer(r: &Renderer, c: &Compensation) -> String {
         .filter(|g| *g > 0.0)
         .map(|g| last.cumulative_tonnes / g * 100.0);
     out.push(' ');
-    out.push_str(&r.locale.fill(
-        "text",
+    out.push_str(&fill_text(
+        r,
         "supply_at_any_price",
         &[
             ("price", n(last.price_eur_per_t)),
@@ -299,8 +299,8 @@ fn supply_answer(r: &Renderer, c: &Compensation) -> String {
     ));
     if let Some(res) = c.residual.as_ref().filter(|x| x.t > 0.0) {
         out.push(' ');
-        out.push_str(&r.locale.fill(
-            "text",
+        out.push_str(&fill_text(
+            r,
             "supply_residual",
             &[
                 ("year", res.year.to_string()),
@@ -318,9 +318,9 @@ fn supply_answer(r: &Renderer, c: &Compensation) -> String {
 fn headline(r: &Renderer, c: &Compensation) -> String {
     let t = |v: f64| r.locale.number(v, 0);
     let years = match c.gross_years.as_slice() {
-        [one] => r.locale.fill("text", "gross_year_one", &[("year", one.to_string())]),
-        many => r.locale.fill(
-            "text",
+        [one] => fill_text(r, "gross_year_one", &[("year", one.to_string())]),
+        many => fill_text(
+            r,
             "gross_years_mixed",
             &[(
                 "years",
@@ -328,8 +328,8 @@ fn headline(r: &Renderer, c: &Compensation) -> String {
             )],
         ),
     };
-    r.locale.fill(
-        "text",
+    fill_text(
+        r,
         "compensation_headline",
         &[
             ("gross", t(c.region_gross_t)),
@@ -399,21 +399,22 @@ fn offer_row(r: &Renderer, o: &Offer) -> OfferRow {
 fn offer_source_row(r: &Renderer, o: &Offer) -> OfferSourceRow {
     let mut time = Vec::new();
     if o.ramp_years > 0.0 {
-        time.push(
-            r.locale
-                .fill("text", "offer_ramp", &[("years", r.locale.number(o.ramp_years, 0))]),
-        );
+        time.push(fill_text(
+            r,
+            "offer_ramp",
+            &[("years", r.locale.number(o.ramp_years, 0))],
+        ));
     }
     if o.saturation_years > 0.0 {
-        time.push(r.locale.fill(
-            "text",
+        time.push(fill_text(
+            r,
             "offer_saturation",
             &[("years", r.locale.number(o.saturation_years, 0))],
         ));
     }
     if o.additional_share < 1.0 {
-        time.push(r.locale.fill(
-            "text",
+        time.push(fill_text(
+            r,
             "offer_additional",
             &[
                 ("pct", r.locale.number(o.additional_share * 100.0, 0)),
@@ -489,11 +490,7 @@ fn supply_chart(r: &Renderer, c: &Compensation) -> Option<Chart> {
         price_limit: top * 1.25,
         x_unit: r.locale.text("supply_x_unit"),
         y_unit: r.locale.text("supply_y_unit"),
-        offered_label: r.locale.fill(
-            "text",
-            "supply_offered",
-            &[("price", r.locale.number(c.price_eur_per_t, 0))],
-        ),
+        offered_label: fill_text(r, "supply_offered", &[("price", r.locale.number(c.price_eur_per_t, 0))]),
         style: r.locale.style,
     });
     let alt = alt_for(r, &title, &values);
@@ -558,11 +555,7 @@ fn offer_chart(r: &Renderer, c: &Compensation) -> Chart {
             )
         })
         .collect();
-    let title = r.locale.fill(
-        "text",
-        "chart_offer",
-        &[("price", r.locale.number(c.price_eur_per_t, 0))],
-    );
+    let title = fill_text(r, "chart_offer", &[("price", r.locale.number(c.price_eur_per_t, 0))]);
     let values: Vec<(String, String)> = c
         .offers
         .iter()
@@ -600,8 +593,8 @@ pub fn briefing_compensation(r: &Renderer, facts: &Facts, m: &MemberFacts) -> St
                 return String::new();
             };
             if x.removal_t > 0.0 {
-                return r.locale.fill(
-                    "text",
+                return fill_text(
+                    r,
                     "briefing_offer_rural",
                     &[
                         ("removal", r.locale.number(x.removal_t, 0)),
@@ -622,8 +615,8 @@ pub fn briefing_compensation(r: &Renderer, facts: &Facts, m: &MemberFacts) -> St
                 })
                 .min_by(|a, b| a.0.total_cmp(&b.0));
             match first {
-                Some((price, title)) => r.locale.fill(
-                    "text",
+                Some((price, title)) => fill_text(
+                    r,
                     "briefing_offer_rural_none",
                     &[
                         ("price", r.locale.number(c.price_eur_per_t, 0)),
@@ -636,8 +629,8 @@ pub fn briefing_compensation(r: &Renderer, facts: &Facts, m: &MemberFacts) -> St
         }
         // Never "– %" or "0 €" for a share or payment that could not be computed (issue 14).
         Role::City => match c.offset_city_pct.filter(|v| v.is_finite()) {
-            Some(pct) => r.locale.fill(
-                "text",
+            Some(pct) => fill_text(
+                r,
                 "briefing_offer_city",
                 &[
                     ("pct", r.locale.number(pct, 1)),
@@ -655,7 +648,7 @@ pub fn briefing_compensation(r: &Renderer, facts: &Facts, m: &MemberFacts) -> St
 /// "von Leipzig" for one city member, "der 106 Städte der Partnerschaft" for several.
 pub fn city_phrase(r: &Renderer, c: &Compensation) -> String {
     match c.cities.as_slice() {
-        [one] => r.locale.fill("text", "city_one", &[("name", one.clone())]),
+        [one] => fill_text(r, "city_one", &[("name", one.clone())]),
         many => r
             .locale
             .fill("text", "city_many", &[("n", r.locale.number(many.len() as f64, 0))]),
