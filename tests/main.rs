@@ -488,6 +488,32 @@ mod accounting {
         );
     }
 
+    /// Local renewable generation is a memo item outside the BISKO total: Wurzen's capacities on
+    /// 31.12.2024 (MaStR per AGS: PV 12,782.034 kW, wind 1 kW, biomass 1,973 kW) × the national
+    /// full-load hours 2021 (PV 823 h, wind 1,668 h, biomass 5,096 h), graded D, with the share of
+    /// the electricity consumption of the 2021 balance.
+    #[test]
+    fn local_renewable_generation_is_a_memo_by_hand() {
+        let ind = indicators(built());
+        let by_hand = (12_782.034 * 823.0 + 1.0 * 1668.0 + 1973.0 * 5096.0) / 1000.0;
+        let (mwh, year, grade) = get(&ind, "14729410", "re_generation_mwh");
+        assert!((mwh - by_hand).abs() < 1.0, "generation {mwh} vs {by_hand}");
+        assert_eq!((year, grade.as_str()), (2024, "D"));
+        let (share, _, _) = get(&ind, "14729410", "re_generation_share_pct");
+        let total = get(&ind, "14729410", "ghg_t").0;
+        assert!(share > 0.0 && share < 100.0, "share {share}");
+        let report = pdftext_flow(&built().join("bericht_2024_14729410_wurzen.pdf"), 99);
+        let sentence = report
+            .split("Nachrichtlich, nicht in der BISKO-Summe: lokale erneuerbare Stromerzeugung")
+            .nth(1)
+            .expect("generation memo in the report");
+        assert_eq!(by_hand.round(), 20_576.0);
+        assert!(sentence.contains("rund 20.576 MWh je Jahr"), "{sentence}");
+        assert!(sentence.contains("Volllaststunden 2021") && sentence.contains("des Stromverbrauchs 2021"));
+        // Not in the balance: the total is still the sum of the sectors (see above), unchanged by it.
+        assert!(total > 0.0);
+    }
+
     /// One estimated cell per sector, computed by hand from the rows of start_balance.csv and the
     /// members' statistics, as printed in the reports' table of all cells (MWh).
     #[test]

@@ -9,6 +9,7 @@ pub mod cost;
 pub mod land;
 pub mod peers;
 pub mod progress;
+pub mod generation;
 pub mod renewables;
 pub mod select;
 
@@ -131,6 +132,8 @@ pub struct MemberFacts {
     pub sink: Option<land::LandSink>,
     pub renewables: Option<renewables::Renewables>,
     pub balance: Option<balance::Balance>,
+    /// Estimated local renewable generation, a memo item beside the balance.
+    pub generation: Option<generation::Generation>,
     pub progress: Option<progress::Progress>,
     /// Values the administration supplied (`local/…` files): variable → latest value ≤ year.
     pub local: std::collections::BTreeMap<String, f64>,
@@ -330,6 +333,15 @@ fn member_facts(
     if let Some(b) = &balance {
         figures.extend(b.figures.iter().cloned());
     }
+    let generation = generation::generation(
+        renewables.as_ref(),
+        balance.as_ref(),
+        &data.factors,
+        &data.factor_sources,
+    );
+    if let Some(g) = &generation {
+        figures.extend(g.figures.iter().cloned());
+    }
     let targets = p.targets_for(&m.ags);
     let progress = progress::progress(
         &m.ags,
@@ -346,6 +358,7 @@ fn member_facts(
         sink,
         renewables,
         balance,
+        generation,
         progress,
         assessment: None,
         local: local_values(&m.ags, index, year),

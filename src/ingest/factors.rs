@@ -204,6 +204,16 @@ pub struct ForestBound {
     pub period: String,
 }
 
+/// National full-load hours of a renewable technology (`factors/renewable_full_load_hours.csv`):
+/// national generation ÷ registered capacity, for the memo line of local generation.
+#[derive(Debug, Clone)]
+pub struct FullLoadHours {
+    /// `pv`, `wind`, `biomass` or `hydro` (the technologies of `re_capacity`).
+    pub technology: String,
+    pub year: i32,
+    pub hours: f64,
+}
+
 /// A national reference value (`factors/national_reference.csv`), e.g. the BISKO emissions per
 /// inhabitant of Germany at the start balance's key figures.
 #[derive(Debug, Clone)]
@@ -219,6 +229,7 @@ pub struct Factors {
     pub national: Vec<NationalRef>,
     pub agri_split: Vec<AgriSplit>,
     pub forest_range: Vec<ForestBound>,
+    pub full_load_hours: Vec<FullLoadHours>,
     pub start: Vec<StartIntensity>,
     pub start_error: Vec<StartError>,
     pub branches: Vec<IndustryBranch>,
@@ -386,7 +397,11 @@ pub fn load(inputs: &Path, registry: &SourceRegistry) -> Result<(Factors, Vec<Ar
         registry.lookup(rel).unwrap_or_else(|| SourceRegistry::unknown(rel)),
     ));
     load_land_extras(inputs, &mut f)?;
-    for rel in ["factors/agri_split_states.csv", "factors/forest_range.csv"] {
+    for rel in [
+        "factors/agri_split_states.csv",
+        "factors/forest_range.csv",
+        FULL_LOAD_HOURS,
+    ] {
         if inputs.join(rel).exists() {
             sources.push(Arc::new(
                 registry.lookup(rel).unwrap_or_else(|| SourceRegistry::unknown(rel)),
@@ -397,8 +412,41 @@ pub fn load(inputs: &Path, registry: &SourceRegistry) -> Result<(Factors, Vec<Ar
     Ok((f, sources))
 }
 
+/// The optional table of national full-load hours per renewable technology.
+pub const FULL_LOAD_HOURS: &str = "factors/renewable_full_load_hours.csv";
+
+/// Reads [`FULL_LOAD_HOURS`] if present: hours must lie between 0 and the hours of a year.
+fn load_full_load_hours(inputs: &Path, f: &mut Factors) -> Result<(), InputError> {
+    if !inputs.join(FULL_LOAD_HOURS).exists() {
+        return Ok(());
+    }
+    let s = Sheet::open(inputs, FULL_LOAD_HOURS, &["technology", "year", "full_load_hours"])?;
+    for r in 0..s.t.height() {
+        let hours = s.number(r, 2, "full_load_hours")?;
+        if !(0.0..=HOURS_PER_YEAR).contains(&hours) {
+            return Err(InputError::new(
+                FULL_LOAD_HOURS,
+                format!("full-load hours `{hours}` are not between 0 and {HOURS_PER_YEAR}"),
+                "write the technology's national generation (MWh) divided by its capacity (MW)",
+            )
+            .at(s.t.line(r))
+            .column("full_load_hours"));
+        }
+        f.full_load_hours.push(FullLoadHours {
+            technology: s.text(r, 0),
+            year: s.number(r, 1, "year")? as i32,
+            hours,
+        });
+    }
+    Ok(())
+}
+
+/// Hours of a (leap) year: the upper bound of full-load hours.
+const HOURS_PER_YEAR: f64 = 8784.0;
+
 /// Optional land-use tables: the state split of agricultural land and the forest flux range.
 fn load_land_extras(inputs: &Path, f: &mut Factors) -> Result<(), InputError> {
+    load_full_load_hours(inputs, f)?;
     let rel = "factors/agri_split_states.csv";
     if inputs.join(rel).exists() {
         let s = Sheet::open(inputs, rel, &["state", "year", "cropland_share", "grassland_share"])?;

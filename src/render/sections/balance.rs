@@ -21,6 +21,8 @@ pub struct MemoView {
 #[derive(Serialize)]
 pub struct BalanceView {
     pub year: i32,
+    /// Memo sentence on the estimated local renewable generation (empty without capacities).
+    pub generation: String,
     pub sectors: Vec<SectorRow>,
     pub cells: Vec<CellRow>,
     pub carriers: Vec<CarrierRow>,
@@ -106,6 +108,7 @@ pub fn balance_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Opt
     let refs = book.figure_refs(m, fig::GHG_T);
     Some(BalanceView {
         year: b.date.year,
+        generation: m.generation.as_ref().map(|g| generation_sentence(r, g)).unwrap_or_default(),
         sectors: b.sectors.iter().map(|s| sector_row(r, s)).collect(),
         cells: b.rows.iter().map(|x| cell_row(r, x)).collect(),
         carriers: b
@@ -195,6 +198,35 @@ fn factor_years(b: &Balance) -> String {
 }
 
 /// "Auffällig: 15,2 t je Einwohner, das 2,3-Fache …; 58 % davon aus energieintensiver Industrie (…)."
+/// "Local renewable generation (memo, estimate): … ≈ X MWh a year (parts); Y % of the electricity
+/// consumption of the balance year." The share clause only where the balance has electricity.
+pub fn generation_sentence(r: &Renderer, g: &crate::compute::generation::Generation) -> String {
+    let parts: Vec<String> = g
+        .rows
+        .iter()
+        .map(|x| format!("{} {} MWh", r.locale.label("technology", &x.technology), r.locale.number(x.mwh, 0)))
+        .collect();
+    let share = match (g.share_pct, g.balance_year) {
+        (Some(p), Some(y)) => fill_text(
+            r,
+            "generation_share",
+            &[("share", r.locale.number(p, 0)), ("year", y.to_string())],
+        ),
+        _ => String::new(),
+    };
+    fill_text(
+        r,
+        "generation_sentence",
+        &[
+            ("date", g.date.display(r.locale.style)),
+            ("hours_year", g.hours_year.to_string()),
+            ("mwh", r.locale.number(g.total_mwh, 0)),
+            ("parts", parts.join(", ")),
+            ("share", share),
+        ],
+    )
+}
+
 pub fn plausibility_sentence(r: &Renderer, p: &crate::compute::balance::Plausibility) -> String {
     let driver = match p.driver.strip_prefix("ets_share:") {
         Some(branch) => fill_text(r, "plausibility_ets", &[("branch", r.locale.label("branch", branch))]),
