@@ -156,7 +156,6 @@ row('households', 'electricity', 'population', el_rest / POP_DE, 'MWh/EW', 'D',
     f'(= Umweltwärme {g(amb)} MWh / (JAZ {jaz:.3f} - 1); JAZ = Luft {fv("Fact_R_S_air_heatpump_mean_annual_performance_factor_stock_2018")} x {fv("Fact_R_S_ratio_air_to_ground_heatpumps_in_new_installations_2018")} + Erdreich {fv("Fact_R_S_ground_heatpump_mean_annual_performance_factor_stock_2018")} x {fv("Fact_R_S_ratio_ground_to_air_heatpumps_in_new_installations_2018")}; im Emissionsfaktor der Umweltwärme enthalten, nicht doppelt gezählt)) = {g(el_rest)} MWh / {g(POP_DE)} EW = {el_rest/POP_DE:.6g} MWh/EW')
 
 # ---------------------------------------------------------------- commerce + municipal
-MUN_SHARE = av('Ass_H_ratio_municipal_non_res_buildings_to_all_non_res_buildings_2050')
 ck = args.commerce_key
 CK_DEN = {'settlement_area': (SET_HA, 'ha', 'Siedlungsfläche land_settlement', REF_AREA),
           'industry_area': (IND_HA, 'ha', 'Industrie- und Gewerbefläche settlement_ghd', REF_AREA),
@@ -173,16 +172,24 @@ ghd = [
     ('biomass', lambda: fv('Fact_B_S_biomass_fec_2018'), 'Fact_B_S_biomass_fec_2018 {a} MWh', ['Fact_B_S_biomass_fec_2018'], ''),
     ('environmental_heat', lambda: fv('Fact_B_S_orenew_fec_2018'), 'Fact_B_S_orenew_fec_2018 {a} MWh', ['Fact_B_S_orenew_fec_2018'], 'Sonstige EE ungeteilt als Umweltwärme (Annahme)'),
 ]
+# Municipal facilities: dena's public-sector final energy x the municipal share (inputs/factors/municipal_facilities.csv),
+# as a share of national GHD final energy (without agriculture).
+MUNI = {r['item']: r for r in csv.DictReader(l for l in open(FACTORS + '/municipal_facilities.csv', encoding='utf-8') if not l.startswith('#'))}
+MUN_MWH = float(MUNI['public_sector_mwh']['value']) * float(MUNI['municipal_share']['value'])
+GHD_TOT = sum(fn() for _, fn, _, _, _ in ghd)
+MUN_SHARE = MUN_MWH / GHD_TOT
+MUN_REF = ('kommunale Einrichtungen: dena, Öffentliche Hand, rund 60 Mrd. kWh/a, davon über 60 % Kommunen (publicus 15.04.2014) = '
+           f'{g(MUN_MWH)} MWh / GHD ohne Landwirtschaft {g(GHD_TOT)} MWh = Anteil {MUN_SHARE:.6f} (factors/municipal_facilities.csv)')
 for c, fn, tmpl, labels, note in ghd:
     tot = fn()
     vals = [g(fv(l)) for l in labels]
     base = tmpl.format(a=vals[0], b=vals[1] if len(vals) > 1 else '')
-    src = '; '.join(sorted(set(fref(l) for l in labels))) + f'; Anteil kommunal: {A["Ass_H_ratio_municipal_non_res_buildings_to_all_non_res_buildings_2050"]["reference"]} (Ass_H_ratio_municipal_non_res_buildings_to_all_non_res_buildings_2050, LocalZero assumptions/2018.csv); {CK_DEN[3]}; via LocalZero facts/2021.csv'
+    src = '; '.join(sorted(set(fref(l) for l in labels))) + f'; Anteil {MUN_REF}; {CK_DEN[3]}; via LocalZero facts/2021.csv'
     com = tot * (1 - MUN_SHARE); mun = tot * MUN_SHARE
     row('commerce', c, ck, com / CK_DEN[0], f'MWh/{CK_DEN[1]}', 'D', src,
         f'{base} = {g(tot)} MWh x (1 - {MUN_SHARE:.6f} Anteil kommunale Einrichtungen) = {g(com)} MWh / {g(CK_DEN[0])} {CK_DEN[1]} ({CK_DEN[2]}, Deutschland) = {com/CK_DEN[0]:.6g} MWh/{CK_DEN[1]}' + (f'. {note}' if note else ''))
     row('municipal', c, 'population', mun / POP_DE, 'MWh/EW', 'D', src.replace(CK_DEN[3], REF_POP),
-        f'{base} = {g(tot)} MWh x {MUN_SHARE:.6f} (Energieanteil kommunaler Einrichtungen = Flächenanteil kommunaler Nichtwohngebäude, dena; zählt Bildung und sonstige NWG ganz als kommunal, eher Obergrenze) = {g(mun)} MWh / {g(POP_DE)} EW = {mun/POP_DE:.6g} MWh/EW' + (f'. {note}' if note else ''))
+        f'{base} = {g(tot)} MWh x {MUN_SHARE:.6f} (Energieanteil kommunaler Einrichtungen: dena 60 TWh öffentliche Hand x 60 % Kommunen / GHD) = {g(mun)} MWh / {g(POP_DE)} EW = {mun/POP_DE:.6g} MWh/EW' + (f'. {note}' if note else ''))
 # agriculture energy (AGEB counts it in GHD; BISKO sector Wirtschaft/GHD), keyed by agricultural land
 for c, l in [('electricity', 'Fact_A_S_elec_fec_2018'), ('natural_gas', 'Fact_A_S_gas_fec_2018'), ('liquid_gas', 'Fact_A_S_lpg_fec_2018'),
              ('heating_oil', 'Fact_A_S_fueloil_fec_2018'), ('biomass', 'Fact_A_S_biomass_fec_2018'), ('diesel', 'Fact_A_S_diesel_fec_2018'),
@@ -442,7 +449,7 @@ HDR = f'''# Startbilanz (BISKO) für Kommunen ohne eigene Energiedaten, je Sekto
 #   ets_share:<branch> (ETS-Emissionen der Gemeinde in den Spalten aus industry_branches.csv / Bundessumme ohne Zeile DG000000); heat_demand_heatnet / heat_demand_other (MWh, household_heat_by_age.csv);
 #   Filter @state=NN (AGS beginnt mit NN), @settlement=<class> (settlement_types.csv auf rt7 aus area_kinds_2021.csv).
 # Bundeswerte 2021 (AG Energiebilanzen Bilanz 2021 u. a.) aus LocalZero facts/2021.csv (Labels tragen das historische Suffix _2018, die Werte sind 2021; Fundstelle je Zeile in source).
-# Güte: D = nationale Kennzahl, C = Landeswert (nur Landwirtschaft). GHD-Schlüssel: {ck}; Landwirtschaft im GHD über die Landwirtschaftsfläche. Kommunale Einrichtungen: Anteil {MUN_SHARE:.6f} des GHD (dena via LocalZero).
+# Güte: D = nationale Kennzahl, C = Landeswert (nur Landwirtschaft). GHD-Schlüssel: {ck}; Landwirtschaft im GHD über die Landwirtschaftsfläche. Kommunale Einrichtungen: Anteil {MUN_SHARE:.6f} des GHD (dena: 60 TWh öffentliche Hand × 60 % Kommunen, factors/municipal_facilities.csv).
 # Erzeugt mit scripts/start_balance/make_start_balance.py aus den Quelltabellen (Werte gelesen, nicht abgetippt; Text aus facts repariert).
 '''
 with open(f'{OUT}/start_balance.csv', 'w', newline='', encoding='utf-8') as f:
