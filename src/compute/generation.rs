@@ -82,7 +82,9 @@ pub fn generation(
             .find(|c| c.carrier == "electricity")
             .map(|c| (c.mwh, b.date.year))
     });
-    let share_pct = electricity.filter(|(mwh, _)| *mwh > 0.0).map(|(mwh, _)| total_mwh / mwh * 100.0);
+    let share_pct = electricity
+        .filter(|(mwh, _)| *mwh > 0.0)
+        .map(|(mwh, _)| total_mwh / mwh * 100.0);
     let figures = memo_figures(ren, factor_sources, total_mwh, share_pct);
     Some(Generation {
         date: ren.date,
@@ -116,7 +118,14 @@ fn memo_figures(
             sources.push(s.clone());
         }
     }
-    let mut out = vec![Figure::derived(GENERATION_MWH, total_mwh, "MWh", ren.date, &[], &sources)];
+    let mut out = vec![Figure::derived(
+        GENERATION_MWH,
+        total_mwh,
+        "MWh",
+        ren.date,
+        &[],
+        &sources,
+    )];
     if let Some(p) = share_pct {
         out.push(Figure::derived(GENERATION_SHARE, p, "%", ren.date, &[], &sources));
     }
@@ -140,7 +149,11 @@ mod tests {
 
     #[test]
     fn hours_of_the_latest_earlier_year_else_the_earliest() {
-        let table = [flh("pv", 2021, 823.0), flh("pv", 2023, 900.0), flh("wind", 2021, 1668.0)];
+        let table = [
+            flh("pv", 2021, 823.0),
+            flh("pv", 2023, 900.0),
+            flh("wind", 2021, 1668.0),
+        ];
         assert_eq!(hours_for(&table, "pv", 2024).map(|h| h.hours), Some(900.0));
         assert_eq!(hours_for(&table, "pv", 2022).map(|h| h.hours), Some(823.0));
         assert_eq!(hours_for(&table, "pv", 2019).map(|h| h.hours), Some(823.0));

@@ -6,10 +6,10 @@ pub mod assessment;
 pub mod balance;
 pub mod compensation;
 pub mod cost;
+pub mod generation;
 pub mod land;
 pub mod peers;
 pub mod progress;
-pub mod generation;
 pub mod renewables;
 pub mod select;
 

@@ -108,7 +108,11 @@ pub fn balance_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Opt
     let refs = book.figure_refs(m, fig::GHG_T);
     Some(BalanceView {
         year: b.date.year,
-        generation: m.generation.as_ref().map(|g| generation_sentence(r, g)).unwrap_or_default(),
+        generation: m
+            .generation
+            .as_ref()
+            .map(|g| generation_sentence(r, g))
+            .unwrap_or_default(),
         sectors: b.sectors.iter().map(|s| sector_row(r, s)).collect(),
         cells: b.rows.iter().map(|x| cell_row(r, x)).collect(),
         carriers: b
@@ -204,7 +208,13 @@ pub fn generation_sentence(r: &Renderer, g: &crate::compute::generation::Generat
     let parts: Vec<String> = g
         .rows
         .iter()
-        .map(|x| format!("{} {} MWh", r.locale.label("technology", &x.technology), r.locale.number(x.mwh, 0)))
+        .map(|x| {
+            format!(
+                "{} {} MWh",
+                r.locale.label("technology", &x.technology),
+                r.locale.number(x.mwh, 0)
+            )
+        })
         .collect();
     let share = match (g.share_pct, g.balance_year) {
         (Some(p), Some(y)) => fill_text(
