@@ -587,6 +587,11 @@ fn read_bytes(
             "save the table as CSV text (as downloaded from the office), or remove the file from inputs/",
         )
     })?;
+    let shown = match &inner {
+        Some(name) => format!("{rel} ({name})"),
+        None => rel.to_string(),
+    };
+    text::check_cells(&shown, &text, separator(&text))?;
     let source = if SourceRegistry::is_unknown(&source) {
         citation::from_genesis(rel, &text).unwrap_or_else(|| {
             warnings.push(format!(
@@ -598,10 +603,7 @@ fn read_bytes(
         source
     };
     let mut ctx = FileCtx {
-        rel: match &inner {
-            Some(name) => format!("{rel} ({name})"),
-            None => rel.to_string(),
-        },
+        rel: shown,
         source: Arc::new(source),
         aliases,
         members,
@@ -645,6 +647,16 @@ fn read_bytes(
         warnings.push(unmapped_warning(rel, &ctx.report, &ctx.unmapped));
     }
     Ok(Some((ctx.report, ctx.out, ctx.regional)))
+}
+
+/// The cell separator of a table, from its first line with content (for placing a character in a
+/// message; the format readers decide for themselves).
+fn separator(text: &str) -> char {
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
+    [';', '\t', ',']
+        .into_iter()
+        .max_by_key(|c| first.matches(*c).count())
+        .unwrap_or(',')
 }
 
 /// A recognised file none of whose columns means anything to the documents: name the columns.
