@@ -154,6 +154,20 @@ case("duplicate_rows_different_values", [POP, "duplicate row", "line 4", "line 8
 case("duplicate_rows_same_values", ["OK"], {POP: pop + "14729030,5014\n"}, exit_code=0)
 case("conflict_between_files", ["says 5014", "says 5100", "the later file is used"],
      {"statistics/zzz_extra/population_2021.csv": "ags,total\n14729030,5100\n"}, exit_code=0)
+# --- cross-check with the national table (a warning naming both files and values) -----------------
+case("national_cross_check_mismatch", ["statistics/own/population_2021.csv line 2", "is 6000",
+     "the national table statistics/national/population_2021.csv line 4 gives 5014", "more than the 5 % allowed"],
+     {"statistics/own/population_2021.csv": "ags,total\n14729030,6000\n"}, exit_code=0)
+case("national_cross_check_german_number", ["statistics/own/population_2021.csv line 2", "is 5.014",
+     "line 4 gives 5014", "factor of about 1000", "German-formatted number"],
+     {"statistics/own/population_2021.csv": "ags,total\n14729030,5.014\n"}, exit_code=0)
+case("national_cross_check_other_unit", ["statistics/own/area_2021.csv line 2", "is 46.81",
+     "statistics/national/area_2021.csv line 4 gives 4681", "factor 0.01", "another unit"],
+     {"statistics/own/area_2021.csv": "ags,land_total\n14729030,46.81\n"}, exit_code=0)
+case("build_national_cross_check_mismatch", ["statistics/own/population_2021.csv line 2", "gives 3548"],
+     {"statistics/own/population_2021.csv": "ags,total\n14729380,4200\n"}, command="build", exit_code=0)
+case("plausibility_tolerance_not_a_number", ["plausibility.csv", "line 2", "column national_tolerance_pct", "`viel` is not a number"],
+     {"plausibility.csv": "variable,min,max,kind,unit,warn_above,national_tolerance_pct\npopulation,1,,integer,Personen,,viel\n"})
 case("genesis_unknown_symbol", [GEN, "`?` is not a number"], {GEN: gen.replace(";4906;", ";?;", 1)})
 case("long_format_bad_date", [LONG, "`2019-13-31` is not a date", "column date"],
      {LONG: lng.replace("2019-12-31", "2019-13-31", 1)})

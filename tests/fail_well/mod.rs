@@ -458,3 +458,64 @@ fn a_template_loop_without_bound_runs_out_of_fuel_and_names_the_template() {
         "a briefing was written"
     );
 }
+
+/// The plausibility layer's warnings reach the documents, typed: the report and the handbook name
+/// variable, value, file and line of each; the briefing counts them and points to the report.
+#[test]
+fn implausible_values_and_disagreement_with_the_national_table_are_quality_notes_in_the_documents() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inputs = copy_fixture("small", tmp.path());
+    let national = inputs.join("statistics/national/population_2021.csv");
+    let text = fs::read_to_string(&national).unwrap();
+    // A German `3.548` in the comma-separated national table, and the member's own table for the
+    // same date, a thousand times larger (and 10 % above the national 3548).
+    fs::write(&national, text.replace("\n14729380,3548\n", "\n14729380,3.548\n")).unwrap();
+    fs::create_dir_all(inputs.join("statistics/own")).unwrap();
+    fs::write(
+        inputs.join("statistics/own/population_2021.csv"),
+        "ags,total\n14729380,3903\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = build_cmd(&inputs, &out)
+        .args(["--documents", "report,briefing,handbook"])
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    // The terminal names both files and values and the likely cause.
+    assert!(
+        err.contains("statistics/own/population_2021.csv line 2: population of 14729380 on 31.12.2021 is 3903, but the national table statistics/national/population_2021.csv line 6 gives 3.548")
+            && err.contains("German-formatted number"),
+        "{err}"
+    );
+    // Whitespace collapsed; a path broken after a slash joined again.
+    let flat = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ").replace("/ ", "/");
+    let report = flat(pdftotext(&out.join("bericht_2024_14729380_thallwitz.pdf")));
+    let notes = report
+        .rsplit("Hinweise zur Datenqualität")
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    for needle in [
+        "Einwohner (Fortschreibung) (population) am 31.12.2021: 3,548",
+        "population_2021.csv, Zeile 6) ist keine ganze Zahl",
+        "(3.548), deren Tausenderpunkt",
+        "3.903 (statistics/own/population_2021.csv, Zeile 2), die bundesweite Tabelle nennt 3,548",
+        "zulässig sind 5 %",
+        "um den Faktor 1.000 auseinander",
+    ] {
+        assert!(notes.contains(needle), "report lacks `{needle}`:\n{notes}");
+    }
+    let handbook = flat(pdftotext(&out.join("handbuch_2024.pdf")));
+    assert!(
+        handbook.contains("Hinweise zur Datenqualität")
+            && handbook.contains("3.903 (statistics/own/population_2021.csv, Zeile 2)"),
+        "handbook lacks the notes"
+    );
+    let briefing = flat(pdftotext(&out.join("ratsinfo_2024_14729380_thallwitz.pdf")));
+    assert!(
+        briefing.contains("2 Hinweis(e) zur Datenqualität") && briefing.contains("im Bericht"),
+        "{briefing}"
+    );
+}
