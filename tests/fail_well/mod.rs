@@ -519,3 +519,83 @@ fn implausible_values_and_disagreement_with_the_national_table_are_quality_notes
         "{briefing}"
     );
 }
+
+/// A full disk, for real: a file-size limit (`ulimit -f`, SIGXFSZ ignored) makes every write past
+/// it fail with EFBIG, as a full disk does with ENOSPC, in the middle of the run. No file that was
+/// not written is logged as written, every failed file is listed at the end, the exit code says
+/// so, no temporary file is left, and the earlier output is intact: every file byte-identical
+/// except the manifest, which keeps every document's entry but no longer records a complete run.
+/// A rerun without the limit then restores the folder byte for byte.
+#[test]
+fn a_disk_that_fills_up_mid_run_leaves_the_earlier_output_intact_and_lists_every_failed_file() {
+    // POSIX `ulimit -f` counts 512-byte blocks.
+    const BLOCKS: u64 = 400;
+    const LIMIT: u64 = BLOCKS * 512;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let first = build_cmd(&fixture("small"), &out).output().unwrap();
+    assert!(first.status.success(), "{}", stderr(&first));
+    let before = snapshot(&out);
+    let sizes: Vec<(&String, u64)> = before.iter().map(|(n, b)| (n, b.len() as u64)).collect();
+    let too_large: Vec<&String> = sizes.iter().filter(|(_, s)| *s > LIMIT).map(|(n, _)| *n).collect();
+    let fit: Vec<&String> = sizes
+        .iter()
+        .filter(|(n, s)| *s <= LIMIT && n.ends_with(".pdf"))
+        .map(|(n, _)| *n)
+        .collect();
+    assert!(
+        too_large.iter().any(|n| n.ends_with(".pdf"))
+            && too_large.iter().any(|n| n.ends_with(".csv"))
+            && !fit.is_empty(),
+        "the limit must cut a PDF and a table and let a PDF through: {sizes:?}"
+    );
+
+    let cmd = build_cmd(&fixture("small"), &out);
+    let mut limited = Command::new("sh");
+    limited
+        .arg("-c")
+        .arg(format!("trap '' XFSZ; ulimit -f {BLOCKS}; exec \"$0\" \"$@\""))
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .arg("--force")
+        .env_remove("SOURCE_DATE_EPOCH");
+    let o = limited.output().unwrap();
+    let err = stderr(&o);
+    assert!(!o.status.success(), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let list = err
+        .split("failed:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no list of failures: {err}"));
+    for name in &too_large {
+        assert!(
+            !err.contains(&format!("written {name}")),
+            "{name} logged as written:\n{err}"
+        );
+        assert!(list.contains(name.as_str()), "{name} not listed:\n{err}");
+        assert!(list.contains("File too large"), "{err}");
+    }
+    for name in &fit {
+        assert!(err.contains(&format!("written {name}")), "{err}");
+    }
+    let after = snapshot(&out);
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        before.keys().collect::<Vec<_>>(),
+        "files appeared or went (temporary files left?)"
+    );
+    for (name, bytes) in &before {
+        if name != "manifest.json" {
+            assert!(&after[name] == bytes, "{name} changed");
+        }
+    }
+    let manifest = |m: &[u8]| serde_json::from_slice::<serde_json::Value>(m).unwrap();
+    let (old, new) = (manifest(&before["manifest.json"]), manifest(&after["manifest.json"]));
+    assert_eq!(old["documents"], new["documents"], "document entries lost");
+    assert!(new.get("run").is_none(), "a failed run recorded as complete: {new}");
+
+    // Without the limit, the next run repairs the folder: byte-identical to the first.
+    let again = build_cmd(&fixture("small"), &out).output().unwrap();
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(snapshot(&out), before);
+}
