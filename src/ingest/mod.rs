@@ -495,9 +495,8 @@ fn check_observations(inputs: &Path, o: &mut Outcome) {
             found.extend(warnings);
             found.extend(rules.cross_check(&o.observations));
             found.extend(conflicts(&o.observations, &found));
+            found.extend(checks::plausibility(&o.observations, |v| rules.covers(v)));
             o.warnings.extend(found.iter().map(ToString::to_string));
-            o.warnings
-                .extend(checks::plausibility(&o.observations, |v| rules.covers(v)));
         }
         Err(e) => {
             o.errors.push(e);

@@ -80,6 +80,12 @@ pub enum Concern {
     },
     /// Another file gives another value for the same date; this one (read later) is used.
     Conflict { file: String, line: usize, value: f64 },
+    /// An area, count or capacity below zero (variables outside the plausibility table).
+    Negative,
+    /// A share over 100 % (variables outside the plausibility table).
+    ShareOver100,
+    /// A land-use class larger than the municipality's total area (`total`, ha) in the same file.
+    ClassOverTotal { total: f64 },
 }
 
 /// The likely cause of a figure an order of magnitude or more off the national table's.
@@ -103,7 +109,7 @@ const DEFAULT_ROW: &str = "*";
 pub const NATIONAL_DIR: &str = "statistics/national/";
 
 impl DataWarning {
-    fn of(o: &Observation, value: f64, concern: Concern) -> DataWarning {
+    pub fn of(o: &Observation, value: f64, concern: Concern) -> DataWarning {
         DataWarning {
             ags: o.ags.clone(),
             variable: o.variable.clone(),
@@ -186,6 +192,17 @@ impl std::fmt::Display for DataWarning {
                     None => Ok(()),
                 }
             }
+            Concern::Negative => write!(
+                f,
+                "{at}: {about}, negative; an area, count or capacity cannot be below zero"
+            ),
+            Concern::ShareOver100 => write!(f, "{at}: {about} %, a share over 100 %"),
+            Concern::ClassOverTotal { total } => write!(
+                f,
+                "{at}: {about} ha, {} % of the municipality's {} ha",
+                show((self.value / total * 100.0).round()),
+                show(*total)
+            ),
             Concern::Conflict { file, line, value } => write!(
                 f,
                 "{} {} {date}: {file} (line {line}) says {}, {} (line {}) says {}; the later file is used",

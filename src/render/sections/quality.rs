@@ -124,6 +124,15 @@ fn note(r: &Renderer, w: &DataWarning) -> String {
             }
             s
         }
+        Concern::Negative => fill_text(r, "quality_negative", &vars),
+        Concern::ShareOver100 => fill_text(r, "quality_share_over_100", &vars),
+        Concern::ClassOverTotal { total } => {
+            vars.extend([
+                ("total", value(r, *total)),
+                ("share", r.locale.number(w.value / total * 100.0, 0)),
+            ]);
+            fill_text(r, "quality_class_over_total", &vars)
+        }
         Concern::Conflict {
             file,
             line,
@@ -190,6 +199,27 @@ mod tests {
                 && s.contains(&de.locale.text("quality_magnitude_german")),
             "{s}"
         );
+        let mut class = warning(Concern::ClassOverTotal { total: 4681.0 }, 5000.0);
+        class.variable = "land_area".into();
+        class.category = Some("veg_agri".into());
+        let s = note(&en, &class);
+        assert!(
+            s.contains("land_area (veg_agri)")
+                && s.contains("5,000 ha")
+                && s.contains("107 %")
+                && s.contains("4,681 ha"),
+            "{s}"
+        );
+        let conflict = Concern::Conflict {
+            file: "statistics/a.csv".into(),
+            line: 2,
+            value: 5014.0,
+        };
+        let s = note(&de, &warning(conflict, 5100.0));
+        assert!(
+            s.contains("statistics/a.csv, Zeile 2 nennt 5.014") && s.contains("verwendet wird 5.100"),
+            "{s}"
+        );
         for key in [
             "quality_heading",
             "quality_intro",
@@ -202,6 +232,9 @@ mod tests {
             "quality_magnitude_german",
             "quality_magnitude_factor",
             "quality_conflict",
+            "quality_negative",
+            "quality_share_over_100",
+            "quality_class_over_total",
         ] {
             for r in [&de, &en] {
                 assert_ne!(r.locale.text(key), key, "{key} missing in {}", r.locale.lang);
