@@ -106,7 +106,13 @@ fn note(r: &Renderer, w: &DataWarning) -> String {
                 ("difference", r.locale.number(apart, 0)),
                 ("tolerance", value(r, *tolerance_pct)),
             ]);
-            let mut s = fill_text(r, "quality_national", &vars);
+            // Orders of magnitude apart, the percentage says nothing (109,906 %): the cause does.
+            let key = if magnitude.is_some() {
+                "quality_national_far"
+            } else {
+                "quality_national"
+            };
+            let mut s = fill_text(r, key, &vars);
             match magnitude {
                 Some(Magnitude::GermanNumber) => {
                     s.push(' ');
@@ -195,8 +201,20 @@ mod tests {
         assert!(
             s.contains("statistics/national/population_2021.csv, Zeile 9")
                 && s.contains("5.014")
-                && s.contains("5 %")
+                && !s.contains("Abweichung")
                 && s.contains(&de.locale.text("quality_magnitude_german")),
+            "{s}"
+        );
+        let near = Concern::National {
+            file: "statistics/national/population_2021.csv".into(),
+            line: 9,
+            value: 5014.0,
+            tolerance_pct: 5.0,
+            magnitude: None,
+        };
+        let s = note(&de, &warning(near, 6000.0));
+        assert!(
+            s.contains("nennt 5.014") && s.contains("20 % Abweichung, zulässig sind 5 %"),
             "{s}"
         );
         let mut class = warning(Concern::ClassOverTotal { total: 4681.0 }, 5000.0);
@@ -229,6 +247,7 @@ mod tests {
             "quality_german_number",
             "quality_above_any",
             "quality_national",
+            "quality_national_far",
             "quality_magnitude_german",
             "quality_magnitude_factor",
             "quality_conflict",
