@@ -26,4 +26,11 @@ mk scan; cp $F/small/statistics/leipzig/leipzig_bisko_2019.csv corpus/scan/seed_
 mk escape; for s in '#read("/etc/passwd")' '*x* $y$ <z> @w' '= Heading' '- item' '1. item' '`raw`' 'https://x.de' 'a\b' "Groß – \"quoted\" 'single'"; do n=$((n+1)); printf '%s' "$s" > "corpus/escape/seed_$n"; done
 mk formula; for s in 'ghg_t / population' '(a + b) * -c >= 2 and d' '((((1))))' '--x'; do n=$((n+1)); printf '%s' "$s" > "corpus/formula/seed_$n"; done
 mk plausibility; cp ../src/ingest/plausibility.csv corpus/plausibility/seed_a
+# formula_depth: depth (2 bytes, little-endian), what nests (1 byte), the innermost formula.
+mk formula_depth; printf '\x40\x00\x00x' > corpus/formula_depth/seed_a; printf '\x41\x00\x01x' > corpus/formula_depth/seed_b
+printf '\x10\x27\x02a + b' > corpus/formula_depth/seed_c
+# plausibility_layer: 11-byte records (variable, member and national flag, line, f64 little-endian).
+mk plausibility_layer
+printf '\x05\x81\x04\x00\x00\x00\x00\x00\x96\xb3\x40\x05\x01\x09\xf8\x53\xe3\xa5\x9b\x0e\x14\x40' > corpus/plausibility_layer/seed_a
+printf '\x05\x01\x02\x00\x00\x00\x00\x00\x00\xf8\x7f\x00\x00\x00\x00\x00\x00\x00\x00\x00\xf0\x7f' > corpus/plausibility_layer/seed_b
 echo "seeded $(find corpus -type f | wc -l) files"

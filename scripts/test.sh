@@ -19,4 +19,6 @@ done
 
 cargo fmt --all -- --check
 cargo clippy --all-targets -- -D warnings
+# `cargo test` also compiles the fuzz targets' bodies (klimapartner::fuzzing) and replays fuzz/regressions/
+# and the seed corpus through them (tests/fuzz_replay/); fuzzing itself needs cargo-fuzz (see README).
 cargo test

@@ -333,7 +333,9 @@ impl Documents {
                     manifest.documents.insert(name, e);
                 }
                 Outcome::Failed(error) => {
-                    manifest.documents.remove(&name);
+                    // The last run's file is still in place (files are replaced only whole, by a
+                    // rename), so its entry stays true: it is kept, and a later run finds the file
+                    // unchanged if it is (`Manifest::unchanged` checks the file's size too).
                     tally.failures.push(DocumentFailure {
                         document: name,
                         member: job

@@ -14,6 +14,8 @@ pub mod documents;
 pub mod error;
 pub mod format;
 pub mod formula;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ingest;
 pub mod init;
 pub mod log;

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 mod fail_well;
+mod fuzz_replay;
 mod incomplete;
 mod scale;
 

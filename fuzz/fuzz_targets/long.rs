@@ -1,14 +1,4 @@
 #![no_main]
 // Our long format for transcribed tables.
-use libfuzzer_sys::fuzz_target;
-
-#[path = "common.rs"]
-mod common;
-
-fuzz_target!(|data: &[u8]| {
-    common::read(
-        "statistics/leipzig/b.csv",
-        b"ags,variable,sector,carrier,date,value,unit,note\n",
-        data,
-    );
-});
+// The body is `klimapartner::fuzzing::long`, compiled and replayed by the main crate's tests.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| klimapartner::fuzzing::long(data));

@@ -1,12 +1,4 @@
 #![no_main]
-// Marktstammdatenregister export: BOM, quoted header (with the stray TAB), arbitrary rows.
-use libfuzzer_sys::fuzz_target;
-
-#[path = "common.rs"]
-mod common;
-
-const HEADER: &str = "\u{feff}\"MaStR-Nr. der Einheit\";\"Betriebs-Status\";\"Energieträger\";\"Nettonennleistung der Einheit\";\"Inbetriebnahmedatum der Einheit\";\"Meldedatum der Einheit\";\"Gemeindeschlüssel\";\"\tLetzte Aktualisierung\";\"Datum der endgültigen Stilllegung\"\r\n";
-
-fuzz_target!(|data: &[u8]| {
-    common::read("statistics/mastr/export.csv", HEADER.as_bytes(), data);
-});
+// Marktstammdatenregister export: BOM, quoted header, arbitrary rows.
+// The body is `klimapartner::fuzzing::mastr`, compiled and replayed by the main crate's tests.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| klimapartner::fuzzing::mastr(data));

@@ -1,10 +1,4 @@
 #![no_main]
 // Plain per-AGS tables (LocalZero): header `ags,…`, year from the file name.
-use libfuzzer_sys::fuzz_target;
-
-#[path = "common.rs"]
-mod common;
-
-fuzz_target!(|data: &[u8]| {
-    common::read("statistics/national/area_2021.csv", b"ags,", data);
-});
+// The body is `klimapartner::fuzzing::per_ags`, compiled and replayed by the main crate's tests.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| klimapartner::fuzzing::per_ags(data));

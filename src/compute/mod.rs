@@ -143,6 +143,8 @@ pub struct MemberFacts {
     pub assessment: Option<assessment::Assessment>,
     /// Flat list of all figures, in document order.
     pub figures: Vec<Figure>,
+    /// Ingest's warnings about this member's figures up to the year, for the quality notes.
+    pub data_warnings: Vec<crate::ingest::plausible::DataWarning>,
 }
 
 /// Partnership-wide results, computed once for all members.
@@ -367,6 +369,12 @@ fn member_facts(
             .and_then(|o| o.value.ok())
             .map(|v| v.round() as i32),
         figures,
+        data_warnings: data
+            .data_warnings
+            .iter()
+            .filter(|w| w.ags == m.ags && w.date.year <= year)
+            .cloned()
+            .collect(),
     })
 }
 

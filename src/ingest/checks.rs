@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::plausible::{Concern, DataWarning};
 use crate::error::InputError;
 use crate::model::{Ags, Missing, Observation, RefDate};
 
@@ -98,8 +99,8 @@ pub fn missing_summary(rel: &str, obs: &[Observation]) -> Vec<String> {
 /// Values that cannot be right: a negative area, count or capacity, a share over 100 %, an area
 /// or population no municipality has, a land-use class larger than the municipality. Variables
 /// the plausibility table covers (`covered`) get only the land-class check here; the table's
-/// ranges apply to them (see `plausible`).
-pub fn plausibility(obs: &[Observation], covered: impl Fn(&str) -> bool) -> Vec<String> {
+/// ranges apply to them (see `plausible`). Typed, for the terminal and the documents' quality notes.
+pub fn plausibility(obs: &[Observation], covered: impl Fn(&str) -> bool) -> Vec<DataWarning> {
     let mut out = Vec::new();
     let mut totals: BTreeMap<(&Ags, RefDate, &str), f64> = BTreeMap::new();
     for o in obs {
@@ -113,53 +114,29 @@ pub fn plausibility(obs: &[Observation], covered: impl Fn(&str) -> bool) -> Vec<
         let Ok(v) = o.value else { continue };
         let ranged = !covered(&o.variable);
         let unit = o.unit.to_lowercase();
-        let at = format!("{} line {}", o.source.file, o.line);
-        let what = match &o.category {
-            Some(c) => format!("{} ({c})", o.variable),
-            None => o.variable.clone(),
-        };
         let is_share = unit == "%" || unit == "prozent";
         let is_area = unit == "ha" || unit == "km²" || unit == "qm" || o.variable.contains("area");
         let is_count = matches!(unit.as_str(), "anzahl" | "personen" | "kw" | "mw" | "kwh" | "mwh")
             || o.variable.starts_with("population")
             || o.variable.contains("capacity");
         if ranged && v < 0.0 && (is_share || is_area || is_count) {
-            out.push(format!(
-                "{at}: {what} of {} on {} is negative ({v}); an area, count or capacity cannot be below zero",
-                o.ags,
-                o.date.display(crate::format::Style::German)
-            ));
+            out.push(DataWarning::of(o, v, Concern::Negative));
         }
         if ranged && is_share && v > 100.0 {
-            out.push(format!(
-                "{at}: {what} of {} on {} is {v} %, a share over 100 %",
-                o.ags,
-                o.date.display(crate::format::Style::German)
-            ));
+            out.push(DataWarning::of(o, v, Concern::ShareOver100));
         }
         if ranged && unit == "ha" && v > MAX_MUNICIPAL_AREA_HA {
-            out.push(format!(
-                "{at}: {what} of {} on {} is {v} ha, more than any municipality's area",
-                o.ags,
-                o.date.display(crate::format::Style::German)
-            ));
+            let limit = MAX_MUNICIPAL_AREA_HA;
+            out.push(DataWarning::of(o, v, Concern::AboveAny { limit }));
         }
         if ranged && o.variable.starts_with("population") && v > MAX_MUNICIPAL_POPULATION {
-            out.push(format!(
-                "{at}: {what} of {} on {} is {v}, more people than any municipality has",
-                o.ags,
-                o.date.display(crate::format::Style::German)
-            ));
+            let limit = MAX_MUNICIPAL_POPULATION;
+            out.push(DataWarning::of(o, v, Concern::AboveAny { limit }));
         }
         if o.variable == "land_area" && o.category.as_deref() != Some("land_total") {
             if let Some(&total) = totals.get(&(&o.ags, o.date, o.source.file.as_str())) {
                 if total > 0.0 && v > total * 1.0001 {
-                    out.push(format!(
-                        "{at}: {what} of {} on {} is {v} ha, {:.0} % of the municipality's {total} ha",
-                        o.ags,
-                        o.date.display(crate::format::Style::German),
-                        v / total * 100.0
-                    ));
+                    out.push(DataWarning::of(o, v, Concern::ClassOverTotal { total }));
                 }
             }
         }

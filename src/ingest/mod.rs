@@ -85,6 +85,9 @@ pub struct ReferenceTables {
     pub boundaries: Vec<geometry::Boundary>,
     /// Similar municipalities nationally (empty without the reference table).
     pub similar: Vec<similar::Row>,
+    /// Warnings about members' figures (implausible values, disagreement with the national table
+    /// or between files), for the documents' quality notes; compute hands each member its own.
+    pub data_warnings: Vec<plausible::DataWarning>,
 }
 
 /// What ingest hands on, in two parts: the observations (compute takes them by value and drops
@@ -271,6 +274,8 @@ pub struct Outcome {
     pub factor_sources: Vec<Arc<Source>>,
     pub files: Vec<FileReport>,
     pub warnings: Vec<String>,
+    /// The warnings about members' figures, typed (also in `warnings` as text).
+    pub data_warnings: Vec<plausible::DataWarning>,
     pub errors: Vec<InputError>,
     pub catalogues: catalogues::Catalogues,
     pub measure_status: Vec<local::MeasureStatus>,
@@ -296,6 +301,7 @@ pub fn ingest(inputs: &Path, members: &BTreeSet<Ags>) -> Result<Ingested, Vec<In
                 council_decisions: o.council_decisions,
                 boundaries: o.boundaries,
                 similar,
+                data_warnings: o.data_warnings,
             },
             warnings: o.warnings,
         }),
@@ -478,19 +484,27 @@ fn read_tables(inputs: &Path, registry: &SourceRegistry, members: &BTreeSet<Ags>
     }
 }
 
-/// Checks across files: conflicting figures and the plausibility rules.
+/// Checks across files: the plausibility rules, the cross-check with the national table and
+/// conflicting figures (those the cross-check named are not named twice).
 fn check_observations(inputs: &Path, o: &mut Outcome) {
-    o.warnings.extend(conflicts(&o.observations));
+    let mut found = Vec::new();
     match plausible::Rules::load(inputs) {
         Ok(rules) => {
             let (errors, warnings) = rules.check(&o.observations);
             o.errors.extend(errors);
-            o.warnings.extend(warnings);
-            o.warnings
-                .extend(checks::plausibility(&o.observations, |v| rules.covers(v)));
+            found.extend(warnings);
+            found.extend(rules.cross_check(&o.observations));
+            found.extend(conflicts(&o.observations, &found));
+            found.extend(checks::plausibility(&o.observations, |v| rules.covers(v)));
+            o.warnings.extend(found.iter().map(ToString::to_string));
         }
-        Err(e) => o.errors.push(e),
+        Err(e) => {
+            o.errors.push(e);
+            found.extend(conflicts(&o.observations, &[]));
+            o.warnings.extend(found.iter().map(ToString::to_string));
+        }
     }
+    o.data_warnings = found;
 }
 
 /// Control files, documentation, scripts and hidden files are not statistics.
@@ -587,6 +601,11 @@ fn read_bytes(
             "save the table as CSV text (as downloaded from the office), or remove the file from inputs/",
         )
     })?;
+    let shown = match &inner {
+        Some(name) => format!("{rel} ({name})"),
+        None => rel.to_string(),
+    };
+    text::check_cells(&shown, &text, separator(&text))?;
     let source = if SourceRegistry::is_unknown(&source) {
         citation::from_genesis(rel, &text).unwrap_or_else(|| {
             warnings.push(format!(
@@ -598,10 +617,7 @@ fn read_bytes(
         source
     };
     let mut ctx = FileCtx {
-        rel: match &inner {
-            Some(name) => format!("{rel} ({name})"),
-            None => rel.to_string(),
-        },
+        rel: shown,
         source: Arc::new(source),
         aliases,
         members,
@@ -647,6 +663,16 @@ fn read_bytes(
     Ok(Some((ctx.report, ctx.out, ctx.regional)))
 }
 
+/// The cell separator of a table, from its first line with content (for placing a character in a
+/// message; the format readers decide for themselves).
+fn separator(text: &str) -> char {
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
+    [';', '\t', ',']
+        .into_iter()
+        .max_by_key(|c| first.matches(*c).count())
+        .unwrap_or(',')
+}
+
 /// A recognised file none of whose columns means anything to the documents: name the columns.
 fn unmapped_warning(rel: &str, report: &FileReport, unmapped: &BTreeSet<String>) -> String {
     let shown: Vec<&str> = unmapped.iter().take(8).map(String::as_str).collect();
@@ -665,26 +691,37 @@ fn unmapped_warning(rel: &str, report: &FileReport, unmapped: &BTreeSet<String>)
     )
 }
 
-/// Warns where two files give different values for the same member, variable and date.
-fn conflicts(obs: &[Observation]) -> Vec<String> {
+/// Warns where two files give different values for the same member, variable and date (except
+/// where the cross-check with the national table already warned about that figure).
+fn conflicts(obs: &[Observation], warned: &[plausible::DataWarning]) -> Vec<plausible::DataWarning> {
     type Key<'a> = (&'a Ags, &'a str, &'a Option<String>, &'a Option<String>, RefDate);
+    let named: BTreeSet<(&Ags, &str, &Option<String>, RefDate)> = warned
+        .iter()
+        .filter(|w| matches!(w.concern, plausible::Concern::National { .. }))
+        .map(|w| (&w.ags, w.variable.as_str(), &w.category, w.date))
+        .collect();
     let mut seen: BTreeMap<Key<'_>, &Observation> = BTreeMap::new();
     let mut out = Vec::new();
     for o in obs {
         let key = (&o.ags, o.variable.as_str(), &o.sector, &o.category, o.date);
         if let Some(prev) = seen.insert(key, o) {
             if let (Ok(a), Ok(b)) = (prev.value, o.value) {
-                if prev.source.file != o.source.file && (a - b).abs() > 1e-9 * a.abs().max(1.0) {
-                    out.push(format!(
-                        "{} {} {}: {} (line {}) says {a}, {} (line {}) says {b}; the later file is used",
-                        o.ags,
-                        o.variable,
-                        o.date.display(crate::format::Style::German),
-                        prev.source.file,
-                        prev.line,
-                        o.source.file,
-                        o.line
-                    ));
+                let differ = prev.source.file != o.source.file && (a - b).abs() > 1e-9 * a.abs().max(1.0);
+                if differ && !named.contains(&(&o.ags, o.variable.as_str(), &o.category, o.date)) {
+                    out.push(plausible::DataWarning {
+                        ags: o.ags.clone(),
+                        variable: o.variable.clone(),
+                        category: o.category.clone(),
+                        date: o.date,
+                        value: b,
+                        file: o.source.file.clone(),
+                        line: o.line,
+                        concern: plausible::Concern::Conflict {
+                            file: prev.source.file.clone(),
+                            line: prev.line,
+                            value: a,
+                        },
+                    });
                 }
             }
         }

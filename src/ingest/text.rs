@@ -4,8 +4,10 @@ use crate::error::{line_of_offset, InputError};
 use crate::model::Missing;
 
 /// Decodes a file's bytes: UTF-16 with a byte-order mark, UTF-8 (with or without BOM) when valid,
-/// else ISO-8859-1/Windows-1252. A byte-order mark anywhere in the text (two files pasted together)
-/// is dropped. Returns the text and the name of the encoding that was used.
+/// else ISO-8859-1/Windows-1252. A byte-order mark at the start is dropped; one inside the text
+/// (two files pasted together) is kept, so that the checks of statistics cells
+/// ([`check_cells`]) and configuration texts ([`check_control_chars`]) can name its line.
+/// Returns the text and the name of the encoding that was used.
 pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     let (text, encoding) = if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
         (
@@ -27,11 +29,7 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
             }
         }
     };
-    if text.contains('\u{feff}') {
-        (text.replace('\u{feff}', ""), encoding)
-    } else {
-        (text, encoding)
-    }
+    (text, encoding)
 }
 
 /// Like [`decode`], but refuses bytes that are not text: NUL bytes or many control characters
@@ -291,6 +289,33 @@ pub fn check_control_chars(rel: &str, text: &str) -> Result<(), InputError> {
     Ok(())
 }
 
+/// The first unprintable character in a statistics file (C0 and C1 controls other than tab and
+/// line breaks, DEL, a byte-order mark inside the text), as an error naming line, column (the
+/// cell's number, counted with `sep`; the character's position in the line) and the character.
+/// A byte-order mark at the very start is allowed. Statistics cells are checked like
+/// configuration texts: an ESC in a cell would reach the terminal and the documents raw.
+pub fn check_cells(rel: &str, text: &str, sep: char) -> Result<(), InputError> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Some(pos) = body.find(forbidden_char) else {
+        return Ok(());
+    };
+    let c = body[pos..].chars().next().unwrap_or_default();
+    let line_start = body[..pos].rfind('\n').map_or(0, |p| p + 1);
+    let before = &body[line_start..pos];
+    let cell = before.matches(sep).count() + 1;
+    let char_col = before.chars().count() + 1;
+    Err(InputError::new(
+        rel,
+        format!(
+            "the control character {} (character {char_col} of the line) cannot be printed",
+            describe(c)
+        ),
+        "delete it and save the file again (it often comes from copying out of another program or from pasting two files together)",
+    )
+    .at(line_of_offset(body, pos))
+    .column(cell.to_string()))
+}
+
 /// One text field: no unprintable characters (tab and line breaks only where `multiline`) and at
 /// most `max` characters. The message names the field.
 pub fn check_field(field: &str, value: &str, max: usize, multiline: bool) -> Result<(), String> {
@@ -444,5 +469,24 @@ mod tests {
         assert_eq!((t.as_str(), enc), ("Größe", "UTF-8"));
         assert_eq!(repair_double_utf8("WaldflÃ¤che"), "Waldfläche");
         assert_eq!(repair_double_utf8("Waldfläche"), "Waldfläche");
+    }
+
+    #[test]
+    fn control_characters_in_statistics_cells_are_errors_naming_line_cell_and_character() {
+        assert!(check_cells("s.csv", "\u{feff}ags;total\n14729030;1\t2\r\n", ';').is_ok());
+        let e = check_cells("s.csv", "ags;total\n1;2\n14729030;3\u{1b}[31m\n", ';').unwrap_err();
+        assert_eq!((e.line, e.column.as_deref()), (Some(3), Some("2")), "{e}");
+        assert!(
+            e.message.contains("U+001B (ESC)") && e.message.contains("character 11"),
+            "{e}"
+        );
+        let e = check_cells("s.csv", "ags,total\n\u{feff}14729030,3\n", ',').unwrap_err();
+        assert_eq!((e.line, e.column.as_deref()), (Some(2), Some("1")));
+        assert!(e.message.contains("byte-order mark"), "{e}");
+        for c in ['\u{7}', '\u{85}', '\u{7f}', '\u{c}'] {
+            assert!(check_cells("s.csv", &format!("a,b\n1,{c}\n"), ',').is_err(), "{c:?}");
+        }
+        // A byte-order mark inside the text is no longer dropped by decoding.
+        assert_eq!(decode("a\u{feff}b".as_bytes()).0, "a\u{feff}b");
     }
 }

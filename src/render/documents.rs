@@ -21,6 +21,7 @@ use super::sections::land::{self, LandView, SinkView};
 use super::sections::maps::{self, Metric};
 use super::sections::method::{self, EmissionFactorRow, FluxRow, StartBalanceRow, StartErrorRow};
 use super::sections::progress::{self, ProgressView};
+use super::sections::quality::{self, MemberNotes};
 use super::sections::renewables::{self, RenewablesView};
 use super::sections::similar::{similar_view, SimilarView};
 use super::Renderer;
@@ -45,6 +46,8 @@ pub struct ReportView {
     pub progress: Option<ProgressView>,
     pub compensation: Option<CompensationView>,
     pub assessment: Option<AssessmentView>,
+    /// Ingest's warnings about the member's figures, one sentence each (empty: no section).
+    pub quality_notes: Vec<String>,
     pub charts: BTreeMap<String, ChartView>,
     pub sources: Vec<SourceRow>,
 }
@@ -96,6 +99,7 @@ pub fn report(
             .assessment
             .as_ref()
             .map(|a| assessment_view(r, facts, &data.catalogues, m, a, &data.measure_status, None)),
+        quality_notes: quality::notes(r, m),
         charts,
         sources: book.rows(r),
     };
@@ -128,6 +132,8 @@ pub struct BriefingView {
     pub balance_note: String,
     pub compensation_line: String,
     pub assessment: Option<AssessmentView>,
+    /// How many quality notes the report has about the member's figures (empty: none).
+    pub quality_line: String,
     pub charts: BTreeMap<String, ChartView>,
     pub sources: Vec<SourceRow>,
 }
@@ -248,6 +254,7 @@ pub fn briefing(
             .assessment
             .as_ref()
             .map(|a| assessment_view(r, facts, &data.catalogues, m, a, &data.measure_status, Some(5))),
+        quality_line: quality::briefing_line(r, m),
         charts,
         sources: book.rows(r),
     };
@@ -343,6 +350,8 @@ pub struct HandbookView {
     pub similar: Vec<MemberSimilar>,
     pub start_balance_method: Vec<StartBalanceRow>,
     pub catalogue: Option<CatalogueView>,
+    /// Ingest's warnings about the members' figures (members without any left out).
+    pub quality_notes: Vec<MemberNotes>,
     pub charts: BTreeMap<String, ChartView>,
     pub sources: Vec<SourceRow>,
 }
@@ -431,6 +440,7 @@ pub fn handbook(r: &Renderer, p: &Partnership, data: &ReferenceTables, facts: &F
         start_error: method::start_error_rows(r, factors),
         catalogue: (!data.catalogues.indicators.is_empty())
             .then(|| catalogue_view(r, facts, &data.catalogues, &Economics::of(&p.scenario))),
+        quality_notes: quality::members_notes(r, &facts.members),
         charts,
         sources: book.rows(r),
     };

@@ -74,11 +74,22 @@ case("utf16_is_read", ["UTF-16", "observations for members"],
      note="a spreadsheet's 'Unicode text' save: UTF-16 with BOM is decoded, not refused")
 case("mixed_encoding", [GEN, "mixes two encodings", "ISO-8859-1"],
      {GEN: gen.encode("utf-8").replace("Sachsen".encode(), "S\xe4chsen".encode("latin-1"), 1)})
-case("bom_in_middle", ["observations for members", "OK"],
-     {POP: pop.replace("\n14729030", "\n\ufeff14729030")}, exit_code=0,
-     note="a stray byte-order mark inside the text is dropped")
-case("bom_in_middle_two_files_pasted", [POP, "line 8", "`ags` is not a municipality key"],
+case("bom_in_middle", [POP, "line 4", "column 1", "U+FEFF (byte-order mark)", "delete it"],
+     {POP: pop.replace("\n14729030", "\n\ufeff14729030")},
+     note="a byte-order mark inside the text is an unprintable character in a cell: refused with its place")
+case("bom_in_middle_two_files_pasted", [POP, "line 8", "column 1", "byte-order mark", "pasting two files"],
      {POP: pop + "\ufeff" + pop})
+# --- control characters in statistics cells (checked in `check` as in `build`) ------------------
+case("statistics_cell_with_esc", [POP, "line 4", "column 2", "U+001B (ESC)", "character 11"],
+     {POP: pop.replace("14729030,5014", "14729030,5\x1b[31m014")})
+case("statistics_cell_with_bel_genesis", [GEN, "U+0007 (BEL)", "column"],
+     {GEN: gen.replace(";4906;", ";49\x0706;", 1)})
+case("statistics_cell_with_c1_control_long", [LONG, "line 6", "column 2", "U+0085"],
+     {LONG: lng.replace("14713000,final_energy", "14713000,\x85final_energy", 1)})
+case("statistics_cell_with_del_in_zip", ["statistics/national/pop_zip.zip (population_2021.csv)", "U+007F (DEL)", "line 4"],
+     {"statistics/national/pop_zip.zip": zipped([("population_2021.csv", pop.replace("14729030,5014", "14729030,\x7f5014"))])})
+case("build_statistics_cell_with_esc", [POP, "line 4", "U+001B (ESC)"],
+     {POP: pop.replace("14729030,5014", "14729030,5\x1b[31m014")}, command="build")
 case("mixed_line_endings", ["observations for members", "OK"],
      {AREA: area.replace("\n", "\r\n", 3).replace("\n", "\r", 6)}, exit_code=0,
      note="CRLF, LF and a lone CR in one file all end lines")
@@ -86,7 +97,7 @@ case("crlf_genesis_table", ["12411-01-01-5", "OK"], {GEN: gen.replace("\n", "\r\
 
 # --- separators and structure ----------------------------------------------------------------
 case("wrong_separator_tab", [AREA, "tab-separated"], {AREA: area.replace(",", "\t")})
-case("wrong_separator_long_format", [LONG, "comma-separated", "line 4"],
+case("wrong_separator_long_format", [LONG, "comma-separated", "line 5"],
      {LONG: lng.replace(",", ";")})
 case("wrong_separator_genesis_comma", [GEN, "no column header"], {GEN: gen.replace(";", ",")})
 case("wrong_separator_ffcsv_comma", [ZEN, "format is not recognised", "statistics_code,statistics_label"],
@@ -143,6 +154,20 @@ case("duplicate_rows_different_values", [POP, "duplicate row", "line 4", "line 8
 case("duplicate_rows_same_values", ["OK"], {POP: pop + "14729030,5014\n"}, exit_code=0)
 case("conflict_between_files", ["says 5014", "says 5100", "the later file is used"],
      {"statistics/zzz_extra/population_2021.csv": "ags,total\n14729030,5100\n"}, exit_code=0)
+# --- cross-check with the national table (a warning naming both files and values) -----------------
+case("national_cross_check_mismatch", ["statistics/own/population_2021.csv line 2", "is 6000",
+     "the national table statistics/national/population_2021.csv line 4 gives 5014", "more than the 5 % allowed"],
+     {"statistics/own/population_2021.csv": "ags,total\n14729030,6000\n"}, exit_code=0)
+case("national_cross_check_german_number", ["statistics/own/population_2021.csv line 2", "is 5.014",
+     "line 4 gives 5014", "factor of about 1000", "German-formatted number"],
+     {"statistics/own/population_2021.csv": "ags,total\n14729030,5.014\n"}, exit_code=0)
+case("national_cross_check_other_unit", ["statistics/own/area_2021.csv line 2", "is 46.81",
+     "statistics/national/area_2021.csv line 4 gives 4681", "factor 0.01", "another unit"],
+     {"statistics/own/area_2021.csv": "ags,land_total\n14729030,46.81\n"}, exit_code=0)
+case("build_national_cross_check_mismatch", ["statistics/own/population_2021.csv line 2", "gives 3548"],
+     {"statistics/own/population_2021.csv": "ags,total\n14729380,4200\n"}, command="build", exit_code=0)
+case("plausibility_tolerance_not_a_number", ["plausibility.csv", "line 2", "column national_tolerance_pct", "`viel` is not a number"],
+     {"plausibility.csv": "variable,min,max,kind,unit,warn_above,national_tolerance_pct\npopulation,1,,integer,Personen,,viel\n"})
 case("genesis_unknown_symbol", [GEN, "`?` is not a number"], {GEN: gen.replace(";4906;", ";?;", 1)})
 case("long_format_bad_date", [LONG, "`2019-13-31` is not a date", "column date"],
      {LONG: lng.replace("2019-12-31", "2019-13-31", 1)})
@@ -213,10 +238,10 @@ case("local_negative_count", [LOC, f"line {loc_line}", "public_charging_points o
 case("local_more_evs_than_fleet", [LOC, f"line {loc_line + 1}", "municipal_fleet_ev of 14729030", "is 40", "municipal_fleet_vehicles of the same date (10)"],
      {LOC: loc + "14729030,municipal_fleet_vehicles,2023-12-31,10,Anzahl,Hauptamt,\n14729030,municipal_fleet_ev,2023-12-31,40,Anzahl,Hauptamt,\n"})
 mea = small("catalogues/measures.toml")
-case("catalogue_negative_cost", ["catalogues/measures.toml", "measure `humus_cropland`", "running_cost is -31.9", "running_cost_is_saving"],
-     {"catalogues/measures.toml": mea.replace("running_cost = 31.9", "running_cost = -31.9", 1)})
+case("catalogue_negative_cost", ["catalogues/measures.toml", "measure `humus_cropland`", "running_cost is -123.5", "running_cost_is_saving"],
+     {"catalogues/measures.toml": mea.replace("running_cost = 123.5", "running_cost = -123.5", 1)})
 case("catalogue_negative_investment", ["catalogues/measures.toml", "investment is -", "cannot be negative"],
-     {"catalogues/measures.toml": mea.replace("investment = 789.0", "investment = -789.0", 1)})
+     {"catalogues/measures.toml": mea.replace("investment = 367.0", "investment = -367.0", 1)})
 case("build_population_zero", [POP, "line 4", "is 0"], {POP: pop.replace("14729030,5014", "14729030,0")}, command="build")
 
 # --- control files --------------------------------------------------------------------------------
@@ -235,7 +260,7 @@ mc = small("municipal_changes.csv")
 case("municipal_changes_bad_date", ["municipal_changes.csv", "`2012-13-01` is not a date", "column valid_from"], {"municipal_changes.csv": mc.replace("2012-01-01", "2012-13-01")})
 ef = small("factors/emission_factors.csv")
 case("emission_factor_text", ["factors/emission_factors.csv", "is not a number", "column g_co2e_per_kwh"],
-     {"factors/emission_factors.csv": ef + "heat,*,2019,viel,test,test\n"})
+     {"factors/emission_factors.csv": ef + "heat,*,2019,viel,test,test,\n"})
 
 # --- limits ---------------------------------------------------------------------------------------
 ind = small("catalogues/indicators.toml")
@@ -261,7 +286,7 @@ case("publisher_with_c1_control", ["partnership.toml", "line 5", "U+0085"],
      {"partnership.toml": cfg.replace('publisher = "Stadt', 'publisher = "\x85Stadt', 1)})
 case("measure_status_note_with_bel", ["local/measure_status.csv", f"line {ms_line}", "U+0007 (BEL)"],
      {"local/measure_status.csv": ms + "14729380,humus_cropland,planned,2025-01-01,,,Bauamt,Bitte \x07 klingeln\n"})
-case("catalogue_title_with_control", ["catalogues/measures.toml", "line 38", "U+0001"],
+case("catalogue_title_with_control", ["catalogues/measures.toml", "line 54", "U+0001"],
      {"catalogues/measures.toml": mea.replace('title = "Humusaufbau', 'title = "\x01Humusaufbau', 1)})
 case("member_name_with_emoji", ["partnership.toml: member[4].name", "U+1F333", "U+0301", "printed as \ufffd", "OK"],
      {"partnership.toml": cfg.replace('name = "Thallwitz"', 'name = "Thallwitz \U0001F333 x\u0301"', 1)}, exit_code=0)

@@ -458,3 +458,142 @@ fn a_template_loop_without_bound_runs_out_of_fuel_and_names_the_template() {
         "a briefing was written"
     );
 }
+
+/// The plausibility layer's warnings reach the documents, typed: the report and the handbook name
+/// variable, value, file and line of each; the briefing counts them and points to the report.
+#[test]
+fn implausible_values_and_disagreement_with_the_national_table_are_quality_notes_in_the_documents() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inputs = copy_fixture("small", tmp.path());
+    let national = inputs.join("statistics/national/population_2021.csv");
+    let text = fs::read_to_string(&national).unwrap();
+    // A German `3.548` in the comma-separated national table, and the member's own table for the
+    // same date, a thousand times larger (and 10 % above the national 3548).
+    fs::write(&national, text.replace("\n14729380,3548\n", "\n14729380,3.548\n")).unwrap();
+    fs::create_dir_all(inputs.join("statistics/own")).unwrap();
+    fs::write(
+        inputs.join("statistics/own/population_2021.csv"),
+        "ags,total\n14729380,3903\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = build_cmd(&inputs, &out)
+        .args(["--documents", "report,briefing,handbook"])
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    // The terminal names both files and values and the likely cause.
+    assert!(
+        err.contains("statistics/own/population_2021.csv line 2: population of 14729380 on 31.12.2021 is 3903, but the national table statistics/national/population_2021.csv line 6 gives 3.548")
+            && err.contains("German-formatted number"),
+        "{err}"
+    );
+    // Whitespace collapsed; a path broken after a slash joined again.
+    let flat = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ").replace("/ ", "/");
+    let report = flat(pdftotext(&out.join("bericht_2024_14729380_thallwitz.pdf")));
+    let notes = report
+        .rsplit("Hinweise zur Datenqualität")
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    for needle in [
+        "Einwohner (Fortschreibung) (population) am 31.12.2021: 3,548",
+        "population_2021.csv, Zeile 6) ist keine ganze Zahl",
+        "(3.548), deren Tausenderpunkt",
+        "3.903 (statistics/own/population_2021.csv, Zeile 2), die bundesweite Tabelle nennt 3,548 (statistics/national/population_2021.csv, Zeile 6). Die Werte liegen um den Faktor 1.000 auseinander",
+    ] {
+        assert!(notes.contains(needle), "report lacks `{needle}`:\n{notes}");
+    }
+    let handbook = flat(pdftotext(&out.join("handbuch_2024.pdf")));
+    assert!(
+        handbook.contains("Hinweise zur Datenqualität")
+            && handbook.contains("3.903 (statistics/own/population_2021.csv, Zeile 2)"),
+        "handbook lacks the notes"
+    );
+    let briefing = flat(pdftotext(&out.join("ratsinfo_2024_14729380_thallwitz.pdf")));
+    assert!(
+        briefing.contains("2 Hinweis(e) zur Datenqualität") && briefing.contains("im Bericht"),
+        "{briefing}"
+    );
+}
+
+/// A full disk, for real: a file-size limit (`ulimit -f`, SIGXFSZ ignored) makes every write past
+/// it fail with EFBIG, as a full disk does with ENOSPC, in the middle of the run. No file that was
+/// not written is logged as written, every failed file is listed at the end, the exit code says
+/// so, no temporary file is left, and the earlier output is intact: every file byte-identical
+/// except the manifest, which keeps every document's entry but no longer records a complete run.
+/// A rerun without the limit then restores the folder byte for byte.
+#[test]
+fn a_disk_that_fills_up_mid_run_leaves_the_earlier_output_intact_and_lists_every_failed_file() {
+    // POSIX `ulimit -f` counts 512-byte blocks.
+    const BLOCKS: u64 = 400;
+    const LIMIT: u64 = BLOCKS * 512;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let first = build_cmd(&fixture("small"), &out).output().unwrap();
+    assert!(first.status.success(), "{}", stderr(&first));
+    let before = snapshot(&out);
+    let sizes: Vec<(&String, u64)> = before.iter().map(|(n, b)| (n, b.len() as u64)).collect();
+    let too_large: Vec<&String> = sizes.iter().filter(|(_, s)| *s > LIMIT).map(|(n, _)| *n).collect();
+    let fit: Vec<&String> = sizes
+        .iter()
+        .filter(|(n, s)| *s <= LIMIT && n.ends_with(".pdf"))
+        .map(|(n, _)| *n)
+        .collect();
+    assert!(
+        too_large.iter().any(|n| n.ends_with(".pdf"))
+            && too_large.iter().any(|n| n.ends_with(".csv"))
+            && !fit.is_empty(),
+        "the limit must cut a PDF and a table and let a PDF through: {sizes:?}"
+    );
+
+    let cmd = build_cmd(&fixture("small"), &out);
+    let mut limited = Command::new("sh");
+    limited
+        .arg("-c")
+        .arg(format!("trap '' XFSZ; ulimit -f {BLOCKS}; exec \"$0\" \"$@\""))
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .arg("--force")
+        .env_remove("SOURCE_DATE_EPOCH");
+    let o = limited.output().unwrap();
+    let err = stderr(&o);
+    assert!(!o.status.success(), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let list = err
+        .split("failed:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no list of failures: {err}"));
+    for name in &too_large {
+        assert!(
+            !err.contains(&format!("written {name}")),
+            "{name} logged as written:\n{err}"
+        );
+        assert!(list.contains(name.as_str()), "{name} not listed:\n{err}");
+        assert!(list.contains("File too large"), "{err}");
+    }
+    for name in &fit {
+        assert!(err.contains(&format!("written {name}")), "{err}");
+    }
+    let after = snapshot(&out);
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        before.keys().collect::<Vec<_>>(),
+        "files appeared or went (temporary files left?)"
+    );
+    for (name, bytes) in &before {
+        if name != "manifest.json" {
+            assert!(&after[name] == bytes, "{name} changed");
+        }
+    }
+    let manifest = |m: &[u8]| serde_json::from_slice::<serde_json::Value>(m).unwrap();
+    let (old, new) = (manifest(&before["manifest.json"]), manifest(&after["manifest.json"]));
+    assert_eq!(old["documents"], new["documents"], "document entries lost");
+    assert!(new.get("run").is_none(), "a failed run recorded as complete: {new}");
+
+    // Without the limit, the next run repairs the folder: byte-identical to the first.
+    let again = build_cmd(&fixture("small"), &out).output().unwrap();
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(snapshot(&out), before);
+}

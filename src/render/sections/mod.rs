@@ -12,5 +12,6 @@ pub mod land;
 pub mod maps;
 pub mod method;
 pub mod progress;
+pub mod quality;
 pub mod renewables;
 pub mod similar;
