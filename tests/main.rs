@@ -9,6 +9,7 @@ use std::process::{Command, Output};
 
 mod fail_well;
 mod incomplete;
+mod known_tables;
 mod scale;
 
 fn bin() -> Command {
