@@ -732,11 +732,17 @@ fn relative(base: &Path, path: &Path) -> String {
 mod tests {
     use super::*;
 
-    /// A recognised official table whose columns `variables.csv` does not map: the warning names them.
+    /// A recognised official table whose columns neither `variables.csv` nor the built-in tables
+    /// map (population by age group, 12411-02-03-5): the warning names them.
     #[test]
     fn file_whose_columns_map_to_nothing_is_a_warning_naming_them() {
-        let rel = "statistics/regionalstatistik/12411-01-01-5_00_extract_Sachsen-Leipzig.csv";
-        let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs").join(rel)).unwrap();
+        let rel = "12411-02-03-5_00_extract_Sachsen-Leipzig.csv";
+        let bytes = std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/known_tables")
+                .join(rel),
+        )
+        .unwrap();
         let members: BTreeSet<Ags> = [Ags::parse("14729380").unwrap()].into();
         let mut warnings = Vec::new();
         let read = read_bytes(
@@ -755,7 +761,7 @@ mod tests {
             .find(|w| w.contains("none of its columns maps"))
             .expect("warning");
         assert!(
-            w.contains("12411-01-01-5:Insgesamt") && w.contains("variables.csv"),
+            w.contains("12411-02-03-5:Insgesamt / Altersgruppen") && w.contains("variables.csv"),
             "{w}"
         );
     }
