@@ -128,6 +128,11 @@ mod tests {
 
     /// (variable, AGS, year, value) of every member observation a file gives.
     fn read(name: &str) -> (String, Vec<(String, String, i32, String)>) {
+        let (report, v) = read_with_report(name);
+        (report.format.to_string(), v)
+    }
+
+    fn read_with_report(name: &str) -> (crate::ingest::FileReport, Vec<(String, String, i32, String)>) {
         let bytes = std::fs::read(format!("tests/fixtures/known_tables/{name}")).unwrap();
         let members = ["14729410", "14729380", "14729090"]
             .iter()
@@ -145,15 +150,16 @@ mod tests {
             })
             .collect();
         v.sort();
-        (report.format.to_string(), v)
+        (report, v)
     }
 
     /// One real table (12411-01-01-5) in every layout: the same canonical figures from each,
     /// with no `variables.csv` (parse_file maps nothing itself) — only the built-in knowledge.
     #[test]
     fn every_layout_of_12411_gives_the_same_population() {
-        let (format, wide) = read("12411_wide.xlsx");
-        assert_eq!(format, "GENESIS-Tabelle (XLSX)");
+        let (report, wide) = read_with_report("12411_wide.xlsx");
+        assert_eq!(report.format, "GENESIS-Tabelle (XLSX)");
+        assert_eq!(report.table, "12411-01-01-5", "the first line alone, as in the CSV");
         assert_eq!(wide.len(), 3 * 3 * 8, "3 members × 3 variables × 8 dates: {wide:?}");
         assert!(wide.contains(&("population".into(), "14729410".into(), 2015, "16364".into())));
         assert!(wide.contains(&("population_female".into(), "14729380".into(), 2008, "1862".into())));

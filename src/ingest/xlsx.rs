@@ -15,8 +15,8 @@ pub fn is_workbook(rel: &str, bytes: &[u8]) -> bool {
         || bytes.starts_with(b"PK\x03\x04") && bytes.windows(16).any(|w| w == b"xl/workbook.xml")
 }
 
-/// The first sheet of the workbook as `;`-separated text, one line per row, trailing empty cells
-/// of a row kept so that every row has the sheet's width (as in the offices' CSV).
+/// The first sheet of the workbook as `;`-separated text, one line per row: rows of the table keep
+/// the sheet's width (trailing empty cells too), a row with only its first cell filled is that cell.
 pub fn first_sheet_as_text(rel: &str, bytes: &[u8]) -> Result<String, InputError> {
     let hint = "download the table again as XLSX, or as CSV";
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
@@ -34,6 +34,11 @@ pub fn first_sheet_as_text(rel: &str, bytes: &[u8]) -> Result<String, InputError
     for row in range.rows() {
         let mut cells: Vec<String> = (0..first_col).map(|_| String::new()).collect();
         cells.extend(row.iter().map(cell_text));
+        // A line of text alone (title, date line, footer) is written alone, as in the offices'
+        // CSV, whose first line reads `GENESIS-Tabelle: <code>` with nothing after it.
+        if cells.iter().skip(1).all(String::is_empty) {
+            cells.truncate(1);
+        }
         out.push_str(&cells.join(";"));
         out.push('\n');
     }
@@ -85,6 +90,21 @@ mod tests {
         assert_eq!(cell_text(&Data::String("Leipzig, Stadt".into())), "Leipzig, Stadt");
         assert_eq!(cell_text(&Data::String("a;b \"c\"".into())), "\"a;b \"\"c\"\"\"");
         assert_eq!(cell_text(&Data::Empty), "");
+    }
+
+    /// A GENESIS table saved as XLSX cites itself like its CSV: the first line holds the code alone.
+    #[test]
+    fn a_workbook_table_cites_itself() {
+        let bytes = include_bytes!("../../tests/fixtures/known_tables/12411_wide.xlsx");
+        let text = first_sheet_as_text("x.xlsx", bytes).unwrap();
+        assert!(text.starts_with("GENESIS-Tabelle: 12411-01-01-5\n"), "{text}");
+        let s = super::super::citation::from_genesis("x.xlsx", &text).unwrap();
+        assert_eq!(s.table, "12411-01-01-5");
+        assert_eq!(s.licence, "dl-de/by-2-0");
+        assert!(
+            text.contains("\n14729410;        Wurzen, Stadt;16364;7850;8514;"),
+            "{text}"
+        );
     }
 
     #[test]
