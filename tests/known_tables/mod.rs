@@ -97,3 +97,76 @@ fn offices_downloads_are_mapped_and_cite_themselves() {
     }
     assert!(!text.contains("Quelle nicht angegeben"), "{text}");
 }
+
+/// Issue 14, item 7: a second, made-up partnership in Rhineland-Palatinate (Cochem and five
+/// neighbours, Altlay under 1,000 inhabitants) whose core data come in layouts the bundled inputs do
+/// not use — population as an older flat file and a long table CSV, land use as an older flat file
+/// by ALKIS codes, buildings as an XLSX workbook (`tests/fixtures/second_partnership/make_second.py`).
+fn second_partnership(dir: &Path) -> PathBuf {
+    let inputs = copy_fixture("small", dir);
+    for sub in ["statistics", "geometry"] {
+        fs::remove_dir_all(inputs.join(sub)).unwrap();
+    }
+    for rel in ["local/measure_status.csv", "local/council_decisions.csv"] {
+        fs::remove_file(inputs.join(rel)).unwrap();
+    }
+    let fixture_dir = fixture("second_partnership");
+    super::copy_dir(&fixture_dir.join("statistics"), &inputs.join("statistics"));
+    fs::copy(fixture_dir.join("partnership.toml"), inputs.join("partnership.toml")).unwrap();
+    let mut sources = fs::read_to_string(inputs.join("sources.toml")).unwrap();
+    sources.push_str(&fs::read_to_string(fixture_dir.join("sources_extra.toml")).unwrap());
+    fs::write(inputs.join("sources.toml"), sources).unwrap();
+    // No hand-written mapping: the 12411 lines of the bundled variables.csv go.
+    let variables = inputs.join("variables.csv");
+    let text = fs::read_to_string(&variables).unwrap();
+    let kept: Vec<&str> = text.lines().filter(|l| !l.starts_with("12411")).collect();
+    fs::write(&variables, kept.join("\n") + "\n").unwrap();
+    inputs
+}
+
+#[test]
+fn a_second_partnership_elsewhere_from_other_layouts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inputs = second_partnership(tmp.path());
+    let check = bin().args(["check", "--inputs"]).arg(&inputs).output().unwrap();
+    let out = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success(), "{out}{}", stderr(&check));
+    for part in [
+        "statistics/12411_flat.csv                            GENESIS flat (ffcsv, old columns)  ISO-8859-1 12411",
+        "statistics/12411-01-01-5_long.csv                    GENESIS-Tabelle (CSV)              ISO-8859-1 12411-01-01-5",
+        "statistics/31231-01-02-5.xlsx                        GENESIS-Tabelle (XLSX)",
+        "buildings, flats, residential_area",
+        "07135003 Altlay: population 2021 (statistics/12411_flat.csv); area and land use 2021 (statistics/33111_flat.csv)",
+    ] {
+        assert!(out.contains(part), "`{part}` missing in:\n{out}");
+    }
+
+    let out_dir = tmp.path().join("out");
+    let o = build(&inputs, &out_dir, &["--documents", "briefing"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(pdfs(&out_dir).len(), 6, "{:?}", pdfs(&out_dir));
+    let ind = indicators(&out_dir);
+    let get = |ags: &str, k: &str| ind[&(ags.to_string(), k.to_string())].clone();
+    // The national tables' figures, through the other layouts (make_second.py).
+    assert_eq!(get("07135003", "population"), (445.0, 2021, "A".into()));
+    assert_eq!(get("07135020", "population"), (5_199.0, 2021, "A".into()));
+    assert_eq!(get("07135003", "land_total"), (575.0, 2021, "A".into()));
+    assert_eq!(get("07135003", "area_settlement").0, 36.0);
+    assert_eq!(get("07135003", "area_traffic").0, 35.0);
+    assert_eq!(get("07135003", "area_forest").0, 237.0);
+    assert_eq!(get("07135020", "land_total").0, 2_118.0);
+    let text = pdftotext(&out_dir.join("ratsinfo_2024_07135003_altlay.pdf"));
+    for part in [
+        "Ratsinformation Klima: Altlay",
+        "445 Einw.",
+        "575 ha",
+        "41,2 %",
+        "(31231-01-02-5)",
+    ] {
+        assert!(text.contains(part), "`{part}` missing in:\n{text}");
+    }
+    assert!(
+        !text.contains("31231-01-02-5;"),
+        "the workbook's code is cited alone: {text}"
+    );
+}
