@@ -122,6 +122,15 @@ mod tests {
             Some(("land_area", Some("veg_agri")))
         );
         assert_eq!(var("33111-01-01-5:Bodenfläche / Landwirtschaftsfläche / Moor"), None);
+        assert_eq!(
+            var("46251-01-02-4:Kraftfahrzeugarten / Pkw"),
+            Some(("vehicles", Some("cars")))
+        );
+        assert_eq!(
+            var("31231-01-02-5:Wohnfläche in Wohngebäuden"),
+            Some(("residential_area", Some("residential_buildings_area_total")))
+        );
+        assert_eq!(var("1000A:PRS018"), Some(("population_census", None)));
         assert_eq!(var("population:total"), None);
         assert_eq!(var("no colon"), None);
     }
