@@ -18,6 +18,17 @@ pub fn is_workbook(rel: &str, bytes: &[u8]) -> bool {
 /// The first sheet of the workbook as `;`-separated text, one line per row: rows of the table keep
 /// the sheet's width (trailing empty cells too), a row with only its first cell filled is that cell.
 pub fn first_sheet_as_text(rel: &str, bytes: &[u8]) -> Result<String, InputError> {
+    // A damaged workbook must be an input error naming the file, never a crash of the run.
+    std::panic::catch_unwind(|| sheet_text(rel, bytes)).unwrap_or_else(|_| {
+        Err(InputError::new(
+            rel,
+            "is a damaged Excel workbook (it cannot be read)",
+            "download the table again as XLSX, or as CSV",
+        ))
+    })
+}
+
+fn sheet_text(rel: &str, bytes: &[u8]) -> Result<String, InputError> {
     let hint = "download the table again as XLSX, or as CSV";
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
         .map_err(|e| InputError::new(rel, format!("is not a readable Excel workbook: {e}"), hint))?;
@@ -111,6 +122,11 @@ mod tests {
     fn a_zip_that_is_no_workbook_is_an_error_naming_the_file() {
         let e = first_sheet_as_text("x.xlsx", b"PK\x03\x04 not really").unwrap_err();
         assert!(e.to_string().contains("x.xlsx"), "{e}");
+        let whole = include_bytes!("../../tests/fixtures/known_tables/12411_wide.xlsx");
+        for cut in [whole.len() / 2, whole.len() - 30] {
+            let e = first_sheet_as_text("cut.xlsx", &whole[..cut]).unwrap_err();
+            assert!(e.to_string().contains("cut.xlsx"), "{e}");
+        }
         assert!(!is_workbook("x.csv", b"a;b"));
         assert!(is_workbook("X.XLSX", b""));
     }
