@@ -10,6 +10,7 @@ use std::process::{Command, Output};
 mod fail_well;
 mod fuzz_replay;
 mod incomplete;
+mod known_tables;
 mod scale;
 
 fn bin() -> Command {

@@ -18,7 +18,7 @@ const FACTS_HEADER: &str = "label,group,description,value,unit";
 const KNOWN: &str = "GENESIS/Regionalstatistik table CSV (first line `GENESIS-Tabelle: …`), GENESIS flat file \
 (header `statistics_code;…` or `Statistik_Code;…`), Marktstammdatenregister export (header `\"MaStR-Nr. der Einheit\";…`), \
 a per-AGS table (header `ags,…`, year in the file name), the long format (`ags,variable,sector,carrier,date,value,unit,note`) \
-or GeoJSON boundaries";
+or GeoJSON boundaries; any of the tables also as an Excel workbook (`.xlsx`, first sheet)";
 
 /// Recognises the format and reads the file. Leaves `report.format` empty if nothing matched and
 /// the file does not look like data (a note, a picture); a data file (`.csv`, `.zip`, `.json`…) of
@@ -108,7 +108,7 @@ pub fn read_any(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
 /// Files whose name says they hold data; anything else is skipped with a warning, unread.
 pub fn data_file(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
-    [".csv", ".zip", ".json", ".geojson", ".tsv", ".txt"]
+    [".csv", ".zip", ".json", ".geojson", ".tsv", ".txt", ".xlsx"]
         .iter()
         .any(|e| lower.ends_with(e))
 }

@@ -414,10 +414,21 @@ pub fn flat(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), 
             ))
         })
         .collect();
+    // The regional dimension: `GEO…` (GENESIS), else the one holding regional keys
+    // (Regionalstatistik's `GEMEIN`, `KREISE`).
     let region = dims
         .iter()
         .position(|&(vc, _)| t.height() > 0 && t.cell(0, vc).starts_with("GEO"))
+        .or_else(|| {
+            dims.iter()
+                .position(|&(_, ac)| t.height() > 0 && RegionKey::parse(t.cell(0, ac)).is_some())
+        })
         .unwrap_or(0);
+    let c_var_label = t.column_index("value_variable_label");
+    let attr_labels: Vec<Option<usize>> = (1..=9)
+        .filter(|k| t.column_index(&format!("{k}_variable_attribute_code")).is_some())
+        .map(|k| t.column_index(&format!("{k}_variable_attribute_label")))
+        .collect();
     if dims.is_empty() {
         col("1_variable_code")?;
         col("1_variable_attribute_code")?;
@@ -460,9 +471,20 @@ pub fn flat(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<(), 
                 raw.push_str(t.cell(r, ac).trim());
             }
         }
+        ctx.label_raw = c_var_label.map(|c| {
+            let mut l = format!("{}:{}", t.cell(r, c_stat), t.cell(r, c).trim());
+            for (i, ac) in attr_labels.iter().enumerate() {
+                if let (true, Some(ac)) = (i != region, ac) {
+                    l.push('/');
+                    l.push_str(t.cell(r, *ac).trim());
+                }
+            }
+            l
+        });
         let unit = t.cell(r, c_unit).to_string();
         ctx.emit_to(target, &raw, None, None, date, cell, flag, Some(&unit), line);
     }
+    ctx.label_raw = None;
     Ok(())
 }
 
@@ -485,6 +507,10 @@ pub fn flat_old(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<
     let dims: Vec<usize> = (1..=9)
         .filter_map(|k| t.column_index(&format!("{k}_Auspraegung_Code")))
         .collect();
+    let dim_labels: Vec<Option<usize>> = (1..=9)
+        .filter(|k| t.column_index(&format!("{k}_Auspraegung_Code")).is_some())
+        .map(|k| t.column_index(&format!("{k}_Auspraegung_Label")))
+        .collect();
     if dims.is_empty() {
         return Err(InputError::new(
             &rel,
@@ -498,19 +524,22 @@ pub fn flat_old(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<
         .position(|&c| t.height() > 0 && RegionKey::parse(t.cell(0, c)).is_some())
         .unwrap_or(0);
     // Value columns: `CODE__Label__Unit`; their flags: `CODE__Label__q`.
-    let mut values: Vec<(usize, String, String, Option<usize>)> = Vec::new();
+    let mut values: Vec<ValueColumn> = Vec::new();
     let by_name: BTreeMap<&str, usize> = t.columns.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
     for (i, name) in t.columns.iter().enumerate() {
         let parts: Vec<&str> = name.split("__").collect();
         if parts.len() < 3 || parts.last() == Some(&"q") {
             continue;
         }
-        let code = parts[0].to_string();
-        let unit = parts[parts.len() - 1].replace('_', " ");
-        let q = by_name
-            .get(format!("{}__q", parts[..parts.len() - 1].join("__")).as_str())
-            .copied();
-        values.push((i, code, unit, q));
+        values.push(ValueColumn {
+            index: i,
+            code: parts[0].trim().to_string(),
+            label: parts[1..parts.len() - 1].join(" ").replace('_', " "),
+            unit: parts[parts.len() - 1].replace('_', " "),
+            q: by_name
+                .get(format!("{}__q", parts[..parts.len() - 1].join("__")).as_str())
+                .copied(),
+        });
     }
     if values.is_empty() {
         return Err(InputError::new(
@@ -539,27 +568,41 @@ pub fn flat_old(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Result<
             .at(line)
             .column("Zeit")
         })?;
-        let mut extra = String::new();
+        let (mut extra, mut extra_labels) = (String::new(), String::new());
         for (i, &c) in dims.iter().enumerate() {
             if i != region {
                 extra.push('/');
                 extra.push_str(t.cell(r, c).trim());
+                extra_labels.push('/');
+                extra_labels.push_str(dim_labels[i].map_or("", |l| t.cell(r, l).trim()));
             }
         }
-        for (c, code, unit, q) in &values {
-            let (cell, mut flag) = parse_cell(t.cell(r, *c), NumberStyle::German).map_err(|m| {
+        for v in &values {
+            let (cell, mut flag) = parse_cell(t.cell(r, v.index), NumberStyle::German).map_err(|m| {
                 InputError::new(&rel, m, "fix or remove the cell")
                     .at(line)
-                    .column(t.columns[*c].clone())
+                    .column(t.columns[v.index].clone())
             })?;
-            if let Some(f) = q.map(|q| t.cell(r, q).trim()).filter(|f| !f.is_empty()) {
+            if let Some(f) = v.q.map(|q| t.cell(r, q).trim()).filter(|f| !f.is_empty()) {
                 flag = Some(with_quality(flag, f));
             }
-            let raw = format!("{stat}:{code}{extra}");
-            ctx.emit_to(target.clone(), &raw, None, None, date, cell, flag, Some(unit), line);
+            let raw = format!("{stat}:{}{extra}", v.code);
+            ctx.label_raw = Some(format!("{stat}:{}{extra_labels}", v.label));
+            ctx.emit_to(target.clone(), &raw, None, None, date, cell, flag, Some(&v.unit), line);
         }
     }
+    ctx.label_raw = None;
     Ok(())
+}
+
+/// A value column of the older flat file: `CODE__Label__Unit`, its flag column `CODE__Label__q`.
+struct ValueColumn {
+    index: usize,
+    code: String,
+    /// The label as the column name spells it (ASCII: `Bevoelkerungsstand`).
+    label: String,
+    unit: String,
+    q: Option<usize>,
 }
 
 /// The quality column's flag (`e`, `p`, `r`, `s`), after a `()` from the cell itself.

@@ -11,6 +11,7 @@ pub mod factors;
 mod formats;
 mod genesis;
 pub mod geometry;
+pub mod known;
 pub mod local;
 mod mastr;
 mod merge;
@@ -20,6 +21,7 @@ pub mod registry;
 pub mod similar;
 pub mod table;
 pub mod text;
+mod xlsx;
 mod zipped;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,7 +34,7 @@ use walkdir::WalkDir;
 use crate::error::InputError;
 pub use factors::Factors;
 pub use registry::MunicipalChanges;
-use registry::{Aliases, SourceRegistry};
+use registry::{Alias, Aliases, SourceRegistry};
 use text::Cell;
 
 use crate::model::{Ags, Missing, Observation, RefDate, Source};
@@ -129,6 +131,9 @@ pub(crate) struct FileCtx<'a> {
     /// any column was mapped: a file whose columns all map to nothing gets a warning naming them.
     unmapped: BTreeSet<String>,
     mapped: bool,
+    /// The value being emitted named by the office's labels instead of its codes (flat files):
+    /// tried when neither `variables.csv` nor the built-in tables know the codes.
+    pub label_raw: Option<String>,
 }
 
 impl FileCtx<'_> {
@@ -158,6 +163,14 @@ impl FileCtx<'_> {
         } else {
             None
         }
+    }
+
+    /// What a raw name means: `variables.csv` first (the user's override), then the built-in
+    /// knowledge of the official tables; by the file's codes, then by its labels.
+    fn resolve(&self, raw: &str) -> Option<&Alias> {
+        let known = known::KnownTables::built_in();
+        let by = |r: &str| self.aliases.get(r).or_else(|| known.lookup(r));
+        by(raw).or_else(|| self.label_raw.as_deref().and_then(by))
     }
 
     /// Records one cell of a municipality: a member, a predecessor of one, or (dropped) anyone else.
@@ -195,7 +208,7 @@ impl FileCtx<'_> {
         line: usize,
     ) {
         self.report.years.insert(date.year);
-        let (variable, alias_category, alias_unit) = match self.aliases.get(raw) {
+        let (variable, alias_category, alias_unit) = match self.resolve(raw) {
             Some(a) => (a.variable.clone(), a.category.clone(), a.unit.clone()),
             None => (raw.to_string(), None, None),
         };
@@ -588,7 +601,13 @@ fn read_bytes(
     changes: &MunicipalChanges,
     warnings: &mut Vec<String>,
 ) -> Result<Option<FileResult>, InputError> {
-    let (bytes, inner) = if bytes.starts_with(b"PK\x03\x04") || rel.to_ascii_lowercase().ends_with(".zip") {
+    let workbook = xlsx::is_workbook(rel, bytes);
+    let sheet;
+    let (bytes, inner) = if workbook {
+        // The first sheet as the text of the same table in CSV; readers and citation as for CSV.
+        sheet = xlsx::first_sheet_as_text(rel, bytes)?;
+        (std::borrow::Cow::Borrowed(sheet.as_bytes()), None)
+    } else if bytes.starts_with(b"PK\x03\x04") || rel.to_ascii_lowercase().ends_with(".zip") {
         let (name, data) = zipped::single_csv(rel, bytes, MAX_FILE_BYTES)?;
         (std::borrow::Cow::Owned(data), Some(name))
     } else {
@@ -640,6 +659,7 @@ fn read_bytes(
         warnings: Vec::new(),
         unmapped: BTreeSet::new(),
         mapped: false,
+        label_raw: None,
     };
     formats::read_any(&mut ctx, &text)?;
     if ctx.report.format.is_empty() {
@@ -653,6 +673,13 @@ fn read_bytes(
             "GENESIS flat (ffcsv)" => "GENESIS flat (ffcsv, ZIP)",
             "GENESIS flat (ffcsv, old columns)" => "GENESIS flat (ffcsv old, ZIP)",
             "GENESIS-Tabelle (CSV)" => "GENESIS-Tabelle (CSV, ZIP)",
+            other => other,
+        };
+    } else if workbook {
+        ctx.report.format = match ctx.report.format {
+            "GENESIS flat (ffcsv)" => "GENESIS flat (ffcsv, XLSX)",
+            "GENESIS flat (ffcsv, old columns)" => "GENESIS flat (ffcsv old, XLSX)",
+            "GENESIS-Tabelle (CSV)" => "GENESIS-Tabelle (XLSX)",
             other => other,
         };
     }
@@ -742,11 +769,17 @@ fn relative(base: &Path, path: &Path) -> String {
 mod tests {
     use super::*;
 
-    /// A recognised official table whose columns `variables.csv` does not map: the warning names them.
+    /// A recognised official table whose columns neither `variables.csv` nor the built-in tables
+    /// map (population by age group, 12411-02-03-5): the warning names them.
     #[test]
     fn file_whose_columns_map_to_nothing_is_a_warning_naming_them() {
-        let rel = "statistics/regionalstatistik/12411-01-01-5_00_extract_Sachsen-Leipzig.csv";
-        let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs").join(rel)).unwrap();
+        let rel = "12411-02-03-5_00_extract_Sachsen-Leipzig.csv";
+        let bytes = std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/known_tables")
+                .join(rel),
+        )
+        .unwrap();
         let members: BTreeSet<Ags> = [Ags::parse("14729380").unwrap()].into();
         let mut warnings = Vec::new();
         let read = read_bytes(
@@ -765,7 +798,7 @@ mod tests {
             .find(|w| w.contains("none of its columns maps"))
             .expect("warning");
         assert!(
-            w.contains("12411-01-01-5:Insgesamt") && w.contains("variables.csv"),
+            w.contains("12411-02-03-5:Insgesamt / Altersgruppen") && w.contains("variables.csv"),
             "{w}"
         );
     }

@@ -1,0 +1,224 @@
+//! Built-in knowledge of the official tables the documents use (issue 14): the statistical offices'
+//! table codes, value-variable and Merkmal codes (`BEVSTD`, `FLC005A` with `ADVN09-1` …) and
+//! column labels, mapped to the canonical variables compute uses. A download needs no line in
+//! `variables.csv`; that file still overrides (see [`FileCtx::emit_to`](super::FileCtx)).
+//!
+//! The table is compiled in from `src/ingest/known_tables.csv`, which says where each code or
+//! label was read; nothing in it is guessed.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::registry::Alias;
+
+const BUILT_IN: &str = include_str!("known_tables.csv");
+
+/// The built-in entries by (table code or prefix, normalised key).
+pub struct KnownTables {
+    map: BTreeMap<(String, String), Alias>,
+}
+
+impl KnownTables {
+    /// Parses the table; a malformed line is a defect of the program, reported with its line.
+    fn parse(text: &str) -> Result<KnownTables, String> {
+        let mut reader = csv::ReaderBuilder::new()
+            .comment(Some(b'#'))
+            .flexible(false)
+            .from_reader(text.as_bytes());
+        let header = reader.headers().map_err(|e| e.to_string())?.clone();
+        let want = ["table", "key", "variable", "category", "unit", "evidence"];
+        if header.iter().collect::<Vec<_>>() != want {
+            return Err(format!("known_tables.csv: the header must be {}", want.join(",")));
+        }
+        let mut map = BTreeMap::new();
+        for record in reader.records() {
+            let r = record.map_err(|e| format!("known_tables.csv: {e}"))?;
+            let line = r.position().map_or(0, |p| p.line());
+            let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+            let (table, key) = (r[0].trim().to_string(), normalise_key(&r[1]));
+            if table.is_empty() || key.is_empty() || r[2].trim().is_empty() || r[5].trim().is_empty() {
+                return Err(format!(
+                    "known_tables.csv, line {line}: table, key, variable and evidence must not be empty"
+                ));
+            }
+            let alias = Alias {
+                variable: r[2].trim().to_string(),
+                category: opt(&r[3]),
+                unit: opt(&r[4]),
+            };
+            if map.insert((table.clone(), key.clone()), alias).is_some() {
+                return Err(format!(
+                    "known_tables.csv, line {line}: `{table}` / `{key}` appears twice"
+                ));
+            }
+        }
+        Ok(KnownTables { map })
+    }
+
+    /// The compiled-in table.
+    pub fn built_in() -> &'static KnownTables {
+        static TABLE: OnceLock<KnownTables> = OnceLock::new();
+        TABLE.get_or_init(|| KnownTables::parse(BUILT_IN).expect("the built-in table of official tables parses"))
+    }
+
+    /// The canonical variable of a reader's raw name `<table or statistic code>:<key>`, trying the
+    /// table code and each of its prefixes at a `-` (longest first).
+    pub fn lookup(&self, raw: &str) -> Option<&Alias> {
+        let (table, rest) = raw.split_once(':')?;
+        let key = normalise_key(rest);
+        let table = table.trim();
+        let mut prefixes: Vec<&str> = table.match_indices('-').map(|(i, _)| &table[..i]).collect();
+        prefixes.push(table);
+        prefixes
+            .iter()
+            .rev()
+            .find_map(|t| self.map.get(&(t.to_string(), key.clone())))
+    }
+
+    /// Number of entries (for tests).
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
+/// Lower case, NFC, parts split at `/` and trimmed, inner spaces collapsed, empty parts dropped.
+fn normalise_key(key: &str) -> String {
+    let lower: String = key.nfc().collect::<String>().to_lowercase();
+    lower
+        .split('/')
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_table_parses_and_keys_match_every_form() {
+        let k = KnownTables::built_in();
+        assert!(k.len() > 30, "{}", k.len());
+        let var = |raw: &str| k.lookup(raw).map(|a| (a.variable.as_str(), a.category.as_deref()));
+        // Table CSV labels, by table code (municipal and district depth) …
+        assert_eq!(var("12411-01-01-5:Insgesamt"), Some(("population", None)));
+        assert_eq!(var("12411-01-01-4:Insgesamt"), Some(("population", None)));
+        // … but a label is not known for another table of the same statistic.
+        assert_eq!(var("12411-07-01-4:Insgesamt"), None);
+        // Flat-file codes by statistic, with the total's empty attribute code left out.
+        assert_eq!(var("12411:BEVSTD/"), Some(("population", None)));
+        assert_eq!(var("12411:BEVSTD/GESW"), Some(("population_female", None)));
+        assert_eq!(var("33111:FLC005A/ADVN09-32"), Some(("land_area", Some("veg_forrest"))));
+        // Labels: case, spaces and the order of header rows as the office writes them.
+        assert_eq!(
+            var("33111-01-01-5:Bodenfläche /  landwirtschaftsfläche / Insgesamt"),
+            Some(("land_area", Some("veg_agri")))
+        );
+        assert_eq!(var("33111-01-01-5:Bodenfläche / Landwirtschaftsfläche / Moor"), None);
+        assert_eq!(
+            var("46251-01-02-4:Kraftfahrzeugarten / Pkw"),
+            Some(("vehicles", Some("cars")))
+        );
+        assert_eq!(
+            var("31231-01-02-5:Wohnfläche in Wohngebäuden"),
+            Some(("residential_area", Some("residential_buildings_area_total")))
+        );
+        assert_eq!(var("1000A:PRS018"), Some(("population_census", None)));
+        assert_eq!(var("population:total"), None);
+        assert_eq!(var("no colon"), None);
+    }
+
+    /// (variable, AGS, year, value) of every member observation a file gives.
+    fn read(name: &str) -> (String, Vec<(String, String, i32, String)>) {
+        let (report, v) = read_with_report(name);
+        (report.format.to_string(), v)
+    }
+
+    fn read_with_report(name: &str) -> (crate::ingest::FileReport, Vec<(String, String, i32, String)>) {
+        let bytes = std::fs::read(format!("tests/fixtures/known_tables/{name}")).unwrap();
+        let members = ["14729410", "14729380", "14729090"]
+            .iter()
+            .map(|a| crate::model::Ags::parse(a).unwrap())
+            .collect();
+        let changes = crate::ingest::registry::MunicipalChanges::default();
+        let (report, obs, _) = crate::ingest::parse_file(name, &bytes, &members, &changes)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .unwrap();
+        let mut v: Vec<_> = obs
+            .iter()
+            .map(|o| {
+                let value = o.value.as_ref().map_or_else(|m| format!("{m:?}"), |v| v.to_string());
+                (o.variable.clone(), o.ags.to_string(), o.date.year, value)
+            })
+            .collect();
+        v.sort();
+        (report, v)
+    }
+
+    /// One real table (12411-01-01-5) in every layout: the same canonical figures from each,
+    /// with no `variables.csv` (parse_file maps nothing itself) — only the built-in knowledge.
+    #[test]
+    fn every_layout_of_12411_gives_the_same_population() {
+        let (report, wide) = read_with_report("12411_wide.xlsx");
+        assert_eq!(report.format, "GENESIS-Tabelle (XLSX)");
+        assert_eq!(report.table, "12411-01-01-5", "the first line alone, as in the CSV");
+        assert_eq!(wide.len(), 3 * 3 * 8, "3 members × 3 variables × 8 dates: {wide:?}");
+        assert!(wide.contains(&("population".into(), "14729410".into(), 2015, "16364".into())));
+        assert!(wide.contains(&("population_female".into(), "14729380".into(), 2008, "1862".into())));
+        assert!(
+            wide.contains(&("population".into(), "14729090".into(), 2015, "0".into())),
+            "`-` is 0"
+        );
+        for (name, want) in [
+            ("12411_long.csv", "GENESIS-Tabelle (CSV)"),
+            ("12411_flat_old.csv", "GENESIS flat (ffcsv, old columns)"),
+            ("12411_flat_new.csv", "GENESIS flat (ffcsv)"),
+        ] {
+            let (format, got) = read(name);
+            assert_eq!(format, want, "{name}");
+            assert_eq!(got, wide, "{name}");
+        }
+    }
+
+    /// Land use and buildings from the offices' originals, by their column labels.
+    #[test]
+    fn land_use_and_buildings_originals_are_mapped() {
+        let (_, land) = read("33111-01-01-5_00_extract_Sachsen-Leipzig.csv");
+        // 2015 had no municipal results in Saxony (`.`); the variables are mapped nonetheless.
+        assert!(land
+            .iter()
+            .any(|(v, a, y, _)| v == "land_area" && a == "14729410" && *y == 2015));
+        let (_, homes) = read("31231-01-02-5_00_extract_Sachsen-Leipzig.csv");
+        let get = |v: &str, y: i32| {
+            homes
+                .iter()
+                .filter(|o| o.0 == v && o.1 == "14729410" && o.2 == y)
+                .map(|o| o.3.clone())
+                .collect::<Vec<_>>()
+        };
+        // Wurzen: 3 building classes and the living area are mapped; flats as one total.
+        assert_eq!(get("flats", 2010).len(), 1, "{homes:?}");
+        assert_eq!(get("buildings", 2010).len(), 3, "{homes:?}");
+        assert_eq!(get("residential_area", 2010).len(), 1, "{homes:?}");
+    }
+
+    #[test]
+    fn malformed_tables_are_refused_with_the_line() {
+        let head = "table,key,variable,category,unit,evidence\n";
+        assert!(KnownTables::parse(&format!("{head}12411,BEVSTD,population,,,x\n")).is_ok());
+        let twice = KnownTables::parse(&format!("{head}1,A,v,,,x\n1,a,w,,,y\n"))
+            .err()
+            .unwrap();
+        assert!(twice.contains("line 3") && twice.contains("twice"), "{twice}");
+        let empty = KnownTables::parse(&format!("{head}1,A,v,,,\n")).err().unwrap();
+        assert!(empty.contains("line 2"), "{empty}");
+        assert!(KnownTables::parse("a,b\n").is_err());
+    }
+}
