@@ -913,7 +913,7 @@ mod tests {
     }
 
     #[test]
-    fn sector_specific_factor_overrides_default_and_latest_year_wins() {
+    fn sector_specific_factor_overrides_default_and_latest_year_wins_and_early_years_take_the_first() {
         let f = Factors {
             emission: vec![
                 ef("natural_gas", "*", 2019, 247.0),
@@ -940,9 +940,10 @@ mod tests {
                 .g_co2e_per_kwh,
             240.0
         );
-        assert!(f
-            .emission_factor("natural_gas", "buildings", 2018, "14729410")
-            .is_none());
+        // Before the table's first year: the first year's factor (labelled by its valid year).
+        let early = f.emission_factor("natural_gas", "buildings", 2015, "14729410").unwrap();
+        assert_eq!((early.valid_year, early.g_co2e_per_kwh), (2019, 247.0));
+        assert!(f.emission_factor("lignite", "buildings", 2019, "14729410").is_none());
     }
 
     fn row(sector: &str, t: f64) -> BalanceRow {

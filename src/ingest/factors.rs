@@ -244,15 +244,16 @@ impl Factors {
     /// The factor for a carrier in a sector for a member's balance of `year`: the latest valid
     /// year ≤ `year`; in the same year a municipality's own factor wins over the federal one and a
     /// sector-specific row over `*`.
+    ///
+    /// A balance year before the table's first year takes the earliest year instead (e.g. a start
+    /// balance dated 2015 by its population figure); the balance labels the year applied.
     pub fn emission_factor(&self, carrier: &str, sector: &str, year: i32, ags: &str) -> Option<&EmissionFactor> {
-        self.emission
-            .iter()
-            .filter(|f| {
-                f.carrier == carrier
-                    && f.valid_year <= year
-                    && (f.sector == sector || f.sector == "*")
-                    && f.ags.as_deref().is_none_or(|a| a == ags)
-            })
+        let rows = self.emission.iter().filter(|f| {
+            f.carrier == carrier && (f.sector == sector || f.sector == "*") && f.ags.as_deref().is_none_or(|a| a == ags)
+        });
+        let first_year = rows.clone().map(|f| f.valid_year).min()?;
+        let year = year.max(first_year);
+        rows.filter(|f| f.valid_year <= year)
             .max_by_key(|f| (f.valid_year, f.ags.is_some(), f.sector != "*"))
     }
 

@@ -201,7 +201,6 @@ fn factor_years(b: &Balance) -> String {
     years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ")
 }
 
-/// "Auffällig: 15,2 t je Einwohner, das 2,3-Fache …; 58 % davon aus energieintensiver Industrie (…)."
 /// "Local renewable generation (memo, estimate): … ≈ X MWh a year (parts); Y % of the electricity
 /// consumption of the balance year." The share clause only where the balance has electricity.
 pub fn generation_sentence(r: &Renderer, g: &crate::compute::generation::Generation) -> String {
@@ -237,6 +236,7 @@ pub fn generation_sentence(r: &Renderer, g: &crate::compute::generation::Generat
     )
 }
 
+/// "Auffällig: 15,2 t je Einwohner, das 2,3-Fache …; 58 % davon aus energieintensiver Industrie (…)."
 pub fn plausibility_sentence(r: &Renderer, p: &crate::compute::balance::Plausibility) -> String {
     let driver = match p.driver.strip_prefix("ets_share:") {
         Some(branch) => fill_text(r, "plausibility_ets", &[("branch", r.locale.label("branch", branch))]),
