@@ -723,14 +723,24 @@ mod accounting {
             .expect("no comparison with similar municipalities");
         let section = section.split("Abbildung").next().unwrap();
         for needle in [
-            "Raumtyps (Metropole) und derselben Größe (100.000 Einwohner und mehr)",
-            "80 Gemeinden (RegioStaR7-Klasse 71–73)",
+            // Leipzig's class alone has fewer than 30 cities of its size: the text names every
+            // class merged into its group, never one settlement type for all 80.
+            "derselben Größe (100.000 Einwohner und mehr)",
+            "zusammengefassten Raumtypen Metropole (71); Regiopole und Großstadt (72); Mittelstadt, städtischer Raum (73)",
+            "80 Gemeinden (RegioStaR7-Klassen 71–73, zusammengefasst, weil eine Klasse allein weniger als 30 Gemeinden",
             "Photovoltaik je Einwohner (kW/Einw.) 0,308 0,248 0,163 – 0,330 3. Viertel",
             "Flächenneuinanspruchnahme je Einwohner (m²/Einw./Jahr) 1,19 0,31 −0,04 – 0,88 4. Viertel (hoch)",
         ] {
             assert!(section.contains(needle), "lacks {needle}: {section}");
         }
+        assert!(!section.contains("Raumtyps (Metropole)"), "{section}");
         assert!(!section.contains("CO₂e"), "start balances are not compared: {section}");
+        let thallwitz = pdftext_flow(&built().join("ratsinfo_2024_14729380_thallwitz.pdf"), 999);
+        assert!(
+            thallwitz.contains("Gemeinden desselben Raumtyps (kleinstädtischer, dörflicher Raum im ländlichen Raum)")
+                && thallwitz.contains("(RegioStaR7-Klasse 77)"),
+            "an unmerged group names its one type: {thallwitz}"
+        );
         let wurzen = pdftext_flow(&built().join("ratsinfo_2024_14729410_wurzen.pdf"), 999);
         assert!(
             wurzen.contains("Windenergie je Einwohner (kW/Einw.) 0,000 0,000 0,000 – 0,000 am Median"),

@@ -78,16 +78,51 @@ pub fn similar_view(r: &Renderer, table: &[Row], m: &MemberFacts) -> Option<Simi
     }
     let n = group.iter().map(|x| x.n).max().unwrap_or(0);
     Some(SimilarView {
-        intro: fill_text(
-            r,
-            "similar_intro",
-            &[
-                ("type", r.locale.label("rt7", &rt7.to_string())),
-                ("size", r.locale.label("size_class", size)),
-                ("n", n.to_string()),
-                ("group", first.group.replace('-', "–")),
-            ],
-        ),
+        intro: group_intro(r, table, first, n),
         rows,
     })
+}
+
+/// Which municipalities the group holds: one settlement type, or — where a class alone has fewer
+/// than [`reference::MIN_GROUP`] municipalities of the size — every class merged into the group,
+/// each named.
+fn group_intro(r: &Renderer, table: &[Row], first: &Row, n: usize) -> String {
+    let mut classes: Vec<i32> = table
+        .iter()
+        .filter(|x| x.group == first.group && x.size_class == first.size_class)
+        .map(|x| x.rt7)
+        .collect();
+    classes.sort_unstable();
+    classes.dedup();
+    let size = r.locale.label("size_class", &first.size_class);
+    let group = first.group.replace('-', "–");
+    let head = if classes.len() > 1 {
+        let names: Vec<String> = classes
+            .iter()
+            .map(|c| format!("{} ({c})", r.locale.label("rt7", &c.to_string())))
+            .collect();
+        fill_text(
+            r,
+            "similar_group_merged",
+            &[
+                ("types", names.join("; ")),
+                ("size", size),
+                ("n", n.to_string()),
+                ("group", group),
+                ("min", reference::MIN_GROUP.to_string()),
+            ],
+        )
+    } else {
+        fill_text(
+            r,
+            "similar_group",
+            &[
+                ("type", r.locale.label("rt7", &first.rt7.to_string())),
+                ("size", size),
+                ("n", n.to_string()),
+                ("group", group),
+            ],
+        )
+    };
+    format!("{head} {}", r.locale.text("similar_intro"))
 }
