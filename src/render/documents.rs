@@ -9,8 +9,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::common::{
-    decimals, fig, figure_row, member_view, meta, ChartView, Charts, FigureRow, Files, MemberView, Meta, SourceBook,
-    SourceRow,
+    data_years, decimals, fig, figure_row, figures_legend, member_view, meta, ChartView, Charts, FigureRow, Files,
+    MemberView, Meta, SourceBook, SourceRow,
 };
 use super::sections::assessment::{assessment_view, AssessmentView};
 use super::sections::balance::{self, BalanceView};
@@ -23,6 +23,7 @@ use super::sections::method::{self, EmissionFactorRow, FluxRow, StartBalanceRow,
 use super::sections::progress::{self, ProgressView};
 use super::sections::renewables::{self, RenewablesView};
 use super::sections::similar::{similar_view, SimilarView};
+use super::spread::Spread;
 use super::Renderer;
 use crate::compute::cost::Economics;
 use crate::compute::{Facts, Figure, MemberFacts};
@@ -35,6 +36,8 @@ pub struct ReportView {
     pub meta: Meta,
     pub member: MemberView,
     pub figures: Vec<FigureRow>,
+    /// What the ranges of estimated key figures mean (empty without estimates).
+    pub figures_legend: String,
     pub population_note: String,
     /// The member among similar municipalities nationally (none without the reference table).
     pub similar: Option<SimilarView>,
@@ -59,6 +62,7 @@ pub fn report(
     let mut book = SourceBook::default();
     let mut figures = super::common::gap_rows(r, &m.figures);
     figures.extend(m.figures.iter().map(|f| figure_row(r, f, &mut book)));
+    sink_range_note(r, m, &mut figures);
     let population_note = m
         .population
         .as_ref()
@@ -81,9 +85,13 @@ pub fn report(
     let compensation = charts.take(compensation::compensation_view(r, facts, hl));
     let (charts, files) = charts.into_parts();
     let view = ReportView {
-        meta: meta(r, p, facts, "report_title", m.member.name.clone()),
+        meta: Meta {
+            data_years: data_years(r, m),
+            ..meta(r, p, facts, "report_title", m.member.name.clone())
+        },
         member: member_view(r, m),
         figures,
+        figures_legend: figures_legend(r, &m.figures),
         population_note,
         similar: similar_view(r, &data.similar, m),
         land,
@@ -121,6 +129,8 @@ pub struct BriefingView {
     /// Targets, verdicts and budget of the member (own targets and the national path).
     pub targets: Option<progress::BriefingTargets>,
     pub figures: Vec<FigureRow>,
+    /// What the ranges of estimated key figures mean (empty without estimates).
+    pub figures_legend: String,
     pub insights: Vec<Insight>,
     /// The member among similar municipalities nationally (none without the reference table).
     pub similar: Option<SimilarView>,
@@ -142,8 +152,13 @@ fn key_message(r: &Renderer, factors: &Factors, m: &MemberFacts) -> String {
         return String::new();
     };
     let kind = if b.estimated_cells > 0 && b.local_cells == 0 {
-        r.locale
-            .fill("text", "key_message_estimate", &[("year", b.date.year.to_string())])
+        let kind = r
+            .locale
+            .fill("text", "key_message_estimate", &[("year", b.date.year.to_string())]);
+        match Spread::of_member(m, fig::GHG_T_PER_INHABITANT) {
+            Some(s) => format!("{kind}, {}", s.pm(r)),
+            None => kind,
+        }
     } else {
         r.locale
             .fill("text", "key_message_own", &[("year", b.date.year.to_string())])
@@ -214,19 +229,23 @@ pub fn briefing(
 ) -> (BriefingView, Files) {
     let mut book = SourceBook::default();
     let mut figures = super::common::gap_rows(r, &m.figures);
-    figures.extend(
-        BRIEFING_FIGURES
-            .iter()
-            .filter_map(|id| m.figures.iter().find(|f| f.id == *id))
-            .map(|f| figure_row(r, f, &mut book)),
-    );
+    let shown: Vec<&Figure> = BRIEFING_FIGURES
+        .iter()
+        .filter_map(|id| m.figures.iter().find(|f| f.id == *id))
+        .collect();
+    figures.extend(shown.iter().map(|f| figure_row(r, f, &mut book)));
+    sink_range_note(r, m, &mut figures);
+    let figures_legend = figures_legend(r, shown);
     let insights = insights(r, facts, m, &mut book);
     let mut charts = Charts::default();
     let hl = Some(m.member.ags.as_str());
     charts.add(renewables::re_chart(r, facts, hl));
     charts.add(maps::map(r, &data.boundaries, facts, Metric::GhgPerInhabitant, hl));
     let (charts, files) = charts.into_parts();
-    let meta = meta(r, p, facts, "briefing_title", m.member.name.clone());
+    let meta = Meta {
+        data_years: data_years(r, m),
+        ..meta(r, p, facts, "briefing_title", m.member.name.clone())
+    };
     let tables = DecisionTables {
         catalogues: &data.catalogues,
         council_decisions: &data.council_decisions,
@@ -239,6 +258,7 @@ pub fn briefing(
         targets: progress::briefing_targets(r, p, m),
         member: member_view(r, m),
         figures,
+        figures_legend,
         insights,
         similar: similar_view(r, &data.similar, m),
         has_balance: m.balance.is_some(),
@@ -252,6 +272,38 @@ pub fn briefing(
         sources: book.rows(r),
     };
     (view, files)
+}
+
+/// The land-use flux in the key figures with its range over the bounds of the forest flux
+/// (`factors/forest_range.csv`): the forest sink is the least certain part of it.
+fn sink_range_note(r: &Renderer, m: &MemberFacts, rows: &mut [FigureRow]) {
+    let Some(sink) = m.sink.as_ref().filter(|s| !s.forest_range.is_empty()) else {
+        return;
+    };
+    let Some(row) = rows.iter_mut().find(|x| x.id == fig::LAND_SINK_T) else {
+        return;
+    };
+    let totals = sink.forest_range.iter().map(|b| b.total_t).chain([sink.total_t]);
+    let (lo, hi) = totals.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let bounds: Vec<String> = sink
+        .forest_range
+        .iter()
+        .map(|b| r.locale.label("forest_bound", &b.bound))
+        .collect();
+    let note = r.locale.fill(
+        "text",
+        "sink_range_note",
+        &[
+            ("lo", r.locale.number(lo, 0)),
+            ("hi", r.locale.number(hi, 0)),
+            ("bounds", bounds.join(r.locale.text("or_else").as_str())),
+        ],
+    );
+    row.note = if row.note.is_empty() {
+        note
+    } else {
+        format!("{}; {note}", row.note)
+    };
 }
 
 /// Where the member stands among the partnership in the compared figures (the figures' sources
@@ -284,9 +336,13 @@ fn insights(r: &Renderer, facts: &Facts, m: &MemberFacts, book: &mut SourceBook)
                 .fill("text", "rank", &[("rank", rank.to_string()), ("n", n.to_string())])
         );
         let _ = book.refs(&f.sources);
+        let date = f
+            .date
+            .map(|x| format!(" ({})", x.display(r.locale.style)))
+            .unwrap_or_default();
         insights.push(Insight {
             label: r.locale.label("label", id),
-            value: format!("{} {unit}", r.locale.number(v, d)),
+            value: format!("{} {unit}{date}", r.locale.number(v, d)),
             text,
         });
     }
