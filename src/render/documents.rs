@@ -23,13 +23,13 @@ use super::sections::method::{self, EmissionFactorRow, FluxRow, StartBalanceRow,
 use super::sections::progress::{self, ProgressView};
 use super::sections::renewables::{self, RenewablesView};
 use super::sections::similar::{similar_view, SimilarView};
-use super::spread::Spread;
+use super::spread::{scope_of, Legend, Spread};
 use super::Renderer;
 use crate::compute::cost::Economics;
 use crate::compute::{Facts, Figure, MemberFacts};
 use crate::config::Partnership;
 use crate::ingest::{Factors, ReferenceTables};
-use crate::model::Source;
+use crate::model::{RefDate, Source};
 
 #[derive(Serialize)]
 pub struct ReportView {
@@ -376,7 +376,12 @@ fn balance_note(r: &Renderer, m: &MemberFacts) -> String {
 pub struct ComparisonRow {
     pub label: String,
     pub unit: String,
+    /// Per member; an estimate as "≈ 7,67 (±8 %)".
     pub values: Vec<String>,
+    /// The reference date of the row when all members share it (else empty).
+    pub date: String,
+    /// Per member: its reference date where the members' dates differ (else all empty).
+    pub dates: Vec<String>,
     pub refs: String,
 }
 
@@ -386,6 +391,8 @@ pub struct HandbookView {
     pub members: Vec<MemberView>,
     pub member_names: Vec<String>,
     pub comparison: Vec<ComparisonRow>,
+    /// What the ranges of estimates in the comparison mean (empty without estimates).
+    pub comparison_legend: String,
     pub balances: Vec<MemberBalance>,
     /// Years of the emission-factor matrix (its columns after carrier, sector and scope).
     pub emission_factor_years: Vec<String>,
@@ -427,7 +434,8 @@ pub struct MemberProgress {
 pub fn handbook(r: &Renderer, p: &Partnership, data: &ReferenceTables, facts: &Facts) -> (HandbookView, Files) {
     let factors = &data.factors;
     let mut book = SourceBook::default();
-    let comparison = comparison_rows(r, facts, &mut book);
+    let mut legend = Legend::default();
+    let comparison = comparison_rows(r, facts, &mut book, &mut legend);
     let balances = facts
         .members
         .iter()
@@ -476,6 +484,7 @@ pub fn handbook(r: &Renderer, p: &Partnership, data: &ReferenceTables, facts: &F
         members: facts.members.iter().map(|m| member_view(r, m)).collect(),
         member_names: facts.members.iter().map(|m| m.member.name.clone()).collect(),
         comparison,
+        comparison_legend: legend.sentence(r, "range_mark_values"),
         balances,
         emission_factor_years,
         emission_factors,
@@ -494,7 +503,7 @@ pub fn handbook(r: &Renderer, p: &Partnership, data: &ReferenceTables, facts: &F
 }
 
 /// The comparison matrix: one row per figure id, one column per member, in first-seen order.
-fn comparison_rows(r: &Renderer, facts: &Facts, book: &mut SourceBook) -> Vec<ComparisonRow> {
+fn comparison_rows(r: &Renderer, facts: &Facts, book: &mut SourceBook, legend: &mut Legend) -> Vec<ComparisonRow> {
     let mut ids: Vec<(String, String)> = Vec::new();
     for f in facts.members.iter().flat_map(|m| m.figures.iter()) {
         if !ids.iter().any(|(i, _)| *i == f.id) {
@@ -509,15 +518,35 @@ fn comparison_rows(r: &Renderer, facts: &Facts, book: &mut SourceBook) -> Vec<Co
                 .map(|m| m.figures.iter().find(|f| f.id == *id))
                 .collect();
             let sources: Vec<Arc<Source>> = figs.iter().flatten().flat_map(|f| f.sources.iter().cloned()).collect();
+            for f in figs.iter().flatten().filter(|f| f.value.is_some()) {
+                legend.add(scope_of(&f.id), Spread::of_figure(f));
+            }
+            let mut shown: Vec<RefDate> = figs.iter().flatten().filter_map(|f| f.date).collect();
+            shown.sort_unstable();
+            shown.dedup();
+            let one_date = shown.len() <= 1;
             ComparisonRow {
                 label: r.locale.label("label", id),
                 unit: r.locale.unit(unit),
                 values: figs
                     .iter()
-                    .map(|f| match f.map(|f| f.value) {
-                        Some(Some(v)) => r.locale.number(v, decimals(unit, v)),
-                        Some(None) => r.locale.text("no_data"),
+                    .map(|f| match f.map(|f| (f.value, Spread::of_figure(f))) {
+                        Some((Some(v), Some(s))) => s.approx(r, &r.locale.number(v, decimals(unit, v))),
+                        Some((Some(v), None)) => r.locale.number(v, decimals(unit, v)),
+                        Some((None, _)) => r.locale.text("no_data"),
                         None => "–".into(),
+                    })
+                    .collect(),
+                date: shown
+                    .first()
+                    .filter(|_| one_date)
+                    .map(|d| d.display(r.locale.style))
+                    .unwrap_or_default(),
+                dates: figs
+                    .iter()
+                    .map(|f| match f.and_then(|f| f.date) {
+                        Some(d) if !one_date => d.display(r.locale.style),
+                        _ => String::new(),
                     })
                     .collect(),
                 refs: book.refs(&sources),
