@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::super::common::fill_text;
 use super::super::Renderer;
-use crate::compute::MemberFacts;
+use crate::compute::{MemberFacts, Note};
 use crate::reference::{self, Row};
 
 #[derive(Serialize)]
@@ -26,6 +26,8 @@ pub struct SimilarRow {
     pub p75: String,
     /// In which quarter of the group the value lies (by value, not by merit).
     pub position: String,
+    /// The reference date of the member's value (a period for land take).
+    pub date: String,
 }
 
 /// `None` without the reference table, a settlement type or a population.
@@ -70,6 +72,7 @@ pub fn similar_view(r: &Renderer, table: &[Row], m: &MemberFacts) -> Option<Simi
                 median: n(x.median),
                 p75: n(x.p75),
                 position: r.locale.text(quarter),
+                date: value_date(r, m, id),
             })
         })
         .collect();
@@ -81,6 +84,24 @@ pub fn similar_view(r: &Renderer, table: &[Row], m: &MemberFacts) -> Option<Simi
         intro: group_intro(r, table, first, n),
         rows,
     })
+}
+
+/// The reference date of a member's compared value: its figure's date; land take per inhabitant
+/// is the land take's period.
+fn value_date(r: &Renderer, m: &MemberFacts, id: &str) -> String {
+    let source = if id == "land_take_m2_per_inhabitant" {
+        "land_take_ha_per_year"
+    } else {
+        id
+    };
+    let Some(f) = m.figures.iter().find(|f| f.id == source) else {
+        return String::new();
+    };
+    match (&f.note, f.date) {
+        (Some(n @ Note::Between { .. }), _) => r.locale.note(n),
+        (_, Some(d)) => d.display(r.locale.style),
+        _ => String::new(),
+    }
 }
 
 /// Which municipalities the group holds: one settlement type, or — where a class alone has fewer
