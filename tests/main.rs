@@ -635,7 +635,7 @@ mod accounting {
             ),
             (
                 "ratsinfo_2024_14729410_wurzen.pdf",
-                "Wurzen verursacht rund 9,5 t CO₂e je Einwohner (Startbilanz 2021, eine Schätzung)",
+                "Wurzen verursacht rund 9,5 t CO₂e je Einwohner (Startbilanz 2021, eine Schätzung, ±",
             ),
         ] {
             let text = pdftotext(&built().join(file));
@@ -728,8 +728,9 @@ mod accounting {
             "derselben Größe (100.000 Einwohner und mehr)",
             "zusammengefassten Raumtypen Metropole (71); Regiopole und Großstadt (72); Mittelstadt, städtischer Raum (73)",
             "80 Gemeinden (RegioStaR7-Klassen 71–73, zusammengefasst, weil eine Klasse allein weniger als 30 Gemeinden",
-            "Photovoltaik je Einwohner (kW/Einw.) 0,308 0,248 0,163 – 0,330 3. Viertel",
-            "Flächenneuinanspruchnahme je Einwohner (m²/Einw./Jahr) 1,19 0,31 −0,04 – 0,88 4. Viertel (hoch)",
+            // The member's value with its own reference date (land take: its period).
+            "Photovoltaik je Einwohner (kW/Einw.) 0,308 31.12.2024 0,248 0,163 – 0,330 3. Viertel",
+            "Flächenneuinanspruchnahme je Einwohner (m²/Einw./Jahr) 1,19 31.12.2018 bis 31.12.2021 0,31 −0,04 – 0,88 4. Viertel (hoch)",
         ] {
             assert!(section.contains(needle), "lacks {needle}: {section}");
         }
@@ -743,7 +744,7 @@ mod accounting {
         );
         let wurzen = pdftext_flow(&built().join("ratsinfo_2024_14729410_wurzen.pdf"), 999);
         assert!(
-            wurzen.contains("Windenergie je Einwohner (kW/Einw.) 0,000 0,000 0,000 – 0,000 am Median"),
+            wurzen.contains("Windenergie je Einwohner (kW/Einw.) 0,000 31.12.2024 0,000 0,000 – 0,000 am Median"),
             "{wurzen}"
         );
         let report = pdftext_flow(&built().join("bericht_2024_14713000_leipzig.pdf"), 999);
@@ -757,7 +758,9 @@ mod accounting {
         for member in ["Leipzig", "Bennewitz", "Lossatal", "Thallwitz", "Wurzen"] {
             assert!(section.contains(member), "{member} missing: {section}");
         }
-        assert!(section.contains("Photovoltaik je Einwohner (kW/Einw.) 0,308 0,248 0,163 – 0,330 3. Viertel"));
+        assert!(
+            section.contains("Photovoltaik je Einwohner (kW/Einw.) 0,308 31.12.2024 0,248 0,163 – 0,330 3. Viertel")
+        );
     }
 
     /// The measured error of the start balance for one scope, as the fixture's
