@@ -367,6 +367,9 @@ pub struct Line {
     pub name: String,
     pub points: Vec<(f64, f64)>,
     pub style: LineStyle,
+    /// Uncertainty ranges (x, low, high) drawn as vertical error bars, e.g. a start balance's
+    /// typical error at its year.
+    pub ranges: Vec<(f64, f64, f64)>,
 }
 
 /// A line chart over years, e.g. emissions per inhabitant against the target path.
@@ -391,7 +394,8 @@ pub fn lines(spec: &LineChart) -> String {
         let (xmin, xmax) = pts
             .iter()
             .fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.0), a.1.max(p.0)));
-        let ymax = pts.iter().map(|p| p.1).fold(0.0_f64, f64::max) * 1.1;
+        let highs = spec.lines.iter().flat_map(|l| l.ranges.iter().map(|r| r.2));
+        let ymax = pts.iter().map(|p| p.1).chain(highs).fold(0.0_f64, f64::max) * 1.1;
         let (px0, px1, py0, py1) = (60, w - 20, 40, h - 40);
         let sx = |x: f64| px0 + ((x - xmin) / (xmax - xmin).max(1.0) * f64::from(px1 - px0)) as i32;
         let sy = |y: f64| py1 - (y / ymax.max(f64::EPSILON) * f64::from(py1 - py0)) as i32;
@@ -453,6 +457,9 @@ pub fn lines(spec: &LineChart) -> String {
             for w2 in l.points.windows(2) {
                 draw_segment(&root, (sx(w2[0].0), sy(w2[0].1)), (sx(w2[1].0), sy(w2[1].1)), c, dash)?;
             }
+            for &(x, lo, hi) in &l.ranges {
+                vertical_error_bar(&root, sx(x), sy(hi), sy(lo))?;
+            }
             for p in &l.points {
                 let (x, y) = (sx(p.0), sy(p.1));
                 match l.style {
@@ -472,6 +479,28 @@ pub fn lines(spec: &LineChart) -> String {
         root.present()
     })();
     finish(buf, r)
+}
+
+/// A vertical error bar with caps, in ink on a white halo: readable in greyscale on any line.
+fn vertical_error_bar<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    x: i32,
+    top: i32,
+    bottom: i32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    for (colour, width) in [(WHITE, 3), (INK, 1)] {
+        root.draw(&PathElement::new(
+            vec![(x, top), (x, bottom)],
+            colour.stroke_width(width),
+        ))?;
+        for y in [top, bottom] {
+            root.draw(&PathElement::new(
+                vec![(x - 5, y), (x + 5, y)],
+                colour.stroke_width(width),
+            ))?;
+        }
+    }
+    Ok(())
 }
 
 fn draw_segment<DB: DrawingBackend>(
@@ -640,15 +669,35 @@ mod tests {
                     name: "Ist".into(),
                     points: vec![(2011.0, 6.4), (2019.0, 5.28)],
                     style: LineStyle::Actual,
+                    ranges: Vec::new(),
                 },
                 Line {
                     name: "Ziel".into(),
                     points: vec![(2019.0, 5.28), (2030.0, 1.9)],
                     style: LineStyle::Target,
+                    ranges: Vec::new(),
                 },
             ],
         });
         assert!(svg.contains("2030") && svg.contains("1,90") && svg.contains("Ziel"));
+        // An estimated point gets an error bar: a stem and two caps, each in halo and ink.
+        let chart = |ranges: Vec<(f64, f64, f64)>| {
+            lines(&LineChart {
+                unit: "t/EW".into(),
+                style: Style::German,
+                lines: vec![Line {
+                    name: "Ist".into(),
+                    points: vec![(2011.0, 6.4), (2019.0, 5.28)],
+                    style: LineStyle::Actual,
+                    ranges,
+                }],
+            })
+        };
+        let (with_range, without) = (chart(vec![(2019.0, 4.8, 5.7)]), chart(Vec::new()));
+        assert_eq!(
+            with_range.matches("<polyline").count(),
+            without.matches("<polyline").count() + 6
+        );
     }
 
     #[test]

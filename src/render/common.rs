@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::spread::{scope_of, Legend, Spread};
 use super::Renderer;
 use crate::chart::{self, Bar, BarChart};
 use crate::compute::{Facts, Figure, MemberFacts};
@@ -20,7 +21,12 @@ pub struct Meta {
     pub partnership: String,
     pub publisher: String,
     pub year: i32,
+    /// The latest reference date of any figure (kept for own templates; the bundled ones print
+    /// `data_years` instead of one date for everything).
     pub data_date: String,
+    /// The years the document's figures refer to, e.g. "Bilanz 2021 (Startbilanz, Schätzung) ·
+    /// Daten 2018–2024" for a member, "Bilanzen 2019–2021 · Daten 2018–2024" for the partnership.
+    pub data_years: String,
     #[serde(skip)]
     pub date: RefDate,
     pub date_text: String,
@@ -169,10 +175,18 @@ pub fn decimals(unit: &str, v: f64) -> usize {
     }
 }
 
+/// One key figure as a table row. An estimate reads "≈ 27.219 (±8 %)" with a short note; what the
+/// range means is said once under the table ([`figures_legend`]).
 pub fn figure_row(r: &Renderer, f: &Figure, book: &mut SourceBook) -> FigureRow {
-    let value = match f.value {
-        Some(v) => r.locale.number(v, decimals(&f.unit, v)),
-        None => r.locale.text("no_data"),
+    let spread = Spread::of_figure(f);
+    let value = match (f.value, spread) {
+        (Some(v), Some(s)) => s.approx(r, &r.locale.number(v, decimals(&f.unit, v))),
+        (Some(v), None) => r.locale.number(v, decimals(&f.unit, v)),
+        (None, _) => r.locale.text("no_data"),
+    };
+    let note = match spread {
+        Some(_) => r.locale.text("estimate_short"),
+        None => f.note.as_ref().map(|n| r.locale.note(n)).unwrap_or_default(),
     };
     FigureRow {
         id: f.id.clone(),
@@ -183,8 +197,20 @@ pub fn figure_row(r: &Renderer, f: &Figure, book: &mut SourceBook) -> FigureRow 
         grade: f.grade.letter().to_string(),
         refs: book.refs(&f.sources),
         flag: f.flag.clone().unwrap_or_default(),
-        note: f.note.as_ref().map(|n| r.locale.note(n)).unwrap_or_default(),
+        note,
     }
+}
+
+/// The legend line under a key-figure table: what the ranges of its estimates mean (empty when
+/// it shows none).
+pub fn figures_legend<'a>(r: &Renderer, figures: impl IntoIterator<Item = &'a Figure>) -> String {
+    let mut legend = Legend::default();
+    for f in figures {
+        if f.value.is_some() {
+            legend.add(scope_of(&f.id), Spread::of_figure(f));
+        }
+    }
+    legend.sentence(r, "range_mark_values")
 }
 
 /// The core figures a document cannot do without (population, area) that the member lacks, as rows
@@ -229,6 +255,7 @@ pub fn meta(r: &Renderer, p: &Partnership, facts: &Facts, title_key: &str, subti
         publisher: p.publisher.clone(),
         year: facts.year,
         data_date: latest.display(r.locale.style),
+        data_years: partnership_data_years(r, facts),
         date,
         date_text: date.display(r.locale.style),
         lang: r.locale.lang.clone(),
@@ -369,17 +396,45 @@ pub fn member_view(r: &Renderer, m: &MemberFacts) -> MemberView {
     }
 }
 
-/// The years a member's figures refer to: the balance year (and whether it is a start balance),
-/// then the span of the other figures' reference dates.
-fn data_years(r: &Renderer, m: &MemberFacts) -> String {
-    let years: Vec<i32> = m.figures.iter().filter_map(|f| f.date.map(|d| d.year)).collect();
-    let (Some(lo), Some(hi)) = (years.iter().min(), years.iter().max()) else {
+/// "2018–2024", or "2021" for one year; `None` without years.
+fn year_span(years: impl Iterator<Item = i32>) -> Option<String> {
+    let (lo, hi) = years.fold((i32::MAX, i32::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
+    (lo <= hi).then(|| {
+        if lo == hi {
+            lo.to_string()
+        } else {
+            format!("{lo}–{hi}")
+        }
+    })
+}
+
+/// The years of the partnership's figures: its balance years, then the span of all figures.
+fn partnership_data_years(r: &Renderer, facts: &Facts) -> String {
+    let all = facts
+        .members
+        .iter()
+        .flat_map(|m| m.figures.iter())
+        .filter_map(|f| f.date.map(|d| d.year));
+    let Some(span) = year_span(all) else {
         return String::new();
     };
-    let span = if lo == hi {
-        lo.to_string()
-    } else {
-        format!("{lo}–{hi}")
+    let stats = fill_text(r, "data_years_statistics", &[("years", span)]);
+    match year_span(
+        facts
+            .members
+            .iter()
+            .filter_map(|m| m.balance.as_ref().map(|b| b.date.year)),
+    ) {
+        Some(b) => format!("{} · {stats}", fill_text(r, "data_years_balances", &[("years", b)])),
+        None => stats,
+    }
+}
+
+/// The years a member's figures refer to: the balance year (and whether it is a start balance),
+/// then the span of the other figures' reference dates.
+pub fn data_years(r: &Renderer, m: &MemberFacts) -> String {
+    let Some(span) = year_span(m.figures.iter().filter_map(|f| f.date.map(|d| d.year))) else {
+        return String::new();
     };
     let stats = fill_text(r, "data_years_statistics", &[("years", span)]);
     match &m.balance {

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::common::{
-    decimals, fig, figure_row, member_view, meta, ChartView, Charts, FigureRow, Files, MemberView, Meta, SourceBook,
-    SourceRow,
+    data_years, decimals, fig, figure_row, figures_legend, member_view, meta, ChartView, Charts, FigureRow, Files,
+    MemberView, Meta, SourceBook, SourceRow,
 };
 use super::sections::assessment::{assessment_view, AssessmentView};
 use super::sections::balance::{self, BalanceView};
@@ -24,18 +24,21 @@ use super::sections::progress::{self, ProgressView};
 use super::sections::quality::{self, MemberNotes};
 use super::sections::renewables::{self, RenewablesView};
 use super::sections::similar::{similar_view, SimilarView};
+use super::spread::{scope_of, Legend, Spread};
 use super::Renderer;
 use crate::compute::cost::Economics;
 use crate::compute::{Facts, Figure, MemberFacts};
 use crate::config::Partnership;
 use crate::ingest::{Factors, ReferenceTables};
-use crate::model::Source;
+use crate::model::{RefDate, Source};
 
 #[derive(Serialize)]
 pub struct ReportView {
     pub meta: Meta,
     pub member: MemberView,
     pub figures: Vec<FigureRow>,
+    /// What the ranges of estimated key figures mean (empty without estimates).
+    pub figures_legend: String,
     pub population_note: String,
     /// The member among similar municipalities nationally (none without the reference table).
     pub similar: Option<SimilarView>,
@@ -62,6 +65,7 @@ pub fn report(
     let mut book = SourceBook::default();
     let mut figures = super::common::gap_rows(r, &m.figures);
     figures.extend(m.figures.iter().map(|f| figure_row(r, f, &mut book)));
+    sink_range_note(r, m, &mut figures);
     let population_note = m
         .population
         .as_ref()
@@ -84,9 +88,13 @@ pub fn report(
     let compensation = charts.take(compensation::compensation_view(r, facts, hl));
     let (charts, files) = charts.into_parts();
     let view = ReportView {
-        meta: meta(r, p, facts, "report_title", m.member.name.clone()),
+        meta: Meta {
+            data_years: data_years(r, m),
+            ..meta(r, p, facts, "report_title", m.member.name.clone())
+        },
         member: member_view(r, m),
         figures,
+        figures_legend: figures_legend(r, &m.figures),
         population_note,
         similar: similar_view(r, &data.similar, m),
         land,
@@ -125,6 +133,8 @@ pub struct BriefingView {
     /// Targets, verdicts and budget of the member (own targets and the national path).
     pub targets: Option<progress::BriefingTargets>,
     pub figures: Vec<FigureRow>,
+    /// What the ranges of estimated key figures mean (empty without estimates).
+    pub figures_legend: String,
     pub insights: Vec<Insight>,
     /// The member among similar municipalities nationally (none without the reference table).
     pub similar: Option<SimilarView>,
@@ -148,8 +158,13 @@ fn key_message(r: &Renderer, factors: &Factors, m: &MemberFacts) -> String {
         return String::new();
     };
     let kind = if b.estimated_cells > 0 && b.local_cells == 0 {
-        r.locale
-            .fill("text", "key_message_estimate", &[("year", b.date.year.to_string())])
+        let kind = r
+            .locale
+            .fill("text", "key_message_estimate", &[("year", b.date.year.to_string())]);
+        match Spread::of_member(m, fig::GHG_T_PER_INHABITANT) {
+            Some(s) => format!("{kind}, {}", s.pm(r)),
+            None => kind,
+        }
     } else {
         r.locale
             .fill("text", "key_message_own", &[("year", b.date.year.to_string())])
@@ -220,19 +235,23 @@ pub fn briefing(
 ) -> (BriefingView, Files) {
     let mut book = SourceBook::default();
     let mut figures = super::common::gap_rows(r, &m.figures);
-    figures.extend(
-        BRIEFING_FIGURES
-            .iter()
-            .filter_map(|id| m.figures.iter().find(|f| f.id == *id))
-            .map(|f| figure_row(r, f, &mut book)),
-    );
+    let shown: Vec<&Figure> = BRIEFING_FIGURES
+        .iter()
+        .filter_map(|id| m.figures.iter().find(|f| f.id == *id))
+        .collect();
+    figures.extend(shown.iter().map(|f| figure_row(r, f, &mut book)));
+    sink_range_note(r, m, &mut figures);
+    let figures_legend = figures_legend(r, shown);
     let insights = insights(r, facts, m, &mut book);
     let mut charts = Charts::default();
     let hl = Some(m.member.ags.as_str());
     charts.add(renewables::re_chart(r, facts, hl));
     charts.add(maps::map(r, &data.boundaries, facts, Metric::GhgPerInhabitant, hl));
     let (charts, files) = charts.into_parts();
-    let meta = meta(r, p, facts, "briefing_title", m.member.name.clone());
+    let meta = Meta {
+        data_years: data_years(r, m),
+        ..meta(r, p, facts, "briefing_title", m.member.name.clone())
+    };
     let tables = DecisionTables {
         catalogues: &data.catalogues,
         council_decisions: &data.council_decisions,
@@ -245,6 +264,7 @@ pub fn briefing(
         targets: progress::briefing_targets(r, p, m),
         member: member_view(r, m),
         figures,
+        figures_legend,
         insights,
         similar: similar_view(r, &data.similar, m),
         has_balance: m.balance.is_some(),
@@ -259,6 +279,38 @@ pub fn briefing(
         sources: book.rows(r),
     };
     (view, files)
+}
+
+/// The land-use flux in the key figures with its range over the bounds of the forest flux
+/// (`factors/forest_range.csv`): the forest sink is the least certain part of it.
+fn sink_range_note(r: &Renderer, m: &MemberFacts, rows: &mut [FigureRow]) {
+    let Some(sink) = m.sink.as_ref().filter(|s| !s.forest_range.is_empty()) else {
+        return;
+    };
+    let Some(row) = rows.iter_mut().find(|x| x.id == fig::LAND_SINK_T) else {
+        return;
+    };
+    let totals = sink.forest_range.iter().map(|b| b.total_t).chain([sink.total_t]);
+    let (lo, hi) = totals.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let bounds: Vec<String> = sink
+        .forest_range
+        .iter()
+        .map(|b| r.locale.label("forest_bound", &b.bound))
+        .collect();
+    let note = r.locale.fill(
+        "text",
+        "sink_range_note",
+        &[
+            ("lo", r.locale.number(lo, 0)),
+            ("hi", r.locale.number(hi, 0)),
+            ("bounds", bounds.join(r.locale.text("or_else").as_str())),
+        ],
+    );
+    row.note = if row.note.is_empty() {
+        note
+    } else {
+        format!("{}; {note}", row.note)
+    };
 }
 
 /// Where the member stands among the partnership in the compared figures (the figures' sources
@@ -291,9 +343,13 @@ fn insights(r: &Renderer, facts: &Facts, m: &MemberFacts, book: &mut SourceBook)
                 .fill("text", "rank", &[("rank", rank.to_string()), ("n", n.to_string())])
         );
         let _ = book.refs(&f.sources);
+        let date = f
+            .date
+            .map(|x| format!(" ({})", x.display(r.locale.style)))
+            .unwrap_or_default();
         insights.push(Insight {
             label: r.locale.label("label", id),
-            value: format!("{} {unit}", r.locale.number(v, d)),
+            value: format!("{} {unit}{date}", r.locale.number(v, d)),
             text,
         });
     }
@@ -327,7 +383,12 @@ fn balance_note(r: &Renderer, m: &MemberFacts) -> String {
 pub struct ComparisonRow {
     pub label: String,
     pub unit: String,
+    /// Per member; an estimate as "≈ 7,67 (±8 %)".
     pub values: Vec<String>,
+    /// The reference date of the row when all members share it (else empty).
+    pub date: String,
+    /// Per member: its reference date where the members' dates differ (else all empty).
+    pub dates: Vec<String>,
     pub refs: String,
 }
 
@@ -337,6 +398,8 @@ pub struct HandbookView {
     pub members: Vec<MemberView>,
     pub member_names: Vec<String>,
     pub comparison: Vec<ComparisonRow>,
+    /// What the ranges of estimates in the comparison mean (empty without estimates).
+    pub comparison_legend: String,
     pub balances: Vec<MemberBalance>,
     /// Years of the emission-factor matrix (its columns after carrier, sector and scope).
     pub emission_factor_years: Vec<String>,
@@ -380,7 +443,8 @@ pub struct MemberProgress {
 pub fn handbook(r: &Renderer, p: &Partnership, data: &ReferenceTables, facts: &Facts) -> (HandbookView, Files) {
     let factors = &data.factors;
     let mut book = SourceBook::default();
-    let comparison = comparison_rows(r, facts, &mut book);
+    let mut legend = Legend::default();
+    let comparison = comparison_rows(r, facts, &mut book, &mut legend);
     let balances = facts
         .members
         .iter()
@@ -429,6 +493,7 @@ pub fn handbook(r: &Renderer, p: &Partnership, data: &ReferenceTables, facts: &F
         members: facts.members.iter().map(|m| member_view(r, m)).collect(),
         member_names: facts.members.iter().map(|m| m.member.name.clone()).collect(),
         comparison,
+        comparison_legend: legend.sentence(r, "range_mark_values"),
         balances,
         emission_factor_years,
         emission_factors,
@@ -448,7 +513,7 @@ pub fn handbook(r: &Renderer, p: &Partnership, data: &ReferenceTables, facts: &F
 }
 
 /// The comparison matrix: one row per figure id, one column per member, in first-seen order.
-fn comparison_rows(r: &Renderer, facts: &Facts, book: &mut SourceBook) -> Vec<ComparisonRow> {
+fn comparison_rows(r: &Renderer, facts: &Facts, book: &mut SourceBook, legend: &mut Legend) -> Vec<ComparisonRow> {
     let mut ids: Vec<(String, String)> = Vec::new();
     for f in facts.members.iter().flat_map(|m| m.figures.iter()) {
         if !ids.iter().any(|(i, _)| *i == f.id) {
@@ -463,15 +528,35 @@ fn comparison_rows(r: &Renderer, facts: &Facts, book: &mut SourceBook) -> Vec<Co
                 .map(|m| m.figures.iter().find(|f| f.id == *id))
                 .collect();
             let sources: Vec<Arc<Source>> = figs.iter().flatten().flat_map(|f| f.sources.iter().cloned()).collect();
+            for f in figs.iter().flatten().filter(|f| f.value.is_some()) {
+                legend.add(scope_of(&f.id), Spread::of_figure(f));
+            }
+            let mut shown: Vec<RefDate> = figs.iter().flatten().filter_map(|f| f.date).collect();
+            shown.sort_unstable();
+            shown.dedup();
+            let one_date = shown.len() <= 1;
             ComparisonRow {
                 label: r.locale.label("label", id),
                 unit: r.locale.unit(unit),
                 values: figs
                     .iter()
-                    .map(|f| match f.map(|f| f.value) {
-                        Some(Some(v)) => r.locale.number(v, decimals(unit, v)),
-                        Some(None) => r.locale.text("no_data"),
+                    .map(|f| match f.map(|f| (f.value, Spread::of_figure(f))) {
+                        Some((Some(v), Some(s))) => s.approx(r, &r.locale.number(v, decimals(unit, v))),
+                        Some((Some(v), None)) => r.locale.number(v, decimals(unit, v)),
+                        Some((None, _)) => r.locale.text("no_data"),
                         None => "–".into(),
+                    })
+                    .collect(),
+                date: shown
+                    .first()
+                    .filter(|_| one_date)
+                    .map(|d| d.display(r.locale.style))
+                    .unwrap_or_default(),
+                dates: figs
+                    .iter()
+                    .map(|f| match f.and_then(|f| f.date) {
+                        Some(d) if !one_date => d.display(r.locale.style),
+                        _ => String::new(),
                     })
                     .collect(),
                 refs: book.refs(&sources),

@@ -7,6 +7,7 @@ pub mod escape;
 pub mod glyphs;
 pub mod locale;
 mod sections;
+mod spread;
 pub mod world;
 
 use anyhow::{anyhow, Context, Result};

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::super::common::fill_text;
+use super::super::spread::{scope_of, Legend, Spread};
 use super::super::Renderer;
 use crate::compute::assessment::{Assessment, Rating, Recommendation, Trend};
 use crate::compute::{Facts, MemberFacts};
@@ -77,6 +78,8 @@ pub struct AssessmentView {
     pub status: Vec<StatusRow>,
     pub overdue: usize,
     pub done_effect: String,
+    /// What the ranges of ratings computed from estimates mean (empty without such ratings).
+    pub ratings_legend: String,
 }
 
 fn field_name(cat: &Catalogues, id: &str) -> String {
@@ -139,7 +142,7 @@ fn effect_split(r: &Renderer, rec: &Recommendation) -> String {
 }
 
 /// The reason a measure is recommended, in one sentence.
-fn reason(r: &Renderer, cat: &Catalogues, m: &Measure, rec: &Recommendation) -> String {
+fn reason(r: &Renderer, cat: &Catalogues, member: &MemberFacts, m: &Measure, rec: &Recommendation) -> String {
     let mut parts = Vec::new();
     if let Some((id, level, value)) = &rec.weak_indicator {
         if let Some(ind) = cat.indicators.iter().find(|i| *i.id == **id) {
@@ -148,7 +151,14 @@ fn reason(r: &Renderer, cat: &Catalogues, m: &Measure, rec: &Recommendation) -> 
                     r,
                     "reason_rated",
                     &[
-                        ("value", value_text(r, *v, &unit(r, &ind.unit))),
+                        ("value", {
+                            // A value computed from an estimate carries its range, as in the table.
+                            let text = value_text(r, *v, &unit(r, &ind.unit));
+                            match formula_spread(member, &ind.formula) {
+                                Some((_, s)) => s.approx(r, &text),
+                                None => text,
+                            }
+                        }),
                         ("level", l.to_string()),
                     ],
                 ),
@@ -208,11 +218,18 @@ pub fn assessment_view(
     status: &[MeasureStatus],
     limit: Option<usize>,
 ) -> AssessmentView {
+    let mut legend = Legend::default();
     let ratings = cat
         .indicators
         .iter()
         .zip(&a.ratings)
-        .map(|(ind, x)| rating_row(r, cat, ind, x))
+        .map(|(ind, x)| {
+            let spread = x.value.and(formula_spread(m, &ind.formula));
+            if let Some((scope, s)) = spread {
+                legend.add(scope, Some(s));
+            }
+            rating_row(r, cat, ind, x, spread.map(|x| x.1))
+        })
         .collect();
     let fields = cat
         .fields
@@ -248,7 +265,7 @@ pub fn assessment_view(
         .iter()
         .take(limit.unwrap_or(usize::MAX))
         .enumerate()
-        .filter_map(|(i, rec)| recommendation_row(r, cat, i + 1, rec))
+        .filter_map(|(i, rec)| recommendation_row(r, cat, m, i + 1, rec))
         .collect();
     let today = RefDate::end_of_year(facts.year);
     let mut done_effect = 0.0;
@@ -284,16 +301,36 @@ pub fn assessment_view(
         overdue: status_rows.iter().filter(|s| s.overdue).count(),
         status: status_rows,
         done_effect: r.locale.number(done_effect, 0),
+        ratings_legend: legend.sentence(r, "range_mark_values"),
     }
 }
 
-fn rating_row(r: &Renderer, cat: &Catalogues, ind: &Indicator, x: &Rating) -> RatingRow {
+/// The least certain estimate an indicator's formula uses (a start-balance figure of the member
+/// named in it), with the scope of its measured error; `None` if it uses no estimate.
+fn formula_spread<'a>(m: &'a MemberFacts, formula: &str) -> Option<(&'a str, Spread)> {
+    let names: Vec<&str> = formula
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .collect();
+    m.figures
+        .iter()
+        .filter(|f| names.contains(&f.id.as_str()))
+        .filter_map(|f| Spread::of_figure(f).map(|s| (scope_of(&f.id), s)))
+        .max_by(|a, b| a.1.median_pct.total_cmp(&b.1.median_pct))
+}
+
+fn rating_row(r: &Renderer, cat: &Catalogues, ind: &Indicator, x: &Rating, spread: Option<Spread>) -> RatingRow {
     RatingRow {
         field: field_name(cat, &ind.field),
         name: ind.name.clone(),
         value: x
             .value
-            .map(|v| value_text(r, v, &unit(r, &ind.unit)))
+            .map(|v| {
+                let text = value_text(r, v, &unit(r, &ind.unit));
+                match spread {
+                    Some(s) => s.approx(r, &text),
+                    None => text,
+                }
+            })
             .unwrap_or_else(|| r.locale.text("no_data")),
         date: x.date.map(|d| d.display(r.locale.style)).unwrap_or_default(),
         level: x.level.unwrap_or(0),
@@ -313,7 +350,13 @@ fn rating_row(r: &Renderer, cat: &Catalogues, ind: &Indicator, x: &Rating) -> Ra
     }
 }
 
-fn recommendation_row(r: &Renderer, cat: &Catalogues, rank: usize, rec: &Recommendation) -> Option<RecommendationRow> {
+fn recommendation_row(
+    r: &Renderer,
+    cat: &Catalogues,
+    member: &MemberFacts,
+    rank: usize,
+    rec: &Recommendation,
+) -> Option<RecommendationRow> {
     let meas = cat.measures.iter().find(|x| *x.id == *rec.measure)?;
     Some(RecommendationRow {
         rank,
@@ -330,7 +373,7 @@ fn recommendation_row(r: &Renderer, cat: &Catalogues, rank: usize, rec: &Recomme
             .filter(|c| *c != 0.0)
             .map(|c| r.locale.number(c, 0))
             .unwrap_or_else(|| "–".into()),
-        reason: reason(r, cat, meas, rec),
+        reason: reason(r, cat, member, meas, rec),
     })
 }
 

@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::super::common::{
     bar_chart, fig, figure_sources, fill_text, members_figure_sources, BarNumbers, Chart, ChartKey, SourceBook,
 };
+use super::super::spread::{Legend, Spread};
 use super::super::Renderer;
 use crate::chart::Bar;
 use crate::compute::balance::{Balance, BalanceRow, SectorTotal, ETS};
@@ -46,6 +47,10 @@ pub struct BalanceView {
     pub factor_years: String,
     pub validation: Vec<ValidationRow>,
     pub refs: String,
+    /// The typical error of the total ("±8 %"; empty for a balance of the member's own data).
+    pub total_range: String,
+    /// What the ranges of the sector table mean (empty when it shows none).
+    pub range_legend: String,
 }
 
 /// One sector of the balance.
@@ -62,6 +67,8 @@ pub struct SectorRow {
     pub published: String,
     /// Deviation of the balance from the published value, empty if none.
     pub deviation: String,
+    /// The typical error of an estimated sector ("±10 %"), empty for local data.
+    pub range: String,
 }
 
 /// One cell of the balance: a sector and a carrier.
@@ -106,6 +113,12 @@ pub struct ValidationRow {
 pub fn balance_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Option<BalanceView> {
     let b = m.balance.as_ref()?;
     let refs = book.figure_refs(m, fig::GHG_T);
+    let total = Spread::of_member(m, fig::GHG_T);
+    let mut legend = Legend::default();
+    legend.add("total", total);
+    for s in &b.sectors {
+        legend.add(&s.sector, sector_spread(m, &s.sector));
+    }
     Some(BalanceView {
         year: b.date.year,
         generation: m
@@ -113,7 +126,7 @@ pub fn balance_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Opt
             .as_ref()
             .map(|g| generation_sentence(r, g))
             .unwrap_or_default(),
-        sectors: b.sectors.iter().map(|s| sector_row(r, s)).collect(),
+        sectors: b.sectors.iter().map(|s| sector_row(r, m, s)).collect(),
         cells: b.rows.iter().map(|x| cell_row(r, x)).collect(),
         carriers: b
             .carriers
@@ -127,7 +140,16 @@ pub fn balance_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Opt
             .collect(),
         total_mwh: r.locale.number(b.total_mwh, 0),
         total_t: r.locale.number(b.total_t, 0),
-        per_inhabitant: b.t_per_inhabitant.map(|v| r.locale.number(v, 2)).unwrap_or_default(),
+        per_inhabitant: b
+            .t_per_inhabitant
+            .map(|v| {
+                let v = r.locale.number(v, 2);
+                match Spread::of_member(m, fig::GHG_T_PER_INHABITANT) {
+                    Some(s) => s.approx(r, &v),
+                    None => v,
+                }
+            })
+            .unwrap_or_default(),
         quality: r.locale.number(b.quality, 2),
         grade: b.grade.letter().to_string(),
         is_start_balance: b.estimated_cells > 0,
@@ -162,10 +184,17 @@ pub fn balance_view(r: &Renderer, m: &MemberFacts, book: &mut SourceBook) -> Opt
             })
             .collect(),
         refs,
+        total_range: total.map(|s| s.pm(r)).unwrap_or_default(),
+        range_legend: legend.sentence(r, "range_mark_column"),
     })
 }
 
-fn sector_row(r: &Renderer, s: &SectorTotal) -> SectorRow {
+/// The measured error of an estimated sector (from its `ghg_t_<sector>` figure).
+fn sector_spread(m: &MemberFacts, sector: &str) -> Option<Spread> {
+    Spread::of_member(m, &format!("ghg_t_{sector}"))
+}
+
+fn sector_row(r: &Renderer, m: &MemberFacts, s: &SectorTotal) -> SectorRow {
     SectorRow {
         sector: r.locale.label("sector", &s.sector),
         mwh: r.locale.number(s.mwh, 0),
@@ -173,6 +202,7 @@ fn sector_row(r: &Renderer, s: &SectorTotal) -> SectorRow {
         share: r.locale.number(s.share_pct, 1),
         published: s.published_t.map(|v| r.locale.number(v, 0)).unwrap_or_default(),
         deviation: s.deviation_pct.map(|v| r.locale.signed_pct(v)).unwrap_or_default(),
+        range: sector_spread(m, &s.sector).map(|x| x.pm(r)).unwrap_or_default(),
     }
 }
 
@@ -264,20 +294,22 @@ pub fn sector_chart(r: &Renderer, m: &MemberFacts) -> Option<Chart> {
             label: r.locale.label("sector_short", &s.sector),
             value: s.t,
             highlight: false,
-            range: s
-                .typical_error_pct
-                .map(|e| (s.t * (1.0 - e / 100.0), s.t * (1.0 + e / 100.0))),
+            range: sector_spread(m, &s.sector).map(|x| x.range(s.t)),
         })
         .collect();
+    let mut legend = Legend::default();
+    for s in &b.sectors {
+        legend.add(&s.sector, sector_spread(m, &s.sector));
+    }
     let kind = if b.estimated_cells > 0 {
         format!(" – {}", r.locale.text("start_balance"))
     } else {
         String::new()
     };
-    let kind = if b.sectors.iter().any(|s| s.typical_error_pct.is_some()) {
-        format!("{kind}; {}", r.locale.text("error_bar_legend"))
-    } else {
+    let kind = if legend.is_empty() {
         kind
+    } else {
+        format!("{kind}. {}", legend.caption(r))
     };
     let title = format!(
         "{} – {} ({}){kind}",
@@ -296,6 +328,7 @@ pub fn sector_chart(r: &Renderer, m: &MemberFacts) -> Option<Chart> {
 
 /// Emissions per inhabitant of every member (start balances marked), for comparison.
 pub fn members_per_inhabitant_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>) -> Option<Chart> {
+    let mut legend = Legend::default();
     let bars: Vec<Bar> = facts
         .members
         .iter()
@@ -306,18 +339,24 @@ pub fn members_per_inhabitant_chart(r: &Renderer, facts: &Facts, highlight: Opti
             } else {
                 format!(" ({})", b.date.year)
             };
+            let value = b.t_per_inhabitant?;
+            let spread = Spread::of_member(m, fig::GHG_T_PER_INHABITANT);
+            legend.add("total", spread);
             Some(Bar {
                 label: format!("{}{mark}", m.member.name),
-                value: b.t_per_inhabitant?,
+                value,
                 highlight: highlight == Some(m.member.ags.as_str()),
-                range: None,
+                range: spread.map(|s| s.range(value)),
             })
         })
         .collect();
     if bars.is_empty() {
         return None;
     }
-    let title = r.locale.text("chart_members_per_inhabitant");
+    let title = match legend.caption(r) {
+        l if l.is_empty() => r.locale.text("chart_members_per_inhabitant"),
+        l => format!("{}. {l}", r.locale.text("chart_members_per_inhabitant")),
+    };
     let numbers = BarNumbers {
         unit: "t CO2e/EW",
         decimals: 2,

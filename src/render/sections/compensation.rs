@@ -5,7 +5,8 @@
 
 use serde::Serialize;
 
-use super::super::common::{alt_for, fill_text, Chart, ChartKey, Section};
+use super::super::common::{alt_for, fig, fill_text, Chart, ChartKey, Section};
+use super::super::spread::{Legend, Spread};
 use super::super::Renderer;
 use crate::chart::supply::{supply, Block, SupplyChart};
 use crate::chart::{self, PairedChart, Step, Waterfall};
@@ -34,6 +35,8 @@ pub struct CompensationView {
     pub offset_city: String,
     pub payment_total: String,
     pub headline: String,
+    /// What the ranges of the member table mean (empty without estimates or a forest range).
+    pub members_legend: String,
     pub members: Vec<CompensationMemberRow>,
     pub potentials: Vec<PotentialRow>,
     pub offers: Vec<OfferRow>,
@@ -80,6 +83,8 @@ pub struct CompensationMemberRow {
     pub removal: String,
     /// Payment per year (€).
     pub payment: String,
+    /// The existing flux over the forest range ("−4.759 bis 1.130"; empty without a range).
+    pub land_flux_range: String,
 }
 
 /// What one measure could achieve in one member.
@@ -169,6 +174,7 @@ pub fn compensation_view(r: &Renderer, facts: &Facts, only: Option<&str>) -> Opt
             .unwrap_or_default(),
         payment_total: eur(c.payment_total_eur),
         headline: headline(r, c),
+        members_legend: members_legend(r, facts, c, &members_in),
         members: c
             .members
             .iter()
@@ -177,9 +183,19 @@ pub fn compensation_view(r: &Renderer, facts: &Facts, only: Option<&str>) -> Opt
                 member: m.name.clone(),
                 gross: m
                     .gross_t
-                    .map(|g| format!("{} ({})", t(g), m.gross_year.unwrap_or_default()))
+                    .map(|g| {
+                        let v = match gross_spread(facts, &m.ags) {
+                            Some(s) => s.approx(r, &t(g)),
+                            None => t(g),
+                        };
+                        format!("{v} ({})", m.gross_year.unwrap_or_default())
+                    })
                     .unwrap_or_default(),
                 land_flux: m.land_sink_t.map(t).unwrap_or_default(),
+                land_flux_range: m
+                    .land_sink_range_t
+                    .map(|(lo, hi)| fill_text(r, "flux_range", &[("lo", t(lo)), ("hi", t(hi))]))
+                    .unwrap_or_default(),
                 removal: t(m.removal_t),
                 payment: eur(m.payment_eur),
             })
@@ -653,4 +669,45 @@ pub fn city_phrase(r: &Renderer, c: &Compensation) -> String {
             .locale
             .fill("text", "city_many", &[("n", r.locale.number(many.len() as f64, 0))]),
     }
+}
+
+/// The measured error of a member's gross emissions where they are a start balance.
+fn gross_spread(facts: &Facts, ags: &str) -> Option<Spread> {
+    let m = facts.members.iter().find(|m| m.member.ags.as_str() == ags)?;
+    Spread::of_member(m, fig::GHG_T)
+}
+
+/// The legend under the member table: the error of estimated gross emissions, and what the second
+/// line of the land flux is.
+fn members_legend(r: &Renderer, facts: &Facts, c: &Compensation, members_in: &dyn Fn(&str) -> bool) -> String {
+    let shown = c.members.iter().filter(|m| members_in(&m.ags));
+    let mut legend = Legend::default();
+    let mut has_range = false;
+    for m in shown {
+        if m.gross_t.is_some() {
+            legend.add("total", gross_spread(facts, &m.ags));
+        }
+        has_range |= m.land_sink_range_t.is_some();
+    }
+    let mut parts = vec![legend.sentence(r, "range_mark_values")];
+    let bounds: Vec<String> = facts
+        .members
+        .iter()
+        .find_map(|m| m.sink.as_ref().filter(|s| !s.forest_range.is_empty()))
+        .map(|s| {
+            s.forest_range
+                .iter()
+                .map(|b| r.locale.label("forest_bound", &b.bound))
+                .collect()
+        })
+        .unwrap_or_default();
+    if has_range && !bounds.is_empty() {
+        parts.push(fill_text(
+            r,
+            "flux_range_legend",
+            &[("bounds", bounds.join(r.locale.text("or_else").as_str()))],
+        ));
+    }
+    parts.retain(|p| !p.is_empty());
+    parts.join(" ")
 }

@@ -2,7 +2,8 @@
 //! offset potential per hectare. Members without a boundary get no map, and no empty frame; nor
 //! does a document whose members include fewer than two with a boundary.
 
-use super::super::common::{alt_for, Chart, ChartKey};
+use super::super::common::{alt_for, fig, Chart, ChartKey};
+use super::super::spread::{Legend, Spread};
 use super::super::Renderer;
 use crate::chart::map::{choropleth, Area, MapSpec};
 use crate::compute::Facts;
@@ -73,7 +74,7 @@ pub fn map(
         decimals,
         no_data: r.locale.text("no_data"),
     });
-    let title = r.locale.text(title_key);
+    let title = map_title(r, facts, metric, title_key, &areas);
     let values: Vec<(String, String)> = areas
         .iter()
         .map(|a| {
@@ -87,4 +88,45 @@ pub fn map(
         .collect();
     let alt = format!("{} {}", r.locale.text("map_alt"), alt_for(r, &title, &values));
     Some(Chart::new(key, svg, title, alt, r.locale.text("map_source")))
+}
+
+/// The map's caption: what it shows, the years of the values (balance or land-survey years) and,
+/// where it shows start balances, how far off they typically are.
+fn map_title(r: &Renderer, facts: &Facts, metric: Metric, title_key: &str, areas: &[Area]) -> String {
+    let shown: Vec<&crate::compute::MemberFacts> = facts
+        .members
+        .iter()
+        .filter(|m| areas.iter().any(|a| a.name == m.member.name && a.value.is_some()))
+        .collect();
+    let mut legend = Legend::default();
+    let years: Vec<i32> = match metric {
+        Metric::GhgPerInhabitant => shown
+            .iter()
+            .filter_map(|m| {
+                legend.add("total", Spread::of_member(m, fig::GHG_T_PER_INHABITANT));
+                m.balance.as_ref().map(|b| b.date.year)
+            })
+            .collect(),
+        Metric::OffsetPerHa => shown
+            .iter()
+            .filter_map(|m| m.land.as_ref().map(|l| l.date.year))
+            .collect(),
+        Metric::RatingScore => vec![facts.year],
+    };
+    let mut title = r.locale.text(title_key);
+    if let (Some(lo), Some(hi)) = (years.iter().min(), years.iter().max()) {
+        let span = if lo == hi {
+            lo.to_string()
+        } else {
+            format!("{lo}–{hi}")
+        };
+        title = format!("{title}, {}", r.locale.fill("text", "map_years", &[("years", span)]));
+    }
+    if !legend.is_empty() {
+        title = format!(
+            "{title}. {}",
+            legend.sentence(r, "range_mark_map").trim_end_matches('.')
+        );
+    }
+    title
 }

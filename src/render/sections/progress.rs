@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::super::common::{alt_for, fig, fill_text, Chart, ChartKey, Section};
+use super::super::spread::{Legend, Spread};
 use super::super::Renderer;
 use crate::chart::{self, Line, LineChart, LineStyle, StackedChart, LAND_COLOURS};
 use crate::compute::progress::{BudgetStatus, MethodBreak, Point, Progress, TargetStatus};
@@ -311,19 +312,42 @@ fn target_path_chart(r: &Renderer, m: &MemberFacts, p: &Progress, per_inh_unit: 
             .filter(|t| t.indicator == fig::GHG_T_PER_INHABITANT)
             .map(|t| (f64::from(t.year), t.level)),
     );
+    // A start balance among the points carries its typical error as an error bar.
+    let spread = Spread::of_member(m, fig::GHG_T_PER_INHABITANT);
+    let ranges: Vec<(f64, f64, f64)> = match (spread, &m.balance) {
+        (Some(s), Some(b)) => p
+            .points
+            .iter()
+            .filter(|x| x.kind == "balance" && x.year == b.date.year)
+            .filter_map(|x| {
+                let (lo, hi) = s.range(x.per_inhabitant?);
+                Some((f64::from(x.year), lo, hi))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut legend = Legend::default();
+    if !ranges.is_empty() {
+        legend.add("total", spread);
+    }
     let mut lines = vec![Line {
         name: r.locale.text("actual"),
         points: actual.clone(),
         style: LineStyle::Actual,
+        ranges,
     }];
     if path.len() > 1 {
         lines.push(Line {
             name: r.locale.text("target_path"),
             points: path,
             style: LineStyle::Target,
+            ranges: Vec::new(),
         });
     }
-    let title = format!("{} – {}", r.locale.text("chart_per_inhabitant_path"), m.member.name);
+    let mut title = format!("{} – {}", r.locale.text("chart_per_inhabitant_path"), m.member.name);
+    if !legend.is_empty() {
+        title = format!("{title}. {}", legend.caption(r));
+    }
     let values: Vec<(String, String)> = actual
         .iter()
         .map(|(y, v)| (format!("{y}"), r.locale.number(*v, 2)))

@@ -83,7 +83,16 @@ pub fn re_chart(r: &Renderer, facts: &Facts, highlight: Option<&str>) -> Option<
         prev.map(|d| d.display(r.locale.style)).unwrap_or_default(),
         now.map(|d| d.display(r.locale.style)).unwrap_or_default(),
     ];
-    let title = r.locale.text("chart_re_per_inhabitant");
+    let title = format!(
+        "{} ({})",
+        r.locale.text("chart_re_per_inhabitant"),
+        series
+            .iter()
+            .filter(|d| !d.is_empty())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" / ")
+    );
     let values: Vec<(String, String)> = rows
         .iter()
         .map(|(n, v, _)| {

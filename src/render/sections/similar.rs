@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::super::common::fill_text;
 use super::super::Renderer;
-use crate::compute::MemberFacts;
+use crate::compute::{MemberFacts, Note};
 use crate::reference::{self, Row};
 
 #[derive(Serialize)]
@@ -26,6 +26,8 @@ pub struct SimilarRow {
     pub p75: String,
     /// In which quarter of the group the value lies (by value, not by merit).
     pub position: String,
+    /// The reference date of the member's value (a period for land take).
+    pub date: String,
 }
 
 /// `None` without the reference table, a settlement type or a population.
@@ -70,6 +72,7 @@ pub fn similar_view(r: &Renderer, table: &[Row], m: &MemberFacts) -> Option<Simi
                 median: n(x.median),
                 p75: n(x.p75),
                 position: r.locale.text(quarter),
+                date: value_date(r, m, id),
             })
         })
         .collect();
@@ -78,16 +81,69 @@ pub fn similar_view(r: &Renderer, table: &[Row], m: &MemberFacts) -> Option<Simi
     }
     let n = group.iter().map(|x| x.n).max().unwrap_or(0);
     Some(SimilarView {
-        intro: fill_text(
-            r,
-            "similar_intro",
-            &[
-                ("type", r.locale.label("rt7", &rt7.to_string())),
-                ("size", r.locale.label("size_class", size)),
-                ("n", n.to_string()),
-                ("group", first.group.replace('-', "–")),
-            ],
-        ),
+        intro: group_intro(r, table, first, n),
         rows,
     })
+}
+
+/// The reference date of a member's compared value: its figure's date; land take per inhabitant
+/// is the land take's period.
+fn value_date(r: &Renderer, m: &MemberFacts, id: &str) -> String {
+    let source = if id == "land_take_m2_per_inhabitant" {
+        "land_take_ha_per_year"
+    } else {
+        id
+    };
+    let Some(f) = m.figures.iter().find(|f| f.id == source) else {
+        return String::new();
+    };
+    match (&f.note, f.date) {
+        (Some(n @ Note::Between { .. }), _) => r.locale.note(n),
+        (_, Some(d)) => d.display(r.locale.style),
+        _ => String::new(),
+    }
+}
+
+/// Which municipalities the group holds: one settlement type, or — where a class alone has fewer
+/// than [`reference::MIN_GROUP`] municipalities of the size — every class merged into the group,
+/// each named.
+fn group_intro(r: &Renderer, table: &[Row], first: &Row, n: usize) -> String {
+    let mut classes: Vec<i32> = table
+        .iter()
+        .filter(|x| x.group == first.group && x.size_class == first.size_class)
+        .map(|x| x.rt7)
+        .collect();
+    classes.sort_unstable();
+    classes.dedup();
+    let size = r.locale.label("size_class", &first.size_class);
+    let group = first.group.replace('-', "–");
+    let head = if classes.len() > 1 {
+        let names: Vec<String> = classes
+            .iter()
+            .map(|c| format!("{} ({c})", r.locale.label("rt7", &c.to_string())))
+            .collect();
+        fill_text(
+            r,
+            "similar_group_merged",
+            &[
+                ("types", names.join("; ")),
+                ("size", size),
+                ("n", n.to_string()),
+                ("group", group),
+                ("min", reference::MIN_GROUP.to_string()),
+            ],
+        )
+    } else {
+        fill_text(
+            r,
+            "similar_group",
+            &[
+                ("type", r.locale.label("rt7", &first.rt7.to_string())),
+                ("size", size),
+                ("n", n.to_string()),
+                ("group", group),
+            ],
+        )
+    };
+    format!("{head} {}", r.locale.text("similar_intro"))
 }
