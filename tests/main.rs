@@ -1267,6 +1267,30 @@ mod assessment {
 mod documents {
     use super::*;
 
+    /// Issue 14, item 5: the toolbox's reader-facing texts (titles, descriptions, actors,
+    /// suppliers) name no place or organisation of the bundled partnership, so a partnership
+    /// elsewhere gets no Leipzig-specific recommendation; citations (`*_source`, `sources`) may.
+    #[test]
+    fn toolbox_texts_name_no_place_of_the_bundled_partnership() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text = fs::read_to_string(root.join("inputs/catalogues/measures.toml")).unwrap();
+        let cat: toml::Value = toml::from_str(&text).unwrap();
+        let places = ["Leipzig", "Wurzen", "Bennewitz", "Lossatal", "Thallwitz", "Muldental"];
+        let measures = cat["measure"].as_array().unwrap();
+        assert!(measures.len() > 30);
+        for m in measures {
+            for (key, value) in m.as_table().unwrap() {
+                if key.ends_with("_source") || key == "sources" {
+                    continue;
+                }
+                let v = value.to_string();
+                for place in places {
+                    assert!(!v.contains(place), "measure {}: {key} names {place}: {v}", m["id"]);
+                }
+            }
+        }
+    }
+
     fn tool(cmd: &str, args: &[&str], file: &Path) -> String {
         let out = Command::new(cmd)
             .args(args)
