@@ -9,6 +9,7 @@ use std::process::{Command, Output};
 
 mod fail_well;
 mod incomplete;
+mod mastr_full;
 mod scale;
 
 fn bin() -> Command {
