@@ -15,12 +15,12 @@
 //! Produces per member and technology (`pv`, `wind`, `biomass`, `hydro`, as the web export's
 //! carriers) the net nominal capacity of the units in operation at the export date
 //! (`mastr_capacity`, kW, dated by the export date from the file name, as [`super::mastr`] does for
-//! the web export), and the same split by commissioning year (`mastr_capacity_by_year`, dated 31
-//! December of that year: capacity in operation at the export date that was commissioned then).
+//! the web export), and the same split by commissioning year (`mastr_capacity_by_year`, category
+//! `<technology>_<year>`, e.g. `pv_2019`, also dated by the export date: the capacity in operation
+//! then that was commissioned in that year; units without a commissioning date only in the total).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, BufRead, BufReader, Read, Seek};
-use std::path::Path;
 use std::sync::Arc;
 
 use encoding_rs::{Decoder, Encoding, UTF_16BE, UTF_16LE, UTF_8};
@@ -269,12 +269,8 @@ fn unit_table(name: &str) -> Option<(usize, u32)> {
     Some((tech, part))
 }
 
-/// True if the ZIP archive at `path` is a Gesamtdatenexport (holds a unit table): only its
-/// directory is read.
-pub fn is_full_export(path: &Path) -> bool {
-    let Ok(file) = std::fs::File::open(path) else {
-        return false;
-    };
+/// True if the ZIP archive is a Gesamtdatenexport (holds a unit table): only its directory is read.
+pub fn is_full_export(file: &std::fs::File) -> bool {
     let Ok(archive) = zip::ZipArchive::new(BufReader::new(file)) else {
         return false;
     };
@@ -585,8 +581,8 @@ fn emit(ctx: &mut super::FileCtx<'_>, totals: &Totals, date: RefDate) {
                 target,
                 BY_YEAR,
                 None,
-                Some(tech.to_string()),
-                RefDate::end_of_year(*y),
+                Some(format!("{tech}_{y}")),
+                date,
                 cell,
                 None,
                 unit,
@@ -629,6 +625,63 @@ pub fn citation(rel: &str, date: RefDate) -> Source {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fixture read as `build` reads it: the hand sums of its README, by year, cited itself.
+    #[test]
+    fn fixture_gives_the_hand_sums_per_member_technology_and_year() {
+        let rel = "statistics/mastr/Gesamtdatenexport_20241001_24.2.zip";
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/mastr_full/Gesamtdatenexport_20241001_24.2.zip"
+        );
+        let members: BTreeSet<Ags> = ["14729380", "14729410"]
+            .iter()
+            .map(|a| Ags::parse(a).unwrap())
+            .collect();
+        let (aliases, changes) = (
+            super::super::Aliases::default(),
+            super::super::MunicipalChanges::default(),
+        );
+        let file = std::fs::File::open(path).unwrap();
+        let (report, obs, _) = read_path(file, rel, None, &aliases, &members, &changes, &mut Vec::new())
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (report.rows, report.years.iter().copied().collect::<Vec<_>>()),
+            (13, vec![2024])
+        );
+        let got: BTreeMap<(String, String, String), f64> = obs
+            .iter()
+            .map(|o| {
+                assert_eq!(o.date, RefDate::new(2024, 10, 1).unwrap());
+                assert_eq!(
+                    (o.source.publisher.as_str(), o.source.grade),
+                    ("Bundesnetzagentur", Grade::A)
+                );
+                let key = (
+                    o.ags.to_string(),
+                    o.variable.clone(),
+                    o.category.clone().unwrap_or_default(),
+                );
+                (key, o.value.unwrap())
+            })
+            .collect();
+        let want = [
+            ("14729380", TOTAL, "pv", 43.5),
+            ("14729380", BY_YEAR, "pv_2019", 9.6),
+            ("14729380", BY_YEAR, "pv_2021", 29.7),
+            ("14729380", BY_YEAR, "pv_2024", 4.2),
+            ("14729410", TOTAL, "pv", 750.0),
+            ("14729410", BY_YEAR, "pv_2020", 750.0),
+            ("14729410", TOTAL, "wind", 3000.0),
+            ("14729410", BY_YEAR, "wind_2016", 3000.0),
+        ];
+        assert_eq!(got.len(), want.len(), "{got:?}");
+        for (a, v, c, kw) in want {
+            let x = got[&(a.to_string(), v.to_string(), c.to_string())];
+            assert!((x - kw).abs() < 1e-9, "{a} {v} {c}: {x}");
+        }
+    }
 
     #[test]
     fn export_date_from_the_name() {

@@ -525,11 +525,13 @@ fn read_file(
     changes: &MunicipalChanges,
     warnings: &mut Vec<String>,
 ) -> Result<Option<FileResult>, InputError> {
-    if rel.to_ascii_lowercase().ends_with(".zip") && mastr_full::is_full_export(path) {
+    if rel.to_ascii_lowercase().ends_with(".zip") {
         // The register's full export (gigabytes) is streamed, never read whole.
         let file = policy::open_file(policy::Place::Inside(inputs), path, rel)?;
-        let source = registry.lookup(rel);
-        return mastr_full::read_path(file, rel, source, aliases, members, changes, warnings);
+        if mastr_full::is_full_export(&file) {
+            let source = registry.lookup(rel);
+            return mastr_full::read_path(file, rel, source, aliases, members, changes, warnings);
+        }
     }
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if size > MAX_FILE_BYTES {
