@@ -1,9 +1,10 @@
 //! Benchmark of the Marktstammdatenregister Gesamtdatenexport reader alone (issue 14, item 6):
-//! streams every unit table of the ZIP given as argument (all municipalities kept, as in a
-//! national run) and prints units, sums, XML size and throughput. Peak memory is measured around
-//! it by `scripts/bench_mastr.sh` (`/usr/bin/time -v`).
+//! streams every unit table of the ZIP given as argument and prints units, sums, XML size and
+//! throughput. All municipalities are kept (a national run), or with a second argument only those
+//! whose AGS starts with it (a partnership's district). Peak memory is measured around it by
+//! `scripts/bench_mastr.sh` (`/usr/bin/time -v`).
 //!
-//!     cargo run --release --example mastr_bench -- /tmp/Gesamtdatenexport_20250403_25.1.zip
+//!     cargo run --release --example mastr_bench -- /tmp/Gesamtdatenexport_20250403_25.1.zip [147]
 
 use std::io::BufReader;
 use std::time::Instant;
@@ -12,7 +13,7 @@ use klimapartner::ingest::mastr_full;
 
 fn main() {
     let Some(path) = std::env::args().nth(1) else {
-        eprintln!("usage: mastr_bench <Gesamtdatenexport_YYYYMMDD_….zip>");
+        eprintln!("usage: mastr_bench <Gesamtdatenexport_YYYYMMDD_….zip> [AGS prefix]");
         std::process::exit(2);
     };
     let Some(date) = mastr_full::export_date(&path) else {
@@ -26,8 +27,10 @@ fn main() {
             std::process::exit(2);
         }
     };
+    let prefix = std::env::args().nth(2).unwrap_or_default();
     let start = Instant::now();
-    let totals = match mastr_full::scan(&path, BufReader::new(file), date, &|_| true) {
+    let keep = |a: &klimapartner::model::Ags| a.as_str().starts_with(prefix.as_str());
+    let totals = match mastr_full::scan(&path, BufReader::new(file), date, &keep) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("{e}");
