@@ -565,7 +565,9 @@ fn new_ctx<'a>(
     }
 }
 
-/// The sums as observations: per member and technology at the export date, and by year.
+/// The sums as observations: per member and technology at the export date, and by year. An
+/// observation's `line` is the ordinal of the first unit counted in it (units numbered across the
+/// unit tables in reading order), as a line number is for the CSV formats.
 fn emit(ctx: &mut super::FileCtx<'_>, totals: &Totals, date: RefDate) {
     use super::text::Cell;
     let mut sums: BTreeMap<(&Ags, &str), (f64, usize)> = BTreeMap::new();
