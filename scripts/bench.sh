@@ -7,7 +7,9 @@
 #   (d) incremental: the national run again with unchanged inputs (manifest.json skips the run, and
 #       with one output file removed, every PDF by its content hash);
 #   (e) the typst CLI on a sample of the same generated sources (--keep-typst), one process per
-#       document, with the program's fonts, against the in-process time of the same documents.
+#       document, with the program's fonts, against the in-process time of the same documents;
+#   (f) the Marktstammdatenregister Gesamtdatenexport reader on synthetic exports of 0.3 and 1.2 GB
+#       of XML (scripts/bench_mastr.sh): MB/s of XML and peak RSS.
 # Usage: bash scripts/bench.sh [runs] [sample]   (default 5 runs of (a), 30 documents in (e))
 # Needs /usr/bin/time (installed with apt-get if missing) and typst-cli 0.15.1: if `typst` 0.15.1 is
 # not on PATH or in tools/bin, it is built with `cargo install --root tools` (about 7 minutes, once).
@@ -121,3 +123,6 @@ de_rate=$(awk -v n="$(grep -c '^written ' "$work/de.log")" -v s="$de_wall" 'BEGI
 echo "  throughput with $cores processes at a time: CLI ${cli_rate} documents/s; national run ${de_rate} briefings/s (including ingest and compute)"
 de_per=$(awk -v n="$(grep -c '^written ' "$work/de.log")" -v s="$de_wall" 'BEGIN {printf "%.1f", s*1000/n}')
 echo "  wall time per briefing in the national run: ${de_per} ms (everything included) against ${cli_med} ms per document for the CLI run one after another: $(awk -v c="$cli_med" -v i="$de_per" 'BEGIN {printf "%.1f", c/i}')×; at equal cores (CLI $cores processes at a time): $(awk -v c="$cli_rate" -v d="$de_rate" 'BEGIN {printf "%.1f", d/c}')×"
+echo
+echo "(f) Marktstammdatenregister Gesamtdatenexport reader: throughput and peak RSS at two sizes"
+bash scripts/bench_mastr.sh

@@ -11,6 +11,7 @@ mod fail_well;
 mod fuzz_replay;
 mod incomplete;
 mod known_tables;
+mod mastr_full;
 mod scale;
 
 fn bin() -> Command {

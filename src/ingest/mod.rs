@@ -14,6 +14,7 @@ pub mod geometry;
 pub mod known;
 pub mod local;
 mod mastr;
+pub mod mastr_full;
 mod merge;
 pub mod plausible;
 pub mod policy;
@@ -551,6 +552,14 @@ fn read_file(
     changes: &MunicipalChanges,
     warnings: &mut Vec<String>,
 ) -> Result<Option<FileResult>, InputError> {
+    if rel.to_ascii_lowercase().ends_with(".zip") {
+        // The register's full export (gigabytes) is streamed, never read whole.
+        let file = policy::open_file(policy::Place::Inside(inputs), path, rel)?;
+        if mastr_full::is_full_export(&file) {
+            let source = registry.lookup(rel);
+            return mastr_full::read_path(file, rel, source, aliases, members, changes, warnings);
+        }
+    }
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if size > MAX_FILE_BYTES {
         return Err(InputError::new(

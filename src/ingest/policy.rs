@@ -32,6 +32,21 @@ pub fn present(path: &Path) -> bool {
 /// Reads the file at `path` under the policy; `shown` is how errors name it (the path relative to
 /// the inputs folder where there is one). Errors name the file and say what to do.
 pub fn read_file(place: Place<'_>, path: &Path, shown: &str) -> Result<Vec<u8>, InputError> {
+    let mut file = open_file(place, path, shown)?;
+    let mut bytes = Vec::with_capacity(file.metadata().map(|m| m.len() as usize).unwrap_or(0));
+    file.read_to_end(&mut bytes).map_err(|e| {
+        InputError::new(
+            shown,
+            format!("cannot be read: {e}"),
+            "check that the file is readable (its permissions and those of its folder)",
+        )
+    })?;
+    Ok(bytes)
+}
+
+/// Opens the file at `path` under the policy, for a reader that streams it (the checks of
+/// [`read_file`]).
+pub fn open_file(place: Place<'_>, path: &Path, shown: &str) -> Result<std::fs::File, InputError> {
     let cannot = |e: std::io::Error| {
         if e.kind() == std::io::ErrorKind::NotFound {
             InputError::new(
@@ -83,12 +98,10 @@ pub fn read_file(place: Place<'_>, path: &Path, shown: &str) -> Result<Vec<u8>, 
     // Type first (stat does not open, so a FIFO cannot block here), then open and check again.
     let meta = std::fs::metadata(&target).map_err(cannot)?;
     check_type(&meta, shown, matches!(place, Place::Named))?;
-    let mut file = open(&target, matches!(place, Place::Inside(_))).map_err(cannot)?;
+    let file = open(&target, matches!(place, Place::Inside(_))).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
     check_type(&meta, shown, matches!(place, Place::Named))?;
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.read_to_end(&mut bytes).map_err(cannot)?;
-    Ok(bytes)
+    Ok(file)
 }
 
 /// Folders are never read as files; inside a folder only regular files are (a named file may also
