@@ -7,6 +7,54 @@
 
 use crate::model::{Grade, Source};
 
+/// Publisher named for a flat file: the file states none; GENESIS and Regionalstatistik are both
+/// published by the statistical offices of the Federation and the Länder.
+const FLAT_PUBLISHER: &str = "Statistische Ämter des Bundes und der Länder (GENESIS/Regionalstatistik, Flatfile)";
+
+/// What the annex says of a flat file's licence: the file states none, and none is assumed.
+const FLAT_LICENCE: &str = "in der Datei nicht angegeben (Flatfile ohne Lizenz- und Standangabe)";
+
+/// The citation a GENESIS flat file (ffcsv, old or new column scheme) gives of itself: the
+/// statistic's code and label from its first data row. A flat file states no licence, publisher or
+/// "Stand"; those stay empty rather than assumed. Grade A where the rows are municipalities
+/// (`GEMEIN`), C for districts or states.
+pub fn from_flat(rel: &str, text: &str) -> Option<Source> {
+    let mut lines = text
+        .lines()
+        .map(|l| l.trim_start_matches('\u{feff}'))
+        .filter(|l| !l.trim().is_empty());
+    let header: Vec<String> = lines
+        .next()?
+        .split(';')
+        .map(|c| c.trim().trim_matches('"').to_string())
+        .collect();
+    let code_col = header
+        .iter()
+        .position(|h| h.eq_ignore_ascii_case("statistics_code") || h == "Statistik_Code")?;
+    let label_col = header
+        .iter()
+        .position(|h| h.eq_ignore_ascii_case("statistics_label") || h == "Statistik_Label")?;
+    let row: Vec<String> = lines
+        .next()?
+        .split(';')
+        .map(|c| c.trim().trim_matches('"').to_string())
+        .collect();
+    let code = row.get(code_col)?.clone();
+    if code.is_empty() {
+        return None;
+    }
+    let municipal = row.iter().any(|c| c == "GEMEIN");
+    Some(Source {
+        file: rel.to_string(),
+        publisher: FLAT_PUBLISHER.to_string(),
+        title: row.get(label_col).cloned().unwrap_or_default(),
+        table: code,
+        licence: FLAT_LICENCE.to_string(),
+        attribution: String::new(),
+        grade: if municipal { Grade::A } else { Grade::C },
+    })
+}
+
 /// The file's own citation, if it is a GENESIS table CSV with its header.
 pub fn from_genesis(rel: &str, text: &str) -> Option<Source> {
     let mut lines = text
@@ -65,6 +113,27 @@ pub fn from_genesis(rel: &str, text: &str) -> Option<Source> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flat_files_cite_their_statistic_in_both_column_schemes() {
+        let old = "Statistik_Code;Statistik_Label;Zeit_Code;Zeit_Label;Zeit;1_Merkmal_Code;1_Merkmal_Label;1_Auspraegung_Code;1_Auspraegung_Label;BEVSTD__Bevoelkerungsstand__Anzahl\n\
+                   12411;Fortschreibung des Bevölkerungsstandes;STAG;Stichtag;31.12.2021;GEMEIN;Gemeinden;07135020;Cochem, Stadt;5199\n";
+        let s = from_flat("statistics/a.csv", old).unwrap();
+        assert_eq!(
+            (s.table.as_str(), s.title.as_str()),
+            ("12411", "Fortschreibung des Bevölkerungsstandes")
+        );
+        assert_eq!(s.grade, Grade::A);
+        assert_eq!(
+            s.licence, FLAT_LICENCE,
+            "a flat file states no licence; none is assumed"
+        );
+        let new = "statistics_code;statistics_label;time_code;time_label;time;1_variable_code;1_variable_label;1_variable_attribute_code;1_variable_attribute_label;value\n\
+                   12411;Fortschreibung des Bevölkerungsstandes;STAG;Stichtag;2021-12-31;KREISE;Kreise;14729;Leipzig, Landkreis;250000\n";
+        let s = from_flat("statistics/b.csv", new).unwrap();
+        assert_eq!((s.table.as_str(), s.grade), ("12411", Grade::C));
+        assert!(from_flat("x.csv", "ags,population\n14729410,16000\n").is_none());
+    }
 
     #[test]
     fn genesis_original_cites_itself() {

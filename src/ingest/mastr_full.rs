@@ -21,7 +21,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, BufRead, BufReader, Read, Seek};
-use std::sync::Arc;
 
 use encoding_rs::{Decoder, Encoding, UTF_16BE, UTF_16LE, UTF_8};
 use quick_xml::events::Event;
@@ -538,31 +537,7 @@ fn new_ctx<'a>(
     members: &'a BTreeSet<Ags>,
     changes: &'a super::MunicipalChanges,
 ) -> super::FileCtx<'a> {
-    super::FileCtx {
-        rel: rel.to_string(),
-        source: Arc::new(source),
-        aliases,
-        members,
-        changes,
-        report: super::FileReport {
-            path: rel.to_string(),
-            format: "",
-            encoding: "",
-            table: String::new(),
-            variables: BTreeSet::new(),
-            members: BTreeSet::new(),
-            years: BTreeSet::new(),
-            rows: 0,
-            districts: BTreeSet::new(),
-            merged: 0,
-        },
-        out: Vec::new(),
-        preds: Vec::new(),
-        regional: Vec::new(),
-        warnings: Vec::new(),
-        unmapped: BTreeSet::new(),
-        mapped: false,
-    }
+    super::FileCtx::new(rel.to_string(), rel, source, aliases, members, changes)
 }
 
 /// The sums as observations: per member and technology at the export date, and by year. An

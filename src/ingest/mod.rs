@@ -137,7 +137,45 @@ pub(crate) struct FileCtx<'a> {
     pub label_raw: Option<String>,
 }
 
-impl FileCtx<'_> {
+impl<'a> FileCtx<'a> {
+    /// A reader's context: `rel` as shown in messages (with the inner name of a ZIP), `path` as
+    /// the file's path in `inputs/` for the report.
+    pub(crate) fn new(
+        rel: String,
+        path: &str,
+        source: Source,
+        aliases: &'a Aliases,
+        members: &'a BTreeSet<Ags>,
+        changes: &'a MunicipalChanges,
+    ) -> FileCtx<'a> {
+        FileCtx {
+            rel,
+            source: Arc::new(source),
+            aliases,
+            members,
+            changes,
+            report: FileReport {
+                path: path.to_string(),
+                format: "",
+                encoding: "",
+                table: String::new(),
+                variables: BTreeSet::new(),
+                members: BTreeSet::new(),
+                years: BTreeSet::new(),
+                rows: 0,
+                districts: BTreeSet::new(),
+                merged: 0,
+            },
+            out: Vec::new(),
+            preds: Vec::new(),
+            regional: Vec::new(),
+            warnings: Vec::new(),
+            unmapped: BTreeSet::new(),
+            mapped: false,
+            label_raw: None,
+        }
+    }
+
     /// True if observations for this AGS are kept (members of the partnership).
     pub fn wants(&self, ags: &Ags) -> bool {
         self.members.contains(ags)
@@ -635,41 +673,19 @@ fn read_bytes(
     };
     text::check_cells(&shown, &text, separator(&text))?;
     let source = if SourceRegistry::is_unknown(&source) {
-        citation::from_genesis(rel, &text).unwrap_or_else(|| {
-            warnings.push(format!(
-                "{rel}: no entry in sources.toml; its figures are cited as unknown and graded D"
-            ));
-            source
-        })
+        citation::from_genesis(rel, &text)
+            .or_else(|| citation::from_flat(rel, &text))
+            .unwrap_or_else(|| {
+                warnings.push(format!(
+                    "{rel}: no entry in sources.toml; its figures are cited as unknown and graded D"
+                ));
+                source
+            })
     } else {
         source
     };
-    let mut ctx = FileCtx {
-        rel: shown,
-        source: Arc::new(source),
-        aliases,
-        members,
-        changes,
-        report: FileReport {
-            path: rel.to_string(),
-            format: "",
-            encoding,
-            table: String::new(),
-            variables: BTreeSet::new(),
-            members: BTreeSet::new(),
-            years: BTreeSet::new(),
-            rows: 0,
-            districts: BTreeSet::new(),
-            merged: 0,
-        },
-        out: Vec::new(),
-        preds: Vec::new(),
-        regional: Vec::new(),
-        warnings: Vec::new(),
-        unmapped: BTreeSet::new(),
-        mapped: false,
-        label_raw: None,
-    };
+    let mut ctx = FileCtx::new(shown, rel, source, aliases, members, changes);
+    ctx.report.encoding = encoding;
     formats::read_any(&mut ctx, &text)?;
     if ctx.report.format.is_empty() {
         warnings.push(format!("{rel}: format not recognised, file skipped"));
