@@ -860,6 +860,26 @@ mod accounting {
     /// (±8 %)") in briefing, report and handbook; every table or chart with ranges says once what the
     /// range means, with the number of balances and the 80 % bound from the measured error file; a
     /// member's own balance carries no range.
+    /// A recommendation's potential keyed to an estimated figure (Wurzen's industry, a start
+    /// balance) carries that figure's range, and the recommendations have their own legend.
+    #[test]
+    fn recommendation_potentials_keyed_to_estimates_carry_their_range() {
+        let (median, p80, n) = start_error(&fixture("small"), "industry");
+        let report = pdftext_flow(&built().join("bericht_2024_14729410_wurzen.pdf"), 999);
+        let recs = after(&report, "Empfohlene Maßnahmen", 6000);
+        assert!(
+            recs.contains(&format!("(±{median} %) t CO₂e je Jahr auf ≈ ")) && recs.contains("t CO₂e Industrie"),
+            "{recs}"
+        );
+        assert!(!recs.contains("rund ≈"), "{recs}");
+        assert!(
+            recs.contains(&format!(
+                "Industrie ±{median} %, 80 % der Fälle innerhalb ±{p80} % ({n} Bilanzen)"
+            )),
+            "legend: {recs}"
+        );
+    }
+
     #[test]
     fn estimates_carry_their_range_and_its_meaning() {
         let (median, p80, n) = start_error(&fixture("small"), "total");

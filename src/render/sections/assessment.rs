@@ -80,6 +80,8 @@ pub struct AssessmentView {
     pub done_effect: String,
     /// What the ranges of ratings computed from estimates mean (empty without such ratings).
     pub ratings_legend: String,
+    /// What the ranges in the recommendations' potentials and reasons mean (empty without).
+    pub recommendations_legend: String,
 }
 
 fn field_name(cat: &Catalogues, id: &str) -> String {
@@ -176,12 +178,23 @@ fn reason(r: &Renderer, cat: &Catalogues, member: &MemberFacts, m: &Measure, rec
         }
     }
     if rec.potential_t > 0.0 {
+        // A potential keyed to an estimated figure (e.g. a start balance's industry) is as uncertain.
+        let spread = Spread::of_member(member, &m.basis);
+        let approx = |text: String| match spread {
+            Some(s) => s.approx(r, &text),
+            None => text,
+        };
         parts.push(fill_text(
             r,
-            "reason_potential",
+            // "≈ … (±…)" replaces the "about" of a figure without a measured range.
+            if spread.is_some() {
+                "reason_potential_estimate"
+            } else {
+                "reason_potential"
+            },
             &[
-                ("t", r.locale.number(rec.potential_t, 0)),
-                ("eligible", r.locale.number(rec.eligible, 0)),
+                ("t", approx(r.locale.number(rec.potential_t, 0))),
+                ("eligible", approx(r.locale.number(rec.eligible, 0))),
                 ("basis", r.locale.label("basis", &m.basis)),
             ],
         ));
@@ -260,6 +273,7 @@ pub fn assessment_view(
             },
         })
         .collect();
+    let recommendations_legend = recommendations_legend(r, cat, m, a, limit);
     let recommendations = a
         .recommendations
         .iter()
@@ -302,7 +316,34 @@ pub fn assessment_view(
         status: status_rows,
         done_effect: r.locale.number(done_effect, 0),
         ratings_legend: legend.sentence(r, "range_mark_values"),
+        recommendations_legend,
     }
+}
+
+/// What the ranges in the recommendations mean: the estimates their potentials are keyed to and
+/// the estimated values of the weak indicators their reasons quote.
+fn recommendations_legend(
+    r: &Renderer,
+    cat: &Catalogues,
+    m: &MemberFacts,
+    a: &Assessment,
+    limit: Option<usize>,
+) -> String {
+    let mut legend = Legend::default();
+    for rec in a.recommendations.iter().take(limit.unwrap_or(usize::MAX)) {
+        if let Some(meas) = cat.measures.iter().find(|x| *x.id == *rec.measure) {
+            if rec.potential_t > 0.0 {
+                legend.add(scope_of(&meas.basis), Spread::of_member(m, &meas.basis));
+            }
+        }
+        let weak = rec.weak_indicator.as_ref().filter(|(_, _, v)| v.is_some());
+        if let Some(ind) = weak.and_then(|(id, _, _)| cat.indicators.iter().find(|i| *i.id == **id)) {
+            if let Some((scope, s)) = formula_spread(m, &ind.formula) {
+                legend.add(scope, Some(s));
+            }
+        }
+    }
+    legend.sentence(r, "range_mark_values")
 }
 
 /// The least certain estimate an indicator's formula uses (a start-balance figure of the member
@@ -363,7 +404,11 @@ fn recommendation_row(
         title: meas.title.clone(),
         field: field_name(cat, &meas.field),
         potential: if rec.potential_t > 0.0 {
-            r.locale.number(rec.potential_t, 0)
+            let text = r.locale.number(rec.potential_t, 0);
+            match Spread::of_member(member, &meas.basis) {
+                Some(s) => s.approx(r, &text),
+                None => text,
+            }
         } else {
             "–".into()
         },
