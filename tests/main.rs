@@ -866,7 +866,10 @@ mod accounting {
     fn recommendation_potentials_keyed_to_estimates_carry_their_range() {
         let (median, p80, n) = start_error(&fixture("small"), "industry");
         let report = pdftext_flow(&built().join("bericht_2024_14729410_wurzen.pdf"), 999);
-        let recs = after(&report, "Empfohlene Maßnahmen", 6000);
+        // The list: from the chapter's heading (the last mention, after the contents) to the next section.
+        let start = report.rfind("Empfohlene Maßnahmen").unwrap();
+        let end = report.rfind("Stand beschlossener Maßnahmen").unwrap();
+        let recs = &report[start..end.max(start)];
         assert!(
             recs.contains(&format!("(±{median} %) t CO₂e je Jahr auf ≈ ")) && recs.contains("t CO₂e Industrie"),
             "{recs}"
