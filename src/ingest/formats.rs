@@ -170,6 +170,12 @@ fn national_table(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Resul
             num >= text
         })
         .collect();
+    // The raw variable name of each column, made once (not per cell).
+    let raws: Vec<String> = t.columns.iter().map(|c| format!("{kind}:{c}")).collect();
+    // Rows of municipalities outside the run are still parsed (a bad cell anywhere is an error),
+    // but they are handed on once per column only: for them `emit_to` keeps only the file's
+    // bookkeeping (variables, year), the same for every row of a one-date table.
+    let mut noted = vec![false; t.columns.len()];
     for r in 0..t.height() {
         ctx.report.rows += 1;
         let line = t.line(r);
@@ -193,8 +199,13 @@ fn national_table(ctx: &mut FileCtx<'_>, body: &str, first_line: usize) -> Resul
                 .at(line)
                 .column(t.columns[c].clone())
             })?;
-            let raw = format!("{kind}:{}", t.columns[c]);
-            ctx.emit_to(target.clone(), &raw, None, None, date, cell, flag, None, line);
+            if target.is_none() {
+                if noted[c] {
+                    continue;
+                }
+                noted[c] = true;
+            }
+            ctx.emit_to(target.clone(), &raws[c], None, None, date, cell, flag, None, line);
         }
     }
     Ok(())

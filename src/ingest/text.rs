@@ -296,7 +296,14 @@ pub fn check_control_chars(rel: &str, text: &str) -> Result<(), InputError> {
 /// configuration texts: an ESC in a cell would reach the terminal and the documents raw.
 pub fn check_cells(rel: &str, text: &str, sep: char) -> Result<(), InputError> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Some(pos) = body.find(forbidden_char) else {
+    // Fast path over bytes: every forbidden character's UTF-8 starts with a C0 byte other than
+    // tab and line breaks, DEL, 0xC2 (U+0080–U+009F) or 0xEF (U+FEFF); most files have none of
+    // the first two and few of the others, so the character scan below runs rarely.
+    let suspicious = |b: &u8| (*b < 0x20 && !matches!(*b, b'\t' | b'\n' | b'\r')) || matches!(*b, 0x7f | 0xc2 | 0xef);
+    let Some(first) = body.bytes().position(|b| suspicious(&b)) else {
+        return Ok(());
+    };
+    let Some(pos) = body[first..].find(forbidden_char).map(|p| p + first) else {
         return Ok(());
     };
     let c = body[pos..].chars().next().unwrap_or_default();
