@@ -65,7 +65,7 @@ pub fn table(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
     ctx.report.table = table_code(&rel, &records)?;
     let parts = Parts::split(&rel, &records)?;
     let columns = Columns::from_header(parts.header, parts.width);
-    let layout = Layout::of(&rel, parts.data, columns.data_start)?;
+    let layout = Layout::of(&rel, &parts.data, columns.data_start)?;
     let context = TableContext {
         rel: &rel,
         code: ctx.report.table.clone(),
@@ -83,7 +83,7 @@ pub fn table(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
             _ => None,
         })
         .collect();
-    for r in parts.data {
+    for (r, block_date) in parts.data.iter().zip(&parts.block_dates) {
         ctx.report.rows += 1;
         let code = r.fields[layout.key_col].trim();
         let target = match RegionKey::parse(code) {
@@ -93,7 +93,7 @@ pub fn table(ctx: &mut FileCtx<'_>, text: &str) -> Result<(), InputError> {
             None if code.is_empty() && r.fields.iter().all(|f| f.trim().is_empty()) => continue,
             None => return Err(context.not_a_key(r, code)),
         };
-        context.emit_row(ctx, r, target)?;
+        context.emit_row(ctx, r, *block_date, target)?;
     }
     Ok(())
 }
@@ -128,7 +128,9 @@ struct Parts<'r> {
     meta: &'r [Record],
     header: &'r [Record],
     /// At least one row, each `width` fields wide.
-    data: &'r [Record],
+    data: Vec<&'r Record>,
+    /// Per data row: the date of the block it stands in, if the table has date lines between rows.
+    block_dates: Vec<Option<RefDate>>,
     width: usize,
 }
 
@@ -145,7 +147,27 @@ impl<'r> Parts<'r> {
             .find(|&i| !is_header_row(&records[i]))
             .unwrap_or(records.len());
         let header = &records[header_start..header_end];
-        let data = &records[header_end..];
+        // Data rows; a line holding a date alone starts a block of that date (the XLSX layout of a
+        // table over several dates), a line of text alone ends the table (notes without the line
+        // of underscores the CSV has before them).
+        let mut data: Vec<&Record> = Vec::new();
+        let mut block_dates: Vec<Option<RefDate>> = Vec::new();
+        let mut block: Option<RefDate> = None;
+        for r in &records[header_end..] {
+            let alone = !r.fields[0].trim().is_empty() && r.fields.iter().skip(1).all(|f| f.trim().is_empty());
+            if alone {
+                match RefDate::parse(r.fields[0].trim()) {
+                    Some(d) => {
+                        block = Some(d);
+                        continue;
+                    }
+                    None if !data.is_empty() => break,
+                    None => {}
+                }
+            }
+            data.push(r);
+            block_dates.push(block);
+        }
         if data.is_empty() {
             return Err(InputError::new(
                 rel,
@@ -156,7 +178,7 @@ impl<'r> Parts<'r> {
         }
         // Width: every data row has as many fields as the first one.
         let width = data[0].fields.len();
-        for r in data {
+        for r in &data {
             if r.fields.len() != width {
                 return Err(InputError::new(
                     rel,
@@ -174,6 +196,7 @@ impl<'r> Parts<'r> {
             meta: &records[1..header_start],
             header,
             data,
+            block_dates,
             width,
         })
     }
@@ -271,7 +294,7 @@ struct Layout {
 }
 
 impl Layout {
-    fn of(rel: &str, data: &[Record], data_start: usize) -> Result<Layout, InputError> {
+    fn of(rel: &str, data: &[&Record], data_start: usize) -> Result<Layout, InputError> {
         let lead: Vec<&str> = data[0].fields[..data_start].iter().map(|s| s.trim()).collect();
         let key_col = lead.iter().position(|c| RegionKey::parse(c).is_some()).ok_or_else(|| {
             InputError::new(
@@ -320,7 +343,13 @@ impl TableContext<'_> {
     }
 
     /// Emits the values of one data row to `target`.
-    fn emit_row(&self, ctx: &mut FileCtx<'_>, r: &Record, target: Option<Target>) -> Result<(), InputError> {
+    fn emit_row(
+        &self,
+        ctx: &mut FileCtx<'_>,
+        r: &Record,
+        block_date: Option<RefDate>,
+        target: Option<Target>,
+    ) -> Result<(), InputError> {
         let (rel, columns) = (self.rel, self.columns);
         let row_date = match self.layout.date_col {
             Some(c) => Some(RefDate::parse(&r.fields[c]).ok_or_else(|| {
@@ -342,7 +371,7 @@ impl TableContext<'_> {
             .filter(|s| !s.is_empty())
             .collect();
         for c in columns.data_start..r.fields.len() {
-            let Some(date) = row_date.or(columns.dates[c]).or(self.date) else {
+            let Some(date) = row_date.or(block_date).or(columns.dates[c]).or(self.date) else {
                 return Err(InputError::new(
                     rel,
                     format!("no reference date for column {} (`{}`)", c + 1, columns.labels[c]),

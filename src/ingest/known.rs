@@ -209,6 +209,124 @@ mod tests {
         assert_eq!(get("residential_area", 2010).len(), 1, "{homes:?}");
     }
 
+    /// (variable/category, AGS, year, value) of every member observation a file gives, for the given members.
+    fn read_for(name: &str, members: &[&str]) -> (crate::ingest::FileReport, Vec<(String, String, i32, String)>) {
+        let bytes = std::fs::read(format!("tests/fixtures/known_tables/{name}")).unwrap();
+        let members = members.iter().map(|a| crate::model::Ags::parse(a).unwrap()).collect();
+        let changes = crate::ingest::registry::MunicipalChanges::default();
+        let (report, obs, _) = crate::ingest::parse_file(name, &bytes, &members, &changes)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .unwrap();
+        let mut v: Vec<_> = obs
+            .iter()
+            .map(|o| {
+                let value = o.value.as_ref().map_or_else(|m| format!("{m:?}"), |v| v.to_string());
+                let var = format!("{}/{}", o.variable, o.category.as_deref().unwrap_or(""));
+                (var, o.ags.to_string(), o.date.year, value)
+            })
+            .collect();
+        v.sort();
+        (report, v)
+    }
+
+    #[test]
+    fn alkis_classes_buildings_vehicles_and_employees_are_known_by_code() {
+        let k = KnownTables::built_in();
+        let var = |raw: &str| k.lookup(raw).map(|a| (a.variable.as_str(), a.category.as_deref()));
+        assert_eq!(var("33111:FLC005A/ADVN09-31"), Some(("land_area", Some("veg_agri"))));
+        assert_eq!(var("33111:FLC005/ADVN09-35"), Some(("land_area", Some("veg_moor"))));
+        assert_eq!(var("33111:FLC005A/ADVN09-4"), Some(("land_area", Some("water_total"))));
+        // Totals of classes whose parts are mapped are not mapped themselves (no double count).
+        assert_eq!(var("33111:FLC005A/ADVN09-3"), None);
+        assert_eq!(var("33111:FLC005A/ADVN09-41"), None);
+        assert_eq!(var("31231:BAUNW9/GEBW01"), Some(("buildings", Some("buildings_1flat"))));
+        assert_eq!(var("31231:WOHN01"), Some(("flats", Some("flats_total"))));
+        assert_eq!(var("46251:VER012/PKWINS"), Some(("vehicles", Some("cars"))));
+        assert_eq!(var("13111:ERW032//"), Some(("employees", Some("employees_total"))));
+        assert_eq!(var("13111:ERW032/NATA/"), None, "foreign employees only");
+        assert_eq!(var("13111:ERW032//GESW"), None, "women only");
+    }
+
+    /// A real flat download of employees at the place of work (13111-01-03-5, recorded from
+    /// regionalstatistik.de): a district-free city under `KREISE`, a municipality under `GEMEIN`.
+    #[test]
+    fn employees_flat_download_is_mapped() {
+        let (report, got) = read_for("13111-01-03-5_ffcsv_extract.csv", &["09162000", "09184119"]);
+        assert_eq!(report.format, "GENESIS flat (ffcsv)");
+        let employees: Vec<_> = got.iter().filter(|o| o.0 == "employees/employees_total").collect();
+        let want = [
+            ("09162000", 2008, "687000"),
+            ("09162000", 2016, "823095"),
+            ("09162000", 2025, "976230"),
+            ("09184119", 2008, "13163"),
+            ("09184119", 2016, "22486"),
+            ("09184119", 2025, "32823"),
+        ];
+        assert_eq!(employees.len(), want.len(), "{got:?}");
+        for (ags, year, value) in want {
+            assert!(
+                employees.iter().any(|o| o.1 == ags && o.2 == year && o.3 == value),
+                "{ags} {year}: {got:?}"
+            );
+        }
+    }
+
+    /// Three district tables as the office writes them to Excel (merged header cells) and to CSV
+    /// (labels repeated): the same figures from both, with no `variables.csv`.
+    #[test]
+    fn office_xlsx_and_csv_of_land_use_buildings_and_employees_agree() {
+        for (code, want) in [
+            (
+                "33111-01-02-4",
+                vec![
+                    ("land_area/land_total", 2018, "29780"),
+                    ("land_area/land_settlement", 2018, "12657"),
+                    ("land_area/land_traffic", 2018, "3601"),
+                    ("land_area/veg_agri", 2018, "9878"),
+                    ("land_area/veg_forrest", 2018, "1947"),
+                    ("land_area/veg_wood", 2018, "290"),
+                    ("land_area/veg_heath", 2018, "2"),
+                    ("land_area/veg_moor", 2018, "0"),
+                    ("land_area/veg_marsh", 2018, "9"),
+                    ("land_area/veg_plant_uncover_com", 2018, "224"),
+                    ("land_area/water_total", 2018, "1172"),
+                    ("land_area/veg_agri", 2017, "9971"),
+                ],
+            ),
+            (
+                "31231-02-01-4",
+                vec![
+                    ("buildings/residential_buildings_total", 2019, "61282"),
+                    ("buildings/buildings_1flat", 2019, "30016"),
+                    ("buildings/buildings_2flats", 2019, "3448"),
+                    ("residential_area/residential_buildings_area_total", 2019, "23454.9"),
+                    ("flats/flats_total", 2019, "341419"),
+                    ("flats/flats_total", 2018, "339094"),
+                ],
+            ),
+            ("13111-01-03-4", vec![("employees/employees_total", 2019, "272873")]),
+        ] {
+            let (report, xlsx) = read_for(&format!("{code}_extract.xlsx"), &["14713000"]);
+            assert_eq!(report.format, "GENESIS-Tabelle (XLSX)", "{code}");
+            assert_eq!(report.table, code);
+            let (report, csv) = read_for(&format!("{code}_extract.csv"), &["14713000"]);
+            assert_eq!(report.format, "GENESIS-Tabelle (CSV)", "{code}");
+            assert_eq!(xlsx, csv, "{code}: XLSX and CSV differ");
+            for (var, year, value) in &want {
+                assert!(
+                    csv.iter()
+                        .any(|o| &o.0 == var && o.1 == "14713000" && o.2 == *year && &o.3 == value),
+                    "{code}: {var} {year} = {value} missing in {csv:?}"
+                );
+            }
+            // Mapped are exactly these columns: not the Vegetation total or the water sub-classes (their
+            // parts or their total are mapped), flats by rooms, foreigners; those keep the office's name.
+            let per_date = csv.iter().filter(|o| o.2 == want[0].1 && !o.0.contains(':')).count();
+            let expected = want.iter().filter(|w| w.1 == want[0].1).count();
+            assert_eq!(per_date, expected, "{code}: {csv:?}");
+        }
+    }
+
     #[test]
     fn malformed_tables_are_refused_with_the_line() {
         let head = "table,key,variable,category,unit,evidence\n";

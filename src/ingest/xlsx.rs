@@ -17,6 +17,7 @@ pub fn is_workbook(rel: &str, bytes: &[u8]) -> bool {
 
 /// The first sheet of the workbook as `;`-separated text, one line per row: rows of the table keep
 /// the sheet's width (trailing empty cells too), a row with only its first cell filled is that cell.
+/// Merged header cells are written as the office's CSV writes them (see [`unmerge`]).
 pub fn first_sheet_as_text(rel: &str, bytes: &[u8]) -> Result<String, InputError> {
     // A damaged workbook must be an input error naming the file, never a crash of the run.
     std::panic::catch_unwind(|| sheet_text(rel, bytes)).unwrap_or_else(|_| {
@@ -36,15 +37,23 @@ fn sheet_text(rel: &str, bytes: &[u8]) -> Result<String, InputError> {
         .worksheet_range_at(0)
         .ok_or_else(|| InputError::new(rel, "the workbook has no sheet", hint))?
         .map_err(|e| InputError::new(rel, format!("the first sheet cannot be read: {e}"), hint))?;
+    let merges = book.merge_cells_by_sheet_id(0).unwrap_or_default();
     let mut out = String::new();
     // Rows above the used range (the sheet's first row may be empty) keep their line numbers.
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
     for _ in 0..first_row {
         out.push('\n');
     }
-    for row in range.rows() {
-        let mut cells: Vec<String> = (0..first_col).map(|_| String::new()).collect();
-        cells.extend(row.iter().map(cell_text));
+    let mut grid: Vec<Vec<String>> = range
+        .rows()
+        .map(|row| {
+            let mut cells: Vec<String> = (0..first_col).map(|_| String::new()).collect();
+            cells.extend(row.iter().map(cell_text));
+            cells
+        })
+        .collect();
+    unmerge(&mut grid, first_row, &merges);
+    for mut cells in grid {
         // A line of text alone (title, date line, footer) is written alone, as in the offices'
         // CSV, whose first line reads `GENESIS-Tabelle: <code>` with nothing after it.
         if cells.iter().skip(1).all(String::is_empty) {
@@ -58,6 +67,34 @@ fn sheet_text(rel: &str, bytes: &[u8]) -> Result<String, InputError> {
 
 /// One cell as the offices' CSV writes it: text as is (quoted if it holds `;`, `"` or a line
 /// break), whole numbers without decimals, others with a decimal comma, dates as `DD.MM.YYYY`.
+/// GENESIS writes a table's header to Excel with merged cells, to CSV with the label repeated: a
+/// label spanning several columns (`Bodenfläche` over all classes, `Vegetation` over its eight)
+/// stands in each of them, as in the CSV; the merged head of the region columns (`Stichtag /
+/// Kreise und kreisfreie Städte`, several rows high from the first column) is empty in the CSV and
+/// is left out, so the header rows start with two empty cells. Title lines merged across the sheet
+/// keep their text in the first cell alone. `grid` starts at sheet row `first_row`.
+fn unmerge(grid: &mut [Vec<String>], first_row: u32, merges: &[calamine::Dimensions]) {
+    for m in merges {
+        let (r0, c0) = (m.start.0 as usize, m.start.1 as usize);
+        let (r1, c1) = (m.end.0 as usize, m.end.1 as usize);
+        let Some(row) = r0.checked_sub(first_row as usize).and_then(|r| grid.get_mut(r)) else {
+            continue;
+        };
+        if c0 == 0 {
+            if r1 > r0 {
+                if let Some(cell) = row.get_mut(0) {
+                    cell.clear();
+                }
+            }
+            continue;
+        }
+        let Some(value) = row.get(c0).cloned() else { continue };
+        for c in c0 + 1..=c1.min(row.len().saturating_sub(1)) {
+            row[c].clone_from(&value);
+        }
+    }
+}
+
 fn cell_text(d: &Data) -> String {
     match d {
         Data::Empty => String::new(),
