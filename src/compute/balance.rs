@@ -162,6 +162,7 @@ pub struct Balance {
     pub memo: Vec<MemoItem>,
     /// A start balance far from the national value per inhabitant, with its largest driver.
     pub plausibility: Option<Plausibility>,
+    /// This part's figures; `member_facts` moves them into `MemberFacts::figures` (empty afterwards).
     pub figures: Vec<Figure>,
 }
 

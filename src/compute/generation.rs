@@ -40,6 +40,7 @@ pub struct Generation {
     pub balance_year: Option<i32>,
     /// Generation ÷ electricity consumption, in % (a bookkeeping ratio, not a BISKO credit).
     pub share_pct: Option<f64>,
+    /// This part's figures; `member_facts` moves them into `MemberFacts::figures` (empty afterwards).
     pub figures: Vec<Figure>,
 }
 

@@ -42,6 +42,7 @@ pub struct LandUse {
     pub previous_date: Option<RefDate>,
     /// Settlement and traffic area change per year between the two dates (land take).
     pub land_take_ha_per_year: Option<f64>,
+    /// This part's figures; `member_facts` moves them into `MemberFacts::figures` (empty afterwards).
     pub figures: Vec<Figure>,
 }
 
@@ -166,6 +167,7 @@ pub struct LandSink {
     pub state_split: Option<(String, i32)>,
     /// The total with each bound of the forest range (inventory mean, forest inventory 2022).
     pub forest_range: Vec<ForestRangeRow>,
+    /// This part's figures; `member_facts` moves them into `MemberFacts::figures` (empty afterwards).
     pub figures: Vec<Figure>,
 }
 

@@ -23,6 +23,7 @@ pub struct Renewables {
     pub previous_date: Option<RefDate>,
     pub capacities: Vec<Capacity>,
     pub total_kw: f64,
+    /// This part's figures; `member_facts` moves them into `MemberFacts::figures` (empty afterwards).
     pub figures: Vec<Figure>,
 }
 

@@ -99,6 +99,8 @@ pub fn recommend(
         r.score = score(r, gross);
     }
     sort(&mut recs);
+    // Kept for every member of a national run: no spare capacity from the filtered collect.
+    recs.shrink_to_fit();
     recs
 }
 
