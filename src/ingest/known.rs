@@ -142,11 +142,24 @@ mod tests {
     }
 
     fn read_with_report(name: &str) -> (crate::ingest::FileReport, Vec<(String, String, i32, String)>) {
+        read_as(name, &["14729410", "14729380", "14729090"], |o| o.variable.clone())
+    }
+
+    /// (variable/category, AGS, year, value) of every member observation a file gives, for the given members.
+    fn read_for(name: &str, members: &[&str]) -> (crate::ingest::FileReport, Vec<(String, String, i32, String)>) {
+        read_as(name, members, |o| {
+            format!("{}/{}", o.variable, o.category.as_deref().unwrap_or(""))
+        })
+    }
+
+    /// The member observations of a fixture, each as (name(o), AGS, year, value), sorted.
+    fn read_as(
+        name: &str,
+        members: &[&str],
+        name_of: impl Fn(&crate::model::Observation) -> String,
+    ) -> (crate::ingest::FileReport, Vec<(String, String, i32, String)>) {
         let bytes = std::fs::read(format!("tests/fixtures/known_tables/{name}")).unwrap();
-        let members = ["14729410", "14729380", "14729090"]
-            .iter()
-            .map(|a| crate::model::Ags::parse(a).unwrap())
-            .collect();
+        let members = members.iter().map(|a| crate::model::Ags::parse(a).unwrap()).collect();
         let changes = crate::ingest::registry::MunicipalChanges::default();
         let (report, obs, _) = crate::ingest::parse_file(name, &bytes, &members, &changes)
             .unwrap_or_else(|e| panic!("{name}: {e}"))
@@ -155,7 +168,7 @@ mod tests {
             .iter()
             .map(|o| {
                 let value = o.value.as_ref().map_or_else(|m| format!("{m:?}"), |v| v.to_string());
-                (o.variable.clone(), o.ags.to_string(), o.date.year, value)
+                (name_of(o), o.ags.to_string(), o.date.year, value)
             })
             .collect();
         v.sort();
@@ -207,26 +220,6 @@ mod tests {
         assert_eq!(get("flats", 2010).len(), 1, "{homes:?}");
         assert_eq!(get("buildings", 2010).len(), 3, "{homes:?}");
         assert_eq!(get("residential_area", 2010).len(), 1, "{homes:?}");
-    }
-
-    /// (variable/category, AGS, year, value) of every member observation a file gives, for the given members.
-    fn read_for(name: &str, members: &[&str]) -> (crate::ingest::FileReport, Vec<(String, String, i32, String)>) {
-        let bytes = std::fs::read(format!("tests/fixtures/known_tables/{name}")).unwrap();
-        let members = members.iter().map(|a| crate::model::Ags::parse(a).unwrap()).collect();
-        let changes = crate::ingest::registry::MunicipalChanges::default();
-        let (report, obs, _) = crate::ingest::parse_file(name, &bytes, &members, &changes)
-            .unwrap_or_else(|e| panic!("{name}: {e}"))
-            .unwrap();
-        let mut v: Vec<_> = obs
-            .iter()
-            .map(|o| {
-                let value = o.value.as_ref().map_or_else(|m| format!("{m:?}"), |v| v.to_string());
-                let var = format!("{}/{}", o.variable, o.category.as_deref().unwrap_or(""));
-                (var, o.ags.to_string(), o.date.year, value)
-            })
-            .collect();
-        v.sort();
-        (report, v)
     }
 
     #[test]
