@@ -149,7 +149,7 @@ impl<'r> Parts<'r> {
         let header = &records[header_start..header_end];
         // Data rows; a line holding a date alone starts a block of that date (the XLSX layout of a
         // table over several dates), a line of text alone ends the table (notes without the line
-        // of underscores the CSV has before them).
+        // of underscores the CSV has before them). A regional key alone is a row (and an error below).
         let mut data: Vec<&Record> = Vec::new();
         let mut block_dates: Vec<Option<RefDate>> = Vec::new();
         let mut block: Option<RefDate> = None;
@@ -161,7 +161,7 @@ impl<'r> Parts<'r> {
                         block = Some(d);
                         continue;
                     }
-                    None if !data.is_empty() => break,
+                    None if !data.is_empty() && RegionKey::parse(r.fields[0].trim()).is_none() => break,
                     None => {}
                 }
             }
