@@ -18,8 +18,10 @@ pub struct Core {
     /// Without it `build` stops (population divides every per-inhabitant figure, the area every
     /// share and per-hectare figure).
     pub required: bool,
-    /// The table to download, with its code where it is verified against an original download
-    /// (`../shared/data/regionalstatistik/`, `inputs/statistics/`).
+    /// The table to download, with its code where it is verified: against an original download
+    /// (`../shared/data/regionalstatistik/`, `inputs/statistics/`, `tests/fixtures/known_tables/`), or
+    /// for the municipal tables from 2011/2016 (33111-01-02-5, 31231-02-01-5) by the office's table
+    /// address cited in public documentation and a user's download named by its code.
     pub table: &'static str,
 }
 
@@ -38,8 +40,9 @@ pub const CORE: &[Core] = &[
         label: "area and land use",
         provided_by: &[("land_area", Some("land_total"))],
         required: true,
-        table: "Regionalstatistik/GENESIS table 33111-01-01-5 \"Bodenfläche nach Art der tatsächlichen \
-                Nutzung – Stichtag 31.12.\" (regional depth Gemeinden), as CSV",
+        table: "Regionalstatistik/GENESIS table 33111-01-02-5 \"Bodenfläche nach Art der tatsächlichen \
+                Nutzung – Stichtag 31.12.\" (ALKIS classes, from 2016; regional depth Gemeinden; until 2015: \
+                33111-01-01-5), as CSV, XLSX or flat file",
     },
     Core {
         key: "renewables",
@@ -54,8 +57,9 @@ pub const CORE: &[Core] = &[
         label: "buildings",
         provided_by: &[("flats", Some("flats_total")), ("buildings", None)],
         required: false,
-        table: "Regionalstatistik/GENESIS table 31231-01-02-5 \"Wohngebäude- und Wohnungsbestand – \
-                Stichtag 31.12.\" (regional depth Gemeinden), as CSV",
+        table: "Regionalstatistik/GENESIS table 31231-02-01-5 \"Bestand an Wohngebäuden und Wohnungen in \
+                Wohn- und Nichtwohngebäuden – Stichtag 31.12.\" (from 2011; regional depth Gemeinden; until \
+                2010: 31231-01-02-5), as CSV, XLSX or flat file",
     },
 ];
 
@@ -206,7 +210,7 @@ mod tests {
         assert!(!c.complete());
         let gaps = c.gaps(2024);
         assert_eq!(gaps.len(), 1);
-        assert!(gaps[0].contains("Thallwitz (14729380): no area and land use") && gaps[0].contains("33111-01-01-5"));
+        assert!(gaps[0].contains("Thallwitz (14729380): no area and land use") && gaps[0].contains("33111-01-02-5"));
         assert_eq!(missing_keys(c), vec!["area", "buildings"]);
         assert!(c.line().contains("population 2021 (p21.csv)") && c.line().contains("area and land use MISSING"));
     }
